@@ -1,0 +1,29 @@
+//! `store_brand_options`: a store's look (one row per store).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "store_brand_options")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub store_id: Uuid,
+    pub is_automatic_currency_conversion_enabled: bool,
+    pub banner_file_name: Option<String>,
+    pub icon_file_name: Option<String>,
+    /// `#rrggbb`.
+    pub accent_color: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::store::Entity",
+        from = "Column::StoreId",
+        to = "super::store::Column::Id"
+    )]
+    Store,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

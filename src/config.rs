@@ -1,0 +1,152 @@
+//! Runtime configuration, assembled once from flags and environment. Secrets are wrapped so
+//! they never print.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use anyhow::bail;
+use base64::Engine;
+use rand::RngCore;
+
+use crate::cli::{AppEnv, Cli};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database: DatabaseConfig,
+    pub jwt_secret: Secret,
+    pub environment: AppEnv,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: Secret,
+    pub max_connections: u32,
+}
+
+impl DatabaseConfig {
+    pub fn from_cli(cli: &Cli) -> Self {
+        Self {
+            url: Secret::new(cli.database_url.clone()),
+            max_connections: cli.db_max_connections.max(2),
+        }
+    }
+
+    /// The URL with any password replaced, for messages and logs.
+    pub fn redacted_url(&self) -> String {
+        let url = self.url.expose();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let credentials = &url[scheme_end + 3..at];
+                match credentials.split_once(':') {
+                    Some((user, _)) => {
+                        format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                    }
+                    None => url.to_owned(),
+                }
+            }
+            _ => url.to_owned(),
+        }
+    }
+}
+
+/// A string that must not appear in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Shortest `JWT_SECRET` accepted: HS256 wants at least 256 bits of key.
+const MIN_JWT_SECRET_LEN: usize = 32;
+
+impl Config {
+    /// The configuration of `serve`: resolves the JWT secret (see [`jwt_secret`]).
+    pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
+        let jwt_secret = jwt_secret(std::env::var("JWT_SECRET").ok(), cli.app_env)?;
+        Ok(Self {
+            bind: cli.bind,
+            database: DatabaseConfig::from_cli(cli),
+            jwt_secret,
+            environment: cli.app_env,
+            demo: cli.demo,
+        })
+    }
+}
+
+fn jwt_secret(configured: Option<String>, environment: AppEnv) -> anyhow::Result<Secret> {
+    match configured.filter(|s| !s.is_empty()) {
+        Some(secret) if secret.len() < MIN_JWT_SECRET_LEN => {
+            bail!("JWT_SECRET must be at least {MIN_JWT_SECRET_LEN} characters long")
+        }
+        Some(secret) => Ok(Secret::new(secret)),
+        None if environment == AppEnv::Production => {
+            bail!("JWT_SECRET is not set; production mode (APP_ENV=production) refuses to start without it")
+        }
+        None => {
+            tracing::warn!(
+                "JWT_SECRET is not set: using a random secret for this run only. Every token is \
+                 invalidated at restart, and replicas cannot verify each other's tokens. Set \
+                 JWT_SECRET (32+ characters) outside development."
+            );
+            let mut bytes = [0u8; 32];
+            rand::rng().fill_bytes(&mut bytes);
+            Ok(Secret::new(
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_a_missing_jwt_secret() {
+        assert!(jwt_secret(None, AppEnv::Production).is_err());
+        assert!(jwt_secret(Some(String::new()), AppEnv::Production).is_err());
+    }
+
+    #[test]
+    fn development_generates_a_random_jwt_secret() {
+        let first = jwt_secret(None, AppEnv::Development).expect("generated");
+        let second = jwt_secret(None, AppEnv::Development).expect("generated");
+        assert!(first.expose().len() >= MIN_JWT_SECRET_LEN);
+        assert_ne!(first.expose(), second.expose());
+    }
+
+    #[test]
+    fn short_jwt_secrets_are_refused() {
+        assert!(jwt_secret(Some("short".into()), AppEnv::Development).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print_and_urls_hide_passwords() {
+        let config = DatabaseConfig {
+            url: Secret::new("postgres://app:hunter2@db:5432/shop"),
+            max_connections: 2,
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert_eq!(config.redacted_url(), "postgres://app:***@db:5432/shop");
+        let sqlite = DatabaseConfig {
+            url: Secret::new("sqlite://commerce.db?mode=rwc"),
+            max_connections: 2,
+        };
+        assert_eq!(sqlite.redacted_url(), "sqlite://commerce.db?mode=rwc");
+    }
+}

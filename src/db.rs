@@ -1,0 +1,75 @@
+//! Database connections: SQLite (WAL, busy timeout, a pool of several connections) or
+//! PostgreSQL, migrated to the latest schema on connect, with every SQL statement counted.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+use crate::config::DatabaseConfig;
+
+/// A migrated connection pool and the count of statements it has executed.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    pub statements: StatementCounter,
+}
+
+/// Counts SQL statements executed through one pool (exported as `commerce_db_statements_total`).
+#[derive(Clone, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// How long a SQLite writer waits for the lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connects, applies pending migrations and starts counting statements.
+pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
+    let url = config.url.expose();
+    let is_sqlite = url.starts_with("sqlite:");
+    if !is_sqlite && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+        bail!(
+            "unsupported DATABASE_URL {}: expected sqlite://FILE?mode=rwc or postgres://USER:PASSWORD@HOST/DB",
+            config.redacted_url()
+        );
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(config.max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+        });
+    let mut conn = Database::connect(options).await.with_context(|| {
+        format!(
+            "cannot connect to the database at {}",
+            config.redacted_url()
+        )
+    })?;
+
+    let statements = StatementCounter::default();
+    let counter = statements.0.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+
+    Migrator::up(&conn, None)
+        .await
+        .with_context(|| format!("cannot migrate the database at {}", config.redacted_url()))?;
+    Ok(Db { conn, statements })
+}

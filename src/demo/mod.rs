@@ -1,0 +1,384 @@
+//! `--demo`: seeds two merchants' stores with a realistic catalog, customers and orders, once
+//! (a later start finds the demo merchant and adds nothing), and issues a fresh API key with
+//! every scope at each start, since only its hash is stored.
+
+mod catalog;
+mod orders;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::{api_key, scope};
+use crate::domain::{catalog::slugify, users};
+use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
+use entity::{
+    category, category_product, coupon, custom_field, custom_field_option, customer, product,
+    store, store_affiliate_options, store_brand_options, store_notification_options, user, variant,
+};
+
+pub const DEMO_EMAIL: &str = "demo@example.com";
+pub const DEMO_PASSWORD: &str = "demo-password";
+pub const CUSTOMER_EMAIL: &str = "customer@example.com";
+pub const CUSTOMER_PASSWORD: &str = "customer-password";
+pub const RIVAL_EMAIL: &str = "rival@example.com";
+pub const RIVAL_PASSWORD: &str = "rival-password";
+/// Name of the every-scope key re-issued at each demo start.
+pub const DEMO_KEY_NAME: &str = "demo key (every scope)";
+
+/// What a demo start did.
+pub struct Seeded {
+    /// Whether this start created the demo data (false: it was already there).
+    pub created: bool,
+    /// A fresh API key of the demo merchant with every scope.
+    pub api_key: String,
+}
+
+impl Seeded {
+    /// The start-up message: where to click and how to log in.
+    pub fn banner(&self, address: SocketAddr) -> String {
+        let state = if self.created {
+            "seeded just now"
+        } else {
+            "already present"
+        };
+        format!(
+            "\n  commerce-gateway demo ({state})\n\
+             \n  GraphiQL:   http://{address}/graphql\
+             \n  Merchant:   {DEMO_EMAIL} / {DEMO_PASSWORD}   (owns \"Demo Store\")\
+             \n  Customer:   {CUSTOMER_EMAIL} / {CUSTOMER_PASSWORD}\
+             \n  Rival:      {RIVAL_EMAIL} / {RIVAL_PASSWORD}   (owns \"Rival Store\")\
+             \n  API key:    {}   (every scope; send as Authorization: Bearer …)\n",
+            self.api_key
+        )
+    }
+}
+
+/// Seeds the demo data unless it is there already, and issues a fresh every-scope demo key.
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Seeded> {
+    let txn = db.begin().await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(DEMO_EMAIL))
+        .one(&txn)
+        .await?;
+    let (merchant, created) = match existing {
+        Some(merchant) => (merchant, false),
+        None => (seed_everything(&txn).await?, true),
+    };
+    entity::api_key::Entity::delete_many()
+        .filter(entity::api_key::Column::UserId.eq(merchant.id))
+        .filter(entity::api_key::Column::Name.eq(DEMO_KEY_NAME))
+        .exec(&txn)
+        .await?;
+    let key = api_key::issue(&txn, merchant.id, DEMO_KEY_NAME, scope::ALL, None).await?;
+    txn.commit().await?;
+    Ok(Seeded {
+        created,
+        api_key: key.secret,
+    })
+}
+
+async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Model> {
+    let merchant = users::create(txn, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    let shopper = users::create(txn, CUSTOMER_EMAIL, CUSTOMER_PASSWORD).await?;
+    let rival = users::create(txn, RIVAL_EMAIL, RIVAL_PASSWORD).await?;
+
+    let demo = DemoStore {
+        name: "Demo Store",
+        url: "demo-store",
+        currency: "USD",
+        categories: DEMO_CATEGORIES,
+        products: DEMO_PRODUCTS,
+        customers: &[
+            (CUSTOMER_EMAIL, "Casey Customer", 1500),
+            ("alex@example.com", "Alex Buyer", 0),
+            ("sam@example.com", "Sam Shopper", 0),
+        ],
+        orders: orders::DEMO_ORDERS,
+    };
+    let demo_store = demo.seed(txn, &merchant, Some(&shopper)).await?;
+    coupon::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        store_id: Set(demo_store.id),
+        code: Set("WELCOME10".into()),
+        uses: Set(1),
+        maximum_uses: Set(Some(1000)),
+        is_enabled: Set(true),
+        percentage_decrease: Set(Some(10)),
+        amount_decrease_cents: Set(None),
+        variant_ids: Set(json!([])),
+        expires_at: Set(None),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+
+    let rival_store = DemoStore {
+        name: "Rival Store",
+        url: "rival-store",
+        currency: "EUR",
+        categories: RIVAL_CATEGORIES,
+        products: RIVAL_PRODUCTS,
+        customers: &[("rory@example.com", "Rory Rival-Fan", 0)],
+        orders: orders::RIVAL_ORDERS,
+    };
+    rival_store.seed(txn, &rival, None).await?;
+    Ok(merchant)
+}
+
+/// One demo store and everything in it.
+struct DemoStore {
+    name: &'static str,
+    url: &'static str,
+    currency: &'static str,
+    categories: &'static [(&'static str, &'static str)],
+    products: &'static [DemoProduct],
+    /// (email, name, store credit in cents); the first is linked to the shopper login if any.
+    customers: &'static [(&'static str, &'static str, i64)],
+    orders: &'static [orders::DemoOrder],
+}
+
+impl DemoStore {
+    async fn seed(
+        &self,
+        txn: &DatabaseTransaction,
+        owner: &user::Model,
+        shopper: Option<&user::Model>,
+    ) -> anyhow::Result<store::Model> {
+        let now = Utc::now();
+        let store = store::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            owner_id: Set(owner.id),
+            name: Set(self.name.into()),
+            description: Set(format!(
+                "{} sells a little of everything. Explore it in GraphiQL.",
+                self.name
+            )),
+            url: Set(self.url.into()),
+            url_history: Set(json!([])),
+            custom_domain: Set(None),
+            currency_code: Set(self.currency.into()),
+            prepend_product_name_to_receipt: Set(true),
+            is_automatic_reviews_enabled: Set(true),
+            is_customer_balance_enabled: Set(true),
+            is_inactive: Set(false),
+            maintenance_reason: Set(None),
+            webhook_secret: Set(api_key::hash_secret(&Uuid::new_v4().to_string())),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        self.seed_options(txn, store.id).await?;
+
+        let mut categories = HashMap::new();
+        for (position, (slug, name)) in (1..).zip(self.categories) {
+            let row = category::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                store_id: Set(store.id),
+                name: Set((*name).into()),
+                slug: Set((*slug).into()),
+                visibility: Set(0),
+                sort_order: Set(position),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            categories.insert(*slug, row.id);
+        }
+
+        let mut variants_by_sku = HashMap::new();
+        for (position, demo) in (1..).zip(self.products) {
+            let product = seed_product(txn, &store, owner, demo, position).await?;
+            let category_id = categories.get(demo.category).copied().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "demo product {} names an unknown category {}",
+                    demo.name,
+                    demo.category
+                )
+            })?;
+            category_product::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                category_id: Set(category_id),
+                product_id: Set(product.id),
+                sort_order: Set(position),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            for (variant_position, demo_variant) in (1..).zip(demo.variants) {
+                let variant =
+                    seed_variant(txn, &product, demo, demo_variant, variant_position).await?;
+                variants_by_sku.insert(demo_variant.sku, (product.clone(), variant));
+            }
+        }
+
+        let mut customers = HashMap::new();
+        for (index, (email, name, credit)) in self.customers.iter().enumerate() {
+            let row = customer::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                store_id: Set(store.id),
+                user_id: Set(if index == 0 {
+                    shopper.map(|u| u.id)
+                } else {
+                    None
+                }),
+                email: Set((*email).into()),
+                name: Set(Some((*name).into())),
+                balance_cents: Set(*credit),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            customers.insert(*email, row);
+        }
+
+        for order in self.orders {
+            order
+                .seed(txn, &store, owner, &customers, &variants_by_sku)
+                .await?;
+        }
+        Ok(store)
+    }
+
+    async fn seed_options(&self, txn: &DatabaseTransaction, store_id: Uuid) -> anyhow::Result<()> {
+        let now = Utc::now();
+        store_brand_options::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            store_id: Set(store_id),
+            is_automatic_currency_conversion_enabled: Set(false),
+            banner_file_name: Set(None),
+            icon_file_name: Set(None),
+            accent_color: Set(Some("#3b82f6".into())),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        store_affiliate_options::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            store_id: Set(store_id),
+            is_enabled: Set(true),
+            default_return_percentage: Set(10),
+            is_public_registration_enabled: Set(false),
+            is_link_editing_enabled: Set(true),
+            can_convert_affiliate_balance: Set(true),
+            default_percentage_off: Set(5),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        store_notification_options::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            store_id: Set(store_id),
+            discord_webhook_url: Set(None),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+}
+
+async fn seed_product(
+    txn: &DatabaseTransaction,
+    store: &store::Model,
+    owner: &user::Model,
+    demo: &DemoProduct,
+    position: i32,
+) -> anyhow::Result<product::Model> {
+    let now = Utc::now();
+    Ok(product::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        store_id: Set(store.id),
+        created_by: Set(Some(owner.id)),
+        name: Set(demo.name.into()),
+        description: Set(Some(demo.description.into())),
+        slug: Set(slugify(demo.name)),
+        visibility: Set(demo.visibility),
+        sort_order: Set(position),
+        is_best_seller: Set(demo.best_seller),
+        image_names: Set(json!([format!("{}.jpg", slugify(demo.name))])),
+        should_block_vpns: Set(false),
+        blacklisted_payment_gateways: Set(json!([])),
+        metadata: Set(None),
+        deleted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?)
+}
+
+async fn seed_variant(
+    txn: &DatabaseTransaction,
+    product: &product::Model,
+    demo: &DemoProduct,
+    demo_variant: &catalog::DemoVariant,
+    position: i32,
+) -> anyhow::Result<variant::Model> {
+    let now = Utc::now();
+    let variant = variant::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        product_id: Set(product.id),
+        store_id: Set(product.store_id),
+        name: Set(demo_variant.name.into()),
+        sku: Set(Some(demo_variant.sku.into())),
+        cost_cents: Set(demo_variant.cents),
+        stock: Set(demo_variant.stock),
+        stock_mode: Set(0),
+        variant_type: Set(0),
+        minimum_quantity: Set(1),
+        maximum_quantity: Set(10),
+        sort_order: Set(position),
+        delivery_types: Set(json!(["instructions"])),
+        image_names: Set(json!([])),
+        dynamic_url: Set(None),
+        delivery_message: Set(Some(
+            "Thanks for your order! It ships within two working days.".into(),
+        )),
+        subscription_period: Set(None),
+        metadata: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    for (field_position, demo_field) in (1..).zip(demo.fields) {
+        let field = custom_field::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            variant_id: Set(variant.id),
+            label: Set(demo_field.label.into()),
+            identifier: Set(demo_field.identifier.into()),
+            field_type: Set(demo_field.field_type.into()),
+            is_required: Set(demo_field.required),
+            placeholder: Set(demo_field.placeholder.map(Into::into)),
+            hint: Set(demo_field.hint.map(Into::into)),
+            sort_order: Set(field_position),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        for (option_position, label) in (0..).zip(demo_field.options) {
+            custom_field_option::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                custom_field_id: Set(field.id),
+                label: Set((*label).into()),
+                value: Set(slugify(label)),
+                sort_order: Set(option_position),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(variant)
+}

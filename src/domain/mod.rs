@@ -1,0 +1,5 @@
+//! Rules that are neither HTTP nor GraphQL: money, catalog vocabularies, users.
+
+pub mod catalog;
+pub mod money;
+pub mod users;

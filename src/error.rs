@@ -1,0 +1,100 @@
+//! One error type for request handling, with a stable code per variant. GraphQL errors carry the
+//! code in `extensions.code`; internal details are logged, never returned.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+/// One invalid input field and what is wrong with it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input: {}", summary(.0))]
+    Validation(Vec<FieldError>),
+    #[error("internal error")]
+    Internal(Arc<DbErr>),
+}
+
+impl From<DbErr> for ApiError {
+    fn from(error: DbErr) -> Self {
+        Self::Internal(Arc::new(error))
+    }
+}
+
+impl From<Arc<DbErr>> for ApiError {
+    fn from(error: Arc<DbErr>) -> Self {
+        Self::Internal(error)
+    }
+}
+
+/// Turns any error that maps to an [`ApiError`] into a GraphQL error carrying its code.
+pub trait GraphqlResult<T> {
+    fn into_graphql(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: Into<ApiError>> GraphqlResult<T> for Result<T, E> {
+    fn into_graphql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.into().extend())
+    }
+}
+
+fn summary(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ApiError {
+    /// A validation error on one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The stable code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "VALIDATION",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        if let Self::Internal(source) = self {
+            tracing::error!(error = %source, "internal error while resolving a request");
+        }
+        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            if let Self::Validation(fields) = self {
+                let details: Vec<async_graphql::Value> = fields
+                    .iter()
+                    .map(|f| {
+                        let mut detail = async_graphql::indexmap::IndexMap::new();
+                        detail.insert(
+                            async_graphql::Name::new("field"),
+                            async_graphql::Value::from(f.field.as_str()),
+                        );
+                        detail.insert(
+                            async_graphql::Name::new("message"),
+                            async_graphql::Value::from(f.message.as_str()),
+                        );
+                        async_graphql::Value::Object(detail)
+                    })
+                    .collect();
+                ext.set("details", details);
+            }
+        })
+    }
+}

@@ -1,0 +1,348 @@
+//! The catalog types below a store: `Product`, `Variant`, `CustomField`, `CustomFieldOption`,
+//! and the product queries.
+
+use async_graphql::{Context, Object};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::loaders::Loaders;
+use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
+use crate::domain::money;
+use crate::error::GraphqlResult;
+use entity::{custom_field, custom_field_option, product, variant};
+
+type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// Reads a JSON array of strings; anything else reads as empty.
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Something a store sells. Its variants carry prices and stock.
+pub struct Product(pub product::Model);
+
+#[Object]
+impl Product {
+    /// Unique identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// When the product was created (UTC).
+    async fn date_created(&self) -> DateTime {
+        self.0.created_at
+    }
+
+    /// The store selling it.
+    async fn store_id(&self) -> Uuid {
+        self.0.store_id
+    }
+
+    /// Public name (3–64 characters).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Markdown description.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// URL slug, unique among the store's products.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Who can see it on the storefront.
+    async fn visibility(&self) -> Visibility {
+        Visibility::from_code(self.0.visibility)
+    }
+
+    /// Display position among the store's products (ascending).
+    async fn order(&self) -> i32 {
+        self.0.sort_order
+    }
+
+    /// Whether the store page marks it as a best seller.
+    async fn is_best_seller(&self) -> bool {
+        self.0.is_best_seller
+    }
+
+    /// Image file names, in display order.
+    async fn image_names(&self) -> Vec<String> {
+        strings(&self.0.image_names)
+    }
+
+    /// Whether buyers on VPNs are refused.
+    async fn should_block_vpns(&self) -> bool {
+        self.0.should_block_vpns
+    }
+
+    /// Payment gateways that may not be used for it.
+    async fn blacklisted_payment_gateways(&self) -> Vec<String> {
+        strings(&self.0.blacklisted_payment_gateways)
+    }
+
+    /// Free-form metadata set by the merchant or the system.
+    async fn metadata(&self) -> Option<&str> {
+        self.0.metadata.as_deref()
+    }
+
+    /// Its variants in display order.
+    async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Variant>> {
+        let rows = ctx
+            .data::<Loaders>()?
+            .product_variants
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
+        Ok(rows.unwrap_or_default().into_iter().map(Variant).collect())
+    }
+}
+
+/// A purchasable version of a product with its own price, stock and order limits.
+pub struct Variant(pub variant::Model);
+
+#[Object]
+impl Variant {
+    /// Unique identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// When the variant was created (UTC).
+    async fn date_created(&self) -> DateTime {
+        self.0.created_at
+    }
+
+    /// The product it belongs to.
+    async fn product_id(&self) -> Uuid {
+        self.0.product_id
+    }
+
+    /// The store selling it.
+    async fn store_id(&self) -> Uuid {
+        self.0.store_id
+    }
+
+    /// Display name (3–128 characters).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Stock-keeping unit, unique within the store.
+    async fn sku(&self) -> Option<&str> {
+        self.0.sku.as_deref()
+    }
+
+    /// Unit price in the store's currency (0–100000, exact to the cent).
+    async fn cost(&self) -> Decimal {
+        money::from_cents(self.0.cost_cents)
+    }
+
+    /// Units available (meaningful when `stockMode` is FIXED).
+    async fn stock(&self) -> i32 {
+        self.0.stock
+    }
+
+    /// How available stock is determined.
+    async fn stock_mode(&self) -> StockMode {
+        StockMode::from_code(self.0.stock_mode)
+    }
+
+    /// One-time purchase or subscription.
+    #[graphql(name = "type")]
+    async fn variant_type(&self) -> VariantType {
+        VariantType::from_code(self.0.variant_type)
+    }
+
+    /// Fewest units per order (at least 1).
+    async fn minimum_quantity(&self) -> i32 {
+        self.0.minimum_quantity
+    }
+
+    /// Most units per order; -1 means no limit.
+    async fn maximum_quantity(&self) -> i32 {
+        self.0.maximum_quantity
+    }
+
+    /// Display position among the product's variants (ascending).
+    async fn order(&self) -> i32 {
+        self.0.sort_order
+    }
+
+    /// Enabled delivery types: license_keys, dynamic, keyauth, instructions, files.
+    async fn delivery_types(&self) -> Vec<String> {
+        strings(&self.0.delivery_types)
+    }
+
+    /// Image file names, in display order.
+    async fn image_names(&self) -> Vec<String> {
+        strings(&self.0.image_names)
+    }
+
+    /// URL called for dynamic fulfilment.
+    async fn dynamic_url(&self) -> Option<&str> {
+        self.0.dynamic_url.as_deref()
+    }
+
+    /// Message shown to the buyer on delivery.
+    async fn delivery_message(&self) -> Option<&str> {
+        self.0.delivery_message.as_deref()
+    }
+
+    /// Billing period of a subscription; null for one-time purchases.
+    async fn subscription_period(&self) -> Option<&str> {
+        self.0.subscription_period.as_deref()
+    }
+
+    /// Free-form metadata.
+    async fn metadata(&self) -> Option<&str> {
+        self.0.metadata.as_deref()
+    }
+
+    /// Questions the buyer answers when ordering, in display order.
+    async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomField>> {
+        let rows = ctx
+            .data::<Loaders>()?
+            .variant_custom_fields
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(CustomField)
+            .collect())
+    }
+}
+
+/// A question the buyer answers when ordering a variant.
+pub struct CustomField(pub custom_field::Model);
+
+#[Object]
+impl CustomField {
+    /// Unique identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// When the field was created (UTC).
+    async fn date_created(&self) -> DateTime {
+        self.0.created_at
+    }
+
+    /// The variant it belongs to.
+    async fn variant_id(&self) -> Uuid {
+        self.0.variant_id
+    }
+
+    /// Label shown to the buyer (1–128 characters).
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// Machine-friendly name used in order data (1–64 characters).
+    async fn identifier(&self) -> &str {
+        &self.0.identifier
+    }
+
+    /// The kind of input.
+    #[graphql(name = "type")]
+    async fn field_type(&self) -> CustomFieldType {
+        CustomFieldType::from_name(&self.0.field_type)
+    }
+
+    /// Whether an answer is required.
+    async fn is_required(&self) -> bool {
+        self.0.is_required
+    }
+
+    /// Placeholder shown in an empty text input.
+    async fn placeholder(&self) -> Option<&str> {
+        self.0.placeholder.as_deref()
+    }
+
+    /// Help text shown under the input.
+    async fn hint(&self) -> Option<&str> {
+        self.0.hint.as_deref()
+    }
+
+    /// Allowed answers of a SELECT or RADIO field, in display order.
+    async fn options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldOption>> {
+        let rows = ctx
+            .data::<Loaders>()?
+            .custom_field_options
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(CustomFieldOption)
+            .collect())
+    }
+}
+
+/// One allowed answer of a select or radio custom field.
+pub struct CustomFieldOption(pub custom_field_option::Model);
+
+#[Object]
+impl CustomFieldOption {
+    /// Unique identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// When the option was created (UTC).
+    async fn date_created(&self) -> DateTime {
+        self.0.created_at
+    }
+
+    /// The custom field it belongs to.
+    async fn custom_field_id(&self) -> Uuid {
+        self.0.custom_field_id
+    }
+
+    /// Label shown to the buyer.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// Value stored with the order.
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+
+    /// Display position among the field's options (ascending).
+    async fn order(&self) -> i32 {
+        self.0.sort_order
+    }
+}
+
+/// Product queries.
+#[derive(Default)]
+pub struct ProductQuery;
+
+#[Object]
+impl ProductQuery {
+    /// One live product by id; null when there is none (or it was deleted).
+    async fn product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Product>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = product::Entity::find_by_id(id)
+            .filter(product::Column::DeletedAt.is_null())
+            .one(db)
+            .await
+            .into_graphql()?;
+        Ok(found.map(Product))
+    }
+}

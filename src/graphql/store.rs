@@ -1,0 +1,145 @@
+//! The `Store` type and the store queries.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Object};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use uuid::Uuid;
+
+use super::loaders::Loaders;
+use super::pagination::{self, Cursor};
+use super::product::Product;
+use crate::error::GraphqlResult;
+use entity::store;
+
+/// A merchant's storefront: the unit of tenancy that owns products, categories, customers and orders.
+pub struct Store(pub store::Model);
+
+#[Object]
+impl Store {
+    /// Unique identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// When the store was created (UTC).
+    async fn date_created(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// Name shown on the store page (3–32 characters).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Description shown under the title on the store home page.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// The store's URL slug, unique across the platform.
+    async fn url(&self) -> &str {
+        &self.0.url
+    }
+
+    /// ISO 4217 code of the store's currency; every price in the store is in it.
+    async fn currency_code(&self) -> &str {
+        &self.0.currency_code
+    }
+
+    /// Whether delivery receipts start with the product name.
+    async fn prepend_product_name_to_receipt(&self) -> bool {
+        self.0.prepend_product_name_to_receipt
+    }
+
+    /// Whether buyers are asked for a review automatically.
+    async fn is_automatic_reviews_enabled(&self) -> bool {
+        self.0.is_automatic_reviews_enabled
+    }
+
+    /// Whether customers can hold and spend store credit.
+    async fn is_customer_balance_enabled(&self) -> bool {
+        self.0.is_customer_balance_enabled
+    }
+
+    /// Whether the store is closed to buyers.
+    async fn is_inactive(&self) -> bool {
+        self.0.is_inactive
+    }
+
+    /// Why the store is in maintenance, when it is.
+    async fn maintenance_reason(&self) -> Option<&str> {
+        self.0.maintenance_reason.as_deref()
+    }
+
+    /// The store's live products in display order (`order`, then id). Pages of at most 100.
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 0–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
+        let request = pagination::page_request(first, after)?;
+        let loaders = ctx.data::<Loaders>()?;
+        let page = loaders
+            .store_products
+            .load_one((self.0.id, request))
+            .await
+            .into_graphql()?
+            .unwrap_or_default();
+        let loader = loaders.store_products.loader();
+        pagination::connection(
+            page,
+            request,
+            ProductTotals {
+                store_id: self.0.id,
+            },
+            |row| loader.sort_key(row),
+            Product,
+        )
+    }
+}
+
+/// Connection-wide fields of a store's product list.
+pub struct ProductTotals {
+    store_id: Uuid,
+}
+
+#[Object]
+impl ProductTotals {
+    /// How many live products the store has, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let count = ctx
+            .data::<Loaders>()?
+            .store_product_count
+            .load_one(self.store_id)
+            .await
+            .into_graphql()?;
+        Ok(count.unwrap_or(0))
+    }
+}
+
+/// Store queries.
+#[derive(Default)]
+pub struct StoreQuery;
+
+#[Object]
+impl StoreQuery {
+    /// Stores, by name.
+    async fn stores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Store>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let stores = store::Entity::find()
+            .order_by_asc(store::Column::Name)
+            .order_by_asc(store::Column::Id)
+            .all(db)
+            .await
+            .into_graphql()?;
+        Ok(stores.into_iter().map(Store).collect())
+    }
+
+    /// One store by id; null when there is none.
+    async fn store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Store>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = store::Entity::find_by_id(id).one(db).await.into_graphql()?;
+        Ok(found.map(Store))
+    }
+}

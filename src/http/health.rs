@@ -1,0 +1,34 @@
+//! `GET /healthz`: 200 when the database answers, 503 with the reason when it does not.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::AppState;
+
+/// How long the database may take to answer before the service counts as unhealthy.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub async fn check(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match tokio::time::timeout(PING_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": "ok" })),
+        ),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "health check: database unreachable");
+            unavailable("the database is unreachable")
+        }
+        Err(_) => unavailable("the database did not answer within 2 seconds"),
+    }
+}
+
+fn unavailable(reason: &str) -> (StatusCode, Json<Value>) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({ "status": "unavailable", "database": reason })),
+    )
+}

@@ -1,0 +1,14 @@
+//! commerce-gateway: a GraphQL gateway (with a REST compatibility shim) over a multi-tenant
+//! commerce domain. See README.md for the architecture; each module says what it holds.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,162 @@
+//! `spawn_app()` and the `TestApp` that speaks to it.
+
+use std::net::SocketAddr;
+
+use commerce_gateway::cli::AppEnv;
+use commerce_gateway::config::{Config, DatabaseConfig, Secret};
+use commerce_gateway::db::StatementCounter;
+use commerce_gateway::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+/// A fresh, empty database for one test.
+pub struct TestDatabase {
+    pub url: String,
+    /// Keeps a SQLite file alive until the test ends.
+    _dir: Option<TempDir>,
+}
+
+impl TestDatabase {
+    pub async fn new() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let admin = Database::connect(base.as_str())
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                let name = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                let _ = admin.close().await;
+                let cut = base
+                    .rfind('/')
+                    .expect("TEST_DATABASE_URL ends with /DATABASE");
+                Self {
+                    url: format!("{}/{name}", &base[..cut]),
+                    _dir: None,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+
+    pub fn config(&self, demo: bool) -> Config {
+        Config {
+            bind: "127.0.0.1:0".parse().expect("address"),
+            database: DatabaseConfig {
+                url: Secret::new(self.url.clone()),
+                max_connections: 4,
+            },
+            jwt_secret: Secret::new("test-secret-that-is-at-least-32-characters"),
+            environment: AppEnv::Development,
+            demo,
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+    pub database: TestDatabase,
+}
+
+/// Starts the server on an empty, migrated database.
+pub async fn spawn_app() -> TestApp {
+    spawn(TestDatabase::new().await, false).await
+}
+
+/// Starts the server on a database seeded with the demo data.
+pub async fn spawn_demo_app() -> TestApp {
+    spawn(TestDatabase::new().await, true).await
+}
+
+pub async fn spawn(database: TestDatabase, demo: bool) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        commerce_gateway::telemetry::init(commerce_gateway::cli::LogFormat::Human);
+    }
+    let app = Application::build(database.config(demo))
+        .await
+        .expect("application starts");
+    let address = app.local_addr().expect("bound address");
+    let db = app.state().db.clone();
+    let statements = app.state().statements.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        statements,
+        database,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Posts a GraphQL operation and returns the whole response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("POST /graphql");
+        assert!(
+            response.status().is_success(),
+            "POST /graphql answered {}",
+            response.status()
+        );
+        response.json().await.expect("GraphQL JSON body")
+    }
+
+    /// Runs `query` and returns how many SQL statements it executed along with the body.
+    pub async fn graphql_counting(&self, query: &str, variables: Value) -> (u64, Value) {
+        let before = self.statements.get();
+        let body = self.graphql(query, variables).await;
+        (self.statements.get() - before, body)
+    }
+}
+
+/// The `extensions.code` of every error in a GraphQL response.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Counts the rows of a table.
+pub async fn count_rows(db: &DatabaseConnection, table: &str) -> i64 {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .expect("count query")
+        .expect("a row");
+    row.try_get::<i64>("", "n").expect("count")
+}

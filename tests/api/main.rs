@@ -1,0 +1,11 @@
+//! Integration tests: each starts the real server on 127.0.0.1:0 against a fresh database
+//! (a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and speaks HTTP.
+
+mod catalog_graph;
+mod cli;
+mod demo;
+mod health;
+mod helpers;
+mod http_surface;
+mod migrations;
+mod schema;
