@@ -32,18 +32,6 @@ impl MigrationTrait for Migration {
             .create(manager)
             .await?;
 
-        NewTable::new("customer_balance_entries")
-            .references("customer_id", "customers", false, OnDelete::Cascade)
-            .col(big_integer("amount_cents"))
-            .col(big_integer("balance_after_cents"))
-            .col(string_len("reason", 512))
-            .col(uuid_null("order_id"))
-            .references("actor_user_id", "users", true, OnDelete::SetNull)
-            .timestamps(false)
-            .check("balance_after", non_negative("balance_after_cents"))
-            .create(manager)
-            .await?;
-
         NewTable::new("coupons")
             .references("store_id", "stores", false, OnDelete::Cascade)
             .col(string_len("code", 64))
@@ -89,6 +77,18 @@ impl MigrationTrait for Migration {
             .check("discount", non_negative("discount_cents"))
             .check("credit_used", non_negative("credit_used_cents"))
             .check("total", non_negative("total_cents"))
+            .create(manager)
+            .await?;
+
+        NewTable::new("customer_balance_entries")
+            .references("customer_id", "customers", false, OnDelete::Cascade)
+            .col(big_integer("amount_cents"))
+            .col(big_integer("balance_after_cents"))
+            .col(string_len("reason", 512))
+            .references("order_id", "orders", true, OnDelete::SetNull)
+            .references("actor_user_id", "users", true, OnDelete::SetNull)
+            .timestamps(false)
+            .check("balance_after", non_negative("balance_after_cents"))
             .create(manager)
             .await?;
 
@@ -142,9 +142,9 @@ impl MigrationTrait for Migration {
                 "idempotency_keys",
                 "order_status_changes",
                 "order_items",
+                "customer_balance_entries",
                 "orders",
                 "coupons",
-                "customer_balance_entries",
                 "customers",
             ],
         )

@@ -13,7 +13,7 @@ async fn healthz_is_ok_while_the_database_answers() {
 #[tokio::test]
 async fn healthz_answers_503_with_a_reason_when_the_database_is_gone() {
     let app = spawn_app().await;
-    app.db.close_by_ref().await.expect("close the pool");
+    app.database.take_away(&app.db).await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 503);
     let body: serde_json::Value = response.json().await.expect("json");

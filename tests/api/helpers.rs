@@ -49,6 +49,25 @@ impl TestDatabase {
         }
     }
 
+    /// Makes the database unreachable for a running server: PostgreSQL drops the database
+    /// (ending its sessions); SQLite, whose open files outlive deletion, closes the server's pool.
+    pub async fn take_away(&self, server_pool: &DatabaseConnection) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let admin = Database::connect(base.as_str())
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                let name = self.url.rsplit('/').next().expect("database name");
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                    .await
+                    .expect("drop database");
+                let _ = admin.close().await;
+            }
+            _ => server_pool.close_by_ref().await.expect("close the pool"),
+        }
+    }
+
     pub fn config(&self, demo: bool) -> Config {
         Config {
             bind: "127.0.0.1:0".parse().expect("address"),
