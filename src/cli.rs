@@ -12,21 +12,11 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "BIND_ADDR",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub bind: SocketAddr,
 
     /// Database to use: `sqlite://FILE?mode=rwc` or `postgres://USER:PASSWORD@HOST/DB`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://commerce.db?mode=rwc",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://commerce.db?mode=rwc", global = true)]
     pub database_url: String,
 
     /// Largest number of pooled database connections.

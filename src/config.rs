@@ -27,10 +27,7 @@ pub struct DatabaseConfig {
 
 impl DatabaseConfig {
     pub fn from_cli(cli: &Cli) -> Self {
-        Self {
-            url: Secret::new(cli.database_url.clone()),
-            max_connections: cli.db_max_connections.max(2),
-        }
+        Self { url: Secret::new(cli.database_url.clone()), max_connections: cli.db_max_connections.max(2) }
     }
 
     /// The URL with any password replaced, for messages and logs.
@@ -105,9 +102,7 @@ fn jwt_secret(configured: Option<String>, environment: AppEnv) -> anyhow::Result
             );
             let mut bytes = [0u8; 32];
             rand::rng().fill_bytes(&mut bytes);
-            Ok(Secret::new(
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
-            ))
+            Ok(Secret::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
         }
     }
 }
@@ -137,16 +132,10 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print_and_urls_hide_passwords() {
-        let config = DatabaseConfig {
-            url: Secret::new("postgres://app:hunter2@db:5432/shop"),
-            max_connections: 2,
-        };
+        let config = DatabaseConfig { url: Secret::new("postgres://app:hunter2@db:5432/shop"), max_connections: 2 };
         assert!(!format!("{config:?}").contains("hunter2"));
         assert_eq!(config.redacted_url(), "postgres://app:***@db:5432/shop");
-        let sqlite = DatabaseConfig {
-            url: Secret::new("sqlite://commerce.db?mode=rwc"),
-            max_connections: 2,
-        };
+        let sqlite = DatabaseConfig { url: Secret::new("sqlite://commerce.db?mode=rwc"), max_connections: 2 };
         assert_eq!(sqlite.redacted_url(), "sqlite://commerce.db?mode=rwc");
     }
 }

@@ -55,12 +55,9 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
         });
-    let mut conn = Database::connect(options).await.with_context(|| {
-        format!(
-            "cannot connect to the database at {}",
-            config.redacted_url()
-        )
-    })?;
+    let mut conn = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", config.redacted_url()))?;
 
     let statements = StatementCounter::default();
     let counter = statements.0.clone();

@@ -15,6 +15,15 @@ pub struct FieldError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// No usable credential where one is required, or a presented one that is invalid, expired
+    /// or revoked.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// The credential is valid but lacks what the operation requires (named in the message).
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
     #[error("invalid input: {}", summary(.0))]
     Validation(Vec<FieldError>),
     #[error("internal error")]
@@ -45,25 +54,26 @@ impl<T, E: Into<ApiError>> GraphqlResult<T> for Result<T, E> {
 }
 
 fn summary(fields: &[FieldError]) -> String {
-    fields
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
 }
 
 impl ApiError {
+    /// The error for a missing scope, naming it.
+    pub fn missing_scope(scope: &str) -> Self {
+        Self::Forbidden(format!("this operation requires the scope {scope}"))
+    }
+
     /// A validation error on one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }])
+        Self::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
     }
 
     /// The stable code clients match on.
     pub fn code(&self) -> &'static str {
         match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
             Self::Validation(_) => "VALIDATION",
             Self::Internal(_) => "INTERNAL",
         }
@@ -82,10 +92,7 @@ impl ErrorExtensions for ApiError {
                     .iter()
                     .map(|f| {
                         let mut detail = async_graphql::indexmap::IndexMap::new();
-                        detail.insert(
-                            async_graphql::Name::new("field"),
-                            async_graphql::Value::from(f.field.as_str()),
-                        );
+                        detail.insert(async_graphql::Name::new("field"), async_graphql::Value::from(f.field.as_str()));
                         detail.insert(
                             async_graphql::Name::new("message"),
                             async_graphql::Value::from(f.message.as_str()),

@@ -22,12 +22,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let database = DatabaseConfig::from_cli(&cli);
     match cli.command {
-        None | Some(Command::Serve) => {
-            Application::build(Config::from_cli(&cli)?)
-                .await?
-                .run_until_stopped()
-                .await
-        }
+        None | Some(Command::Serve) => Application::build(Config::from_cli(&cli)?).await?.run_until_stopped().await,
         Some(Command::Migrate) => {
             db::connect(&database).await?;
             println!("migrations applied to {}", database.redacted_url());
@@ -37,13 +32,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", graphql::sdl());
             Ok(())
         }
-        Some(Command::Users {
-            command: UsersCommand::Create { email, password },
-        }) => {
+        Some(Command::Users { command: UsersCommand::Create { email, password } }) => {
             let db = db::connect(&database).await?;
-            let user = users::create(&db.conn, &email, &password)
-                .await
-                .context("cannot create the user")?;
+            let user = users::create(&db.conn, &email, &password).await.context("cannot create the user")?;
             println!("created user {} ({})", user.email, user.id);
             Ok(())
         }

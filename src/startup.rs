@@ -1,10 +1,14 @@
-//! Start-up: `Application::build(config)` → `port()` → `run_until_stopped()`.
+//! Start-up: `Application::build(config)` → `local_addr()` → `run_until_stopped()`.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use std::sync::Arc;
+
+use crate::auth::authenticator::Authenticator;
+use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::http::{self, AppState};
 use crate::{db, demo, graphql};
@@ -18,28 +22,18 @@ impl Application {
     /// Connects and migrates the database, seeds the demo data when asked, and binds the port.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let db = db::connect(&config.database).await?;
-        let listener = TcpListener::bind(config.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let listener =
+            TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
         if config.demo {
-            let seeded = demo::seed(&db.conn)
-                .await
-                .context("cannot seed the demo data")?;
+            let seeded = demo::seed(&db.conn).await.context("cannot seed the demo data")?;
             let address = listener.local_addr()?;
             println!("{}", seeded.banner(address));
         }
-        let schema = graphql::build_schema(db.conn.clone());
-        let state = AppState {
-            db: db.conn,
-            statements: db.statements,
-            schema,
-        };
+        let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
+        let schema = graphql::build_schema(db.conn.clone(), auth.clone())
+            .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
+        let state = AppState { db: db.conn, auth, statements: db.statements, schema };
         Ok(Self { listener, state })
-    }
-
-    /// The port actually bound (useful with port 0).
-    pub fn port(&self) -> u16 {
-        self.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -51,15 +45,48 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (for at most
+    /// [`SHUTDOWN_GRACE`]) and writes pending API key usage.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr()?, "listening");
-        axum::serve(self.listener, http::router(self.state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("the HTTP server failed")?;
+        let (db, auth) = (self.state.db.clone(), self.state.auth.clone());
+        let flusher = tokio::spawn(flush_key_usage(db.clone(), auth.clone()));
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(());
+        });
+        let served = tokio::select! {
+            served = server => served.context("the HTTP server failed"),
+            () = async {
+                let _ = stopped.await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!("in-flight requests did not finish within {SHUTDOWN_GRACE:?}; stopping anyway");
+                Ok(())
+            }
+        };
+        flusher.abort();
+        if let Err(error) = auth.usage.flush(&db).await {
+            tracing::warn!(%error, "cannot record API key usage at shutdown");
+        }
         tracing::info!("stopped");
-        Ok(())
+        served
+    }
+}
+
+/// How long in-flight requests may take to finish once shutdown begins.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often API key usage is written to the database.
+const KEY_USAGE_FLUSH: std::time::Duration = std::time::Duration::from_secs(60);
+
+async fn flush_key_usage(db: sea_orm::DatabaseConnection, auth: Arc<Authenticator>) {
+    let mut every = tokio::time::interval(KEY_USAGE_FLUSH);
+    loop {
+        every.tick().await;
+        if let Err(error) = auth.usage.flush(&db).await {
+            tracing::warn!(%error, "cannot record API key usage");
+        }
     }
 }
 

@@ -18,11 +18,7 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::order::Entity",
-        from = "Column::OrderId",
-        to = "super::order::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::order::Entity", from = "Column::OrderId", to = "super::order::Column::Id")]
     Order,
 }
 

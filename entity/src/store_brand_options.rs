@@ -18,11 +18,7 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::store::Entity",
-        from = "Column::StoreId",
-        to = "super::store::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::store::Entity", from = "Column::StoreId", to = "super::store::Column::Id")]
     Store,
 }
 

@@ -16,11 +16,7 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::variant::Entity",
-        from = "Column::VariantId",
-        to = "super::variant::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::variant::Entity", from = "Column::VariantId", to = "super::variant::Column::Id")]
     Variant,
 }
 

@@ -26,11 +26,7 @@ impl NewTable {
     pub fn new(name: &'static str) -> Self {
         let mut create = Table::create();
         create.table(name).col(uuid("id").primary_key());
-        Self {
-            name,
-            create,
-            indexes: Vec::new(),
-        }
+        Self { name, create, indexes: Vec::new() }
     }
 
     /// Adds a column.
@@ -56,11 +52,7 @@ impl NewTable {
         nullable: bool,
         on_delete: OnDelete,
     ) -> Self {
-        self.create.col(if nullable {
-            uuid_null(column)
-        } else {
-            uuid(column)
-        });
+        self.create.col(if nullable { uuid_null(column) } else { uuid(column) });
         let action = match on_delete {
             OnDelete::Cascade => ForeignKeyAction::Cascade,
             OnDelete::SetNull => ForeignKeyAction::SetNull,
@@ -88,8 +80,7 @@ impl NewTable {
     pub fn unique(mut self, columns: &[&'static str]) -> Self {
         let mut index = self.index_on("uq", columns);
         index.unique();
-        self.indexes
-            .retain(|(covered, _)| !columns.starts_with(covered));
+        self.indexes.retain(|(covered, _)| !columns.starts_with(covered));
         self.indexes.push((columns.to_vec(), index));
         self
     }
@@ -105,8 +96,7 @@ impl NewTable {
 
     /// Adds a named CHECK constraint.
     pub fn check(mut self, name: &str, expr: Expr) -> Self {
-        self.create
-            .check((format!("ck_{}_{}", self.name, name), expr));
+        self.create.check((format!("ck_{}_{}", self.name, name), expr));
         self
     }
 
@@ -121,9 +111,7 @@ impl NewTable {
 
     fn index_on(&self, prefix: &str, columns: &[&'static str]) -> IndexCreateStatement {
         let mut index = Index::create();
-        index
-            .name(format!("{prefix}_{}_{}", self.name, columns.join("_")))
-            .table(self.name);
+        index.name(format!("{prefix}_{}_{}", self.name, columns.join("_"))).table(self.name);
         for column in columns {
             index.col(*column);
         }
@@ -132,14 +120,9 @@ impl NewTable {
 }
 
 /// Drops tables in the order given (children before parents).
-pub async fn drop_tables(
-    manager: &SchemaManager<'_>,
-    tables: &[&'static str],
-) -> Result<(), DbErr> {
+pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&'static str]) -> Result<(), DbErr> {
     for table in tables {
-        manager
-            .drop_table(Table::drop().table(*table).to_owned())
-            .await?;
+        manager.drop_table(Table::drop().table(*table).to_owned()).await?;
     }
     Ok(())
 }

@@ -50,10 +50,7 @@ impl MigrationTrait for Migration {
             .col(integer("default_percentage_off"))
             .timestamps(false)
             .unique(&["store_id"])
-            .check(
-                "return_percentage",
-                between("default_return_percentage", 0, 100),
-            )
+            .check("return_percentage", between("default_return_percentage", 0, 100))
             .check("percentage_off", between("default_percentage_off", 0, 100))
             .create(manager)
             .await?;
@@ -70,12 +67,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(
             manager,
-            &[
-                "store_notification_options",
-                "store_affiliate_options",
-                "store_brand_options",
-                "stores",
-            ],
+            &["store_notification_options", "store_affiliate_options", "store_brand_options", "stores"],
         )
         .await
     }

@@ -103,13 +103,7 @@ impl MigrationTrait for Migration {
             .col(integer("sort_order"))
             .timestamps(false)
             .unique(&["variant_id", "identifier"])
-            .check(
-                "field_type",
-                one_of(
-                    "field_type",
-                    &["text", "textarea", "select", "checkbox", "radio", "number"],
-                ),
-            )
+            .check("field_type", one_of("field_type", &["text", "textarea", "select", "checkbox", "radio", "number"]))
             .create(manager)
             .await?;
 

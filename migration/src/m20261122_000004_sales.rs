@@ -5,14 +5,7 @@ use crate::builder::{between, drop_tables, non_negative, one_of, NewTable, OnDel
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-const ORDER_STATUSES: &[&str] = &[
-    "pending",
-    "confirmed",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "refunded",
-];
+const ORDER_STATUSES: &[&str] = &["pending", "confirmed", "shipped", "delivered", "cancelled", "refunded"];
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -47,9 +40,7 @@ impl MigrationTrait for Migration {
             .check("uses", non_negative("uses"))
             .check(
                 "uses_within_maximum",
-                Expr::col("maximum_uses")
-                    .is_null()
-                    .or(Expr::col("uses").lte(Expr::col("maximum_uses"))),
+                Expr::col("maximum_uses").is_null().or(Expr::col("uses").lte(Expr::col("maximum_uses"))),
             )
             .check("percentage", between("percentage_decrease", 0, 100))
             .check("amount", non_negative("amount_decrease_cents"))

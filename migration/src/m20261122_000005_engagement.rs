@@ -35,10 +35,7 @@ impl MigrationTrait for Migration {
             .col(string_len("status", 24))
             .timestamps(true)
             .index(&["store_id", "status"])
-            .check(
-                "status",
-                one_of("status", &["open", "awaiting_customer", "closed"]),
-            )
+            .check("status", one_of("status", &["open", "awaiting_customer", "closed"]))
             .create(manager)
             .await?;
 
@@ -48,10 +45,7 @@ impl MigrationTrait for Migration {
             .references("author_user_id", "users", true, OnDelete::SetNull)
             .col(text("body"))
             .timestamps(false)
-            .check(
-                "author_kind",
-                one_of("author_kind", &["customer", "merchant"]),
-            )
+            .check("author_kind", one_of("author_kind", &["customer", "merchant"]))
             .create(manager)
             .await?;
 
@@ -97,17 +91,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(
-            manager,
-            &[
-                "webhook_deliveries",
-                "webhooks",
-                "reviews",
-                "ticket_messages",
-                "tickets",
-                "affiliates",
-            ],
-        )
-        .await
+        drop_tables(manager, &["webhook_deliveries", "webhooks", "reviews", "ticket_messages", "tickets", "affiliates"])
+            .await
     }
 }

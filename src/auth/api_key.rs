@@ -1,16 +1,19 @@
-//! API key secrets: a recognisable prefix plus 192 random bits, shown once; only a SHA-256 hash
-//! is stored (the secret has far too much entropy to need a slow hash).
+//! API keys: issued to a user with a subset of their scopes and stores; the secret (a `cgk_`
+//! prefix plus 192 random bits) is shown once and only its hash is stored. Use is tracked in
+//! memory and written in batches, never with a database write per request.
 
-use base64::Engine;
-use chrono::Utc;
-use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
-use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+use super::secret;
 use entity::api_key;
 
-/// Every secret starts with this, so leaked keys are easy to spot and scan for.
+/// Every key starts with this, so leaked keys are easy to spot and scan for.
 pub const SECRET_PREFIX: &str = "cgk_";
 
 /// How much of the secret is kept in clear to tell keys apart in listings.
@@ -22,20 +25,6 @@ pub struct IssuedKey {
     pub key: api_key::Model,
 }
 
-/// SHA-256 of a secret, hex-encoded, as stored in `api_keys.secret_hash`.
-pub fn hash_secret(secret: &str) -> String {
-    format!("{:x}", Sha256::digest(secret.as_bytes()))
-}
-
-fn generate_secret() -> String {
-    let mut bytes = [0u8; 24];
-    rand::rng().fill_bytes(&mut bytes);
-    format!(
-        "{SECRET_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
-}
-
 /// Stores a new key for `user_id` with `scopes`, limited to `store_ids` when given.
 pub async fn issue(
     db: &impl ConnectionTrait,
@@ -44,13 +33,13 @@ pub async fn issue(
     scopes: &[&str],
     store_ids: Option<&[Uuid]>,
 ) -> Result<IssuedKey, DbErr> {
-    let secret = generate_secret();
+    let secret = secret::generate(SECRET_PREFIX, 24);
     let key = api_key::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
         name: Set(name.to_owned()),
         prefix: Set(secret[..SHOWN_PREFIX_LEN].to_owned()),
-        secret_hash: Set(hash_secret(&secret)),
+        secret_hash: Set(secret::hash(&secret)),
         scopes: Set(serde_json::json!(scopes)),
         store_ids: Set(store_ids.map(|ids| serde_json::json!(ids))),
         last_used_at: Set(None),
@@ -62,17 +51,37 @@ pub async fn issue(
     Ok(IssuedKey { secret, key })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// When each key was last used, kept in memory until [`UsageTracker::flush`] writes it.
+#[derive(Default)]
+pub struct UsageTracker {
+    pending: Mutex<HashMap<Uuid, DateTime<Utc>>>,
+}
 
-    #[test]
-    fn secrets_are_prefixed_random_and_hashed() {
-        let (a, b) = (generate_secret(), generate_secret());
-        assert!(a.starts_with(SECRET_PREFIX));
-        assert_ne!(a, b);
-        assert_eq!(a.len(), SECRET_PREFIX.len() + 32);
-        assert_eq!(hash_secret(&a).len(), 64);
-        assert_ne!(hash_secret(&a), hash_secret(&b));
+impl UsageTracker {
+    pub fn record(&self, key_id: Uuid) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.insert(key_id, Utc::now());
+        }
+    }
+
+    /// The newest use not yet written, if any.
+    pub fn pending(&self, key_id: Uuid) -> Option<DateTime<Utc>> {
+        self.pending.lock().ok().and_then(|pending| pending.get(&key_id).copied())
+    }
+
+    /// Writes every pending use (one statement per key used since the last flush).
+    pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let batch: Vec<(Uuid, DateTime<Utc>)> = match self.pending.lock() {
+            Ok(mut pending) => pending.drain().collect(),
+            Err(_) => return Ok(()),
+        };
+        for (key_id, used_at) in batch {
+            api_key::Entity::update_many()
+                .col_expr(api_key::Column::LastUsedAt, Expr::value(used_at))
+                .filter(api_key::Column::Id.eq(key_id))
+                .exec(db)
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -1,7 +1,9 @@
 //! Password hashing with Argon2id at OWASP's minimum parameters (19 MiB, 2 passes, 1 lane),
 //! run on the blocking pool so hashing never stalls the async workers.
 
-use argon2::password_hash::{PasswordHasher, SaltString};
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 
@@ -10,18 +12,38 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+fn hash_blocking(password: &str) -> anyhow::Result<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("cannot encode a salt: {e}"))?;
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: &str) -> anyhow::Result<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt)
-            .map_err(|e| anyhow::anyhow!("cannot encode a salt: {e}"))?;
-        hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+}
+
+/// Checks a password against a stored hash. With no stored hash (unknown user) it checks against
+/// a dummy hash of the same cost, so both cases take the same time and reveal nothing.
+pub async fn verify(password: &str, stored: Option<String>) -> bool {
+    let password = password.to_owned();
+    let known = stored.is_some();
+    let matches = tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+        PasswordHash::new(&stored).is_ok_and(|hash| hasher().verify_password(password.as_bytes(), &hash).is_ok())
     })
-    .await?
+    .await
+    .unwrap_or(false);
+    known && matches
+}
+
+/// A hash of a random password, made once, for [`verify`] of unknown users.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking(&uuid::Uuid::new_v4().to_string()).unwrap_or_default())
 }

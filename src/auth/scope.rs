@@ -37,3 +37,11 @@ pub const ALL: &[&str] = &[
     "user.webhooks.update",
     "user.webhooks.delete",
 ];
+
+/// What a customer session may do: browse products, and view and place its own orders.
+pub const CUSTOMER: &[&str] = &["stores.products.view", "stores.orders.view", "stores.orders.create"];
+
+/// The canonical name of a scope, or `None` for a name that is not a scope.
+pub fn parse(name: &str) -> Option<&'static str> {
+    ALL.iter().copied().find(|scope| *scope == name)
+}

@@ -32,29 +32,11 @@ pub struct DemoField {
 }
 
 const fn variant(name: &'static str, sku: &'static str, cents: i64, stock: i32) -> DemoVariant {
-    DemoVariant {
-        name,
-        sku,
-        cents,
-        stock,
-    }
+    DemoVariant { name, sku, cents, stock }
 }
 
-const fn field(
-    label: &'static str,
-    identifier: &'static str,
-    field_type: &'static str,
-    required: bool,
-) -> DemoField {
-    DemoField {
-        label,
-        identifier,
-        field_type,
-        required,
-        placeholder: None,
-        hint: None,
-        options: &[],
-    }
+const fn field(label: &'static str, identifier: &'static str, field_type: &'static str, required: bool) -> DemoField {
+    DemoField { label, identifier, field_type, required, placeholder: None, hint: None, options: &[] }
 }
 
 /// Categories of the demo store: (slug, name).
@@ -111,10 +93,7 @@ pub const DEMO_PRODUCTS: &[DemoProduct] = &[
             variant("Large", "TEE-L", 1999, 30),
         ],
         fields: &[
-            DemoField {
-                options: &["Regular", "Slim"],
-                ..field("Fit", "fit", "radio", true)
-            },
+            DemoField { options: &["Regular", "Slim"], ..field("Fit", "fit", "radio", true) },
             DemoField {
                 placeholder: Some("Write a short note"),
                 hint: Some("Printed on the packing slip."),
@@ -137,15 +116,9 @@ pub const DEMO_PRODUCTS: &[DemoProduct] = &[
         description: "Slim full-grain leather wallet.",
         best_seller: false,
         visibility: 0,
-        variants: &[
-            variant("Brown", "WALLET-BRN", 3500, 20),
-            variant("Black", "WALLET-BLK", 3500, 18),
-        ],
+        variants: &[variant("Brown", "WALLET-BRN", 3500, 20), variant("Black", "WALLET-BLK", 3500, 18)],
         fields: &[
-            DemoField {
-                placeholder: Some("e.g. J.D."),
-                ..field("Monogram initials", "monogram", "text", false)
-            },
+            DemoField { placeholder: Some("e.g. J.D."), ..field("Monogram initials", "monogram", "text", false) },
             field("Gift wrap", "gift_wrap", "checkbox", false),
         ],
     },
@@ -164,18 +137,10 @@ pub const DEMO_PRODUCTS: &[DemoProduct] = &[
         description: "Noise-cancelling earbuds with a 30-hour case.",
         best_seller: true,
         visibility: 0,
-        variants: &[
-            variant("White", "BUDS-WHT", 12900, 8),
-            variant("Black", "BUDS-BLK", 12900, 5),
-        ],
+        variants: &[variant("White", "BUDS-WHT", 12900, 8), variant("Black", "BUDS-BLK", 12900, 5)],
         fields: &[DemoField {
             hint: Some("0 to 3 extra years."),
-            ..field(
-                "Extended warranty (years)",
-                "warranty_years",
-                "number",
-                false,
-            )
+            ..field("Extended warranty (years)", "warranty_years", "number", false)
         }],
     },
     DemoProduct {
@@ -184,10 +149,7 @@ pub const DEMO_PRODUCTS: &[DemoProduct] = &[
         description: "Charges a laptop and a phone at once.",
         best_seller: false,
         visibility: 0,
-        variants: &[
-            variant("EU plug", "CHARGER-EU", 3999, 35),
-            variant("US plug", "CHARGER-US", 3999, 22),
-        ],
+        variants: &[variant("EU plug", "CHARGER-EU", 3999, 35), variant("US plug", "CHARGER-US", 3999, 22)],
         fields: &[],
     },
     DemoProduct {
@@ -196,14 +158,8 @@ pub const DEMO_PRODUCTS: &[DemoProduct] = &[
         description: "Hand-glazed stoneware mug.",
         best_seller: false,
         visibility: 0,
-        variants: &[
-            variant("Single", "MUG-1", 1450, 200),
-            variant("Set of four", "MUG-4", 4900, 30),
-        ],
-        fields: &[DemoField {
-            options: &["Sky", "Sand", "Charcoal"],
-            ..field("Glaze", "glaze", "select", true)
-        }],
+        variants: &[variant("Single", "MUG-1", 1450, 200), variant("Set of four", "MUG-4", 4900, 30)],
+        fields: &[DemoField { options: &["Sky", "Sand", "Charcoal"], ..field("Glaze", "glaze", "select", true) }],
     },
     DemoProduct {
         category: "home",

@@ -10,18 +10,18 @@ use std::net::SocketAddr;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::auth::{api_key, scope};
+use crate::auth::{api_key, scope, secret};
 use crate::domain::{catalog::slugify, users};
 use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
 use entity::{
-    category, category_product, coupon, custom_field, custom_field_option, customer, product,
-    store, store_affiliate_options, store_brand_options, store_notification_options, user, variant,
+    category, category_product, coupon, custom_field, custom_field_option, customer, product, store,
+    store_affiliate_options, store_brand_options, store_notification_options, user, variant,
 };
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -44,11 +44,7 @@ pub struct Seeded {
 impl Seeded {
     /// The start-up message: where to click and how to log in.
     pub fn banner(&self, address: SocketAddr) -> String {
-        let state = if self.created {
-            "seeded just now"
-        } else {
-            "already present"
-        };
+        let state = if self.created { "seeded just now" } else { "already present" };
         format!(
             "\n  commerce-gateway demo ({state})\n\
              \n  GraphiQL:   http://{address}/graphql\
@@ -64,10 +60,7 @@ impl Seeded {
 /// Seeds the demo data unless it is there already, and issues a fresh every-scope demo key.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Seeded> {
     let txn = db.begin().await?;
-    let existing = user::Entity::find()
-        .filter(user::Column::Email.eq(DEMO_EMAIL))
-        .one(&txn)
-        .await?;
+    let existing = user::Entity::find().filter(user::Column::Email.eq(DEMO_EMAIL)).one(&txn).await?;
     let (merchant, created) = match existing {
         Some(merchant) => (merchant, false),
         None => (seed_everything(&txn).await?, true),
@@ -79,10 +72,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Seeded> {
         .await?;
     let key = api_key::issue(&txn, merchant.id, DEMO_KEY_NAME, scope::ALL, None).await?;
     txn.commit().await?;
-    Ok(Seeded {
-        created,
-        api_key: key.secret,
-    })
+    Ok(Seeded { created, api_key: key.secret })
 }
 
 async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Model> {
@@ -158,10 +148,7 @@ impl DemoStore {
             id: Set(Uuid::now_v7()),
             owner_id: Set(owner.id),
             name: Set(self.name.into()),
-            description: Set(format!(
-                "{} sells a little of everything. Explore it in GraphiQL.",
-                self.name
-            )),
+            description: Set(format!("{} sells a little of everything. Explore it in GraphiQL.", self.name)),
             url: Set(self.url.into()),
             url_history: Set(json!([])),
             custom_domain: Set(None),
@@ -171,7 +158,7 @@ impl DemoStore {
             is_customer_balance_enabled: Set(true),
             is_inactive: Set(false),
             maintenance_reason: Set(None),
-            webhook_secret: Set(api_key::hash_secret(&Uuid::new_v4().to_string())),
+            webhook_secret: Set(secret::generate("whsec_", 32)),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -199,11 +186,7 @@ impl DemoStore {
         for (position, demo) in (1..).zip(self.products) {
             let product = seed_product(txn, &store, owner, demo, position).await?;
             let category_id = categories.get(demo.category).copied().ok_or_else(|| {
-                anyhow::anyhow!(
-                    "demo product {} names an unknown category {}",
-                    demo.name,
-                    demo.category
-                )
+                anyhow::anyhow!("demo product {} names an unknown category {}", demo.name, demo.category)
             })?;
             category_product::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -215,8 +198,7 @@ impl DemoStore {
             .insert(txn)
             .await?;
             for (variant_position, demo_variant) in (1..).zip(demo.variants) {
-                let variant =
-                    seed_variant(txn, &product, demo, demo_variant, variant_position).await?;
+                let variant = seed_variant(txn, &product, demo, demo_variant, variant_position).await?;
                 variants_by_sku.insert(demo_variant.sku, (product.clone(), variant));
             }
         }
@@ -226,11 +208,7 @@ impl DemoStore {
             let row = customer::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 store_id: Set(store.id),
-                user_id: Set(if index == 0 {
-                    shopper.map(|u| u.id)
-                } else {
-                    None
-                }),
+                user_id: Set(if index == 0 { shopper.map(|u| u.id) } else { None }),
                 email: Set((*email).into()),
                 name: Set(Some((*name).into())),
                 balance_cents: Set(*credit),
@@ -243,9 +221,7 @@ impl DemoStore {
         }
 
         for order in self.orders {
-            order
-                .seed(txn, &store, owner, &customers, &variants_by_sku)
-                .await?;
+            order.seed(txn, &store, owner, &customers, &variants_by_sku).await?;
         }
         Ok(store)
     }
@@ -342,9 +318,7 @@ async fn seed_variant(
         delivery_types: Set(json!(["instructions"])),
         image_names: Set(json!([])),
         dynamic_url: Set(None),
-        delivery_message: Set(Some(
-            "Thanks for your order! It ships within two working days.".into(),
-        )),
+        delivery_message: Set(Some("Thanks for your order! It ships within two working days.".into())),
         subscription_period: Set(None),
         metadata: Set(None),
         created_at: Set(now),

@@ -104,17 +104,16 @@ impl DemoOrder {
         customers: &HashMap<&str, customer::Model>,
         variants: &HashMap<&str, (product::Model, variant::Model)>,
     ) -> anyhow::Result<()> {
-        let buyer = customers.get(self.customer).ok_or_else(|| {
-            anyhow::anyhow!("demo order names an unknown customer {}", self.customer)
-        })?;
+        let buyer = customers
+            .get(self.customer)
+            .ok_or_else(|| anyhow::anyhow!("demo order names an unknown customer {}", self.customer))?;
         let created_at = Utc::now() - Duration::days(self.days_ago);
         let order_id = Uuid::now_v7();
         let mut items = Vec::new();
         let mut subtotal = 0i64;
         for (sku, quantity) in self.lines {
-            let (product, variant) = variants
-                .get(sku)
-                .ok_or_else(|| anyhow::anyhow!("demo order names an unknown SKU {sku}"))?;
+            let (product, variant) =
+                variants.get(sku).ok_or_else(|| anyhow::anyhow!("demo order names an unknown SKU {sku}"))?;
             let line_total = variant.cost_cents * i64::from(*quantity);
             subtotal += line_total;
             items.push(order_item::ActiveModel {
@@ -133,9 +132,7 @@ impl DemoOrder {
             });
         }
         // Percentages of whole cents, rounded half up: exact integer arithmetic.
-        let discount = self
-            .coupon
-            .map_or(0, |(_, percent)| (subtotal * percent + 50) / 100);
+        let discount = self.coupon.map_or(0, |(_, percent)| (subtotal * percent + 50) / 100);
         let status = self.path.last().copied().unwrap_or("pending");
         order::ActiveModel {
             id: Set(order_id),
@@ -169,16 +166,8 @@ impl DemoOrder {
                 order_id: Set(order_id),
                 from_status: Set(from.map(str::to_owned)),
                 to_status: Set((*to).into()),
-                reason: Set(if is_last && closing {
-                    self.reason.map(Into::into)
-                } else {
-                    None
-                }),
-                actor_user_id: Set(if step == 0 {
-                    buyer.user_id
-                } else {
-                    Some(merchant.id)
-                }),
+                reason: Set(if is_last && closing { self.reason.map(Into::into) } else { None }),
+                actor_user_id: Set(if step == 0 { buyer.user_id } else { Some(merchant.id) }),
                 actor_api_key_id: Set(None),
                 created_at: Set(created_at + Duration::hours(step)),
             }

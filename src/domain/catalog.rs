@@ -50,25 +50,17 @@ pub trait Coded: Sized + Copy + 'static {
     const FALLBACK: Self;
 
     fn from_code(code: i16) -> Self {
-        Self::CODES
-            .iter()
-            .find(|(_, c)| *c == code)
-            .map_or(Self::FALLBACK, |(v, _)| *v)
+        Self::CODES.iter().find(|(_, c)| *c == code).map_or(Self::FALLBACK, |(v, _)| *v)
     }
 }
 
 impl Coded for Visibility {
-    const CODES: &'static [(Self, i16)] =
-        &[(Self::Public, 0), (Self::Unlisted, 1), (Self::Private, 2)];
+    const CODES: &'static [(Self, i16)] = &[(Self::Public, 0), (Self::Unlisted, 1), (Self::Private, 2)];
     const FALLBACK: Self = Self::Private;
 }
 
 impl Coded for StockMode {
-    const CODES: &'static [(Self, i16)] = &[
-        (Self::Fixed, 0),
-        (Self::Calculated, 1),
-        (Self::Unlimited, 2),
-    ];
+    const CODES: &'static [(Self, i16)] = &[(Self::Fixed, 0), (Self::Calculated, 1), (Self::Unlimited, 2)];
     const FALLBACK: Self = Self::Fixed;
 }
 
@@ -89,17 +81,11 @@ impl CustomFieldType {
 
     /// The stored name (`text`, `select`, …); unknown names read as `Text`.
     pub fn from_name(name: &str) -> Self {
-        Self::NAMES
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map_or(Self::Text, |(t, _)| *t)
+        Self::NAMES.iter().find(|(_, n)| *n == name).map_or(Self::Text, |(t, _)| *t)
     }
 
     pub fn name(self) -> &'static str {
-        Self::NAMES
-            .iter()
-            .find(|(t, _)| *t == self)
-            .map_or("text", |(_, n)| n)
+        Self::NAMES.iter().find(|(t, _)| *t == self).map_or("text", |(_, n)| n)
     }
 }
 

@@ -38,11 +38,7 @@ pub fn normalize_email(email: &str) -> Option<String> {
 }
 
 /// Creates a user who can log in with `email` and `password`.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    email: &str,
-    password: &str,
-) -> Result<user::Model, CreateUserError> {
+pub async fn create(db: &impl ConnectionTrait, email: &str, password: &str) -> Result<user::Model, CreateUserError> {
     let email = normalize_email(email).ok_or(CreateUserError::InvalidEmail)?;
     let length = password.chars().count();
     if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
@@ -62,9 +58,7 @@ pub async fn create(
     .await;
     match inserted {
         Ok(user) => Ok(user),
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(CreateUserError::EmailTaken)
-        }
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(CreateUserError::EmailTaken),
         Err(e) => Err(CreateUserError::Other(e.into())),
     }
 }
@@ -75,19 +69,8 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_or_refused() {
-        assert_eq!(
-            normalize_email("  Demo@Example.COM ").as_deref(),
-            Some("demo@example.com")
-        );
-        for bad in [
-            "",
-            "no-at-sign",
-            "@example.com",
-            "a@b",
-            "a@.com",
-            "a b@example.com",
-            "a@b@c.com",
-        ] {
+        assert_eq!(normalize_email("  Demo@Example.COM ").as_deref(), Some("demo@example.com"));
+        for bad in ["", "no-at-sign", "@example.com", "a@b", "a@.com", "a b@example.com", "a@b@c.com"] {
             assert_eq!(normalize_email(bad), None, "{bad:?} should be refused");
         }
         let long = format!("{}@example.com", "a".repeat(MAX_EMAIL_LEN));

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, ModelTrait,
+    QueryFilter, QueryOrder, QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -44,11 +44,7 @@ impl Loaders {
                 product::Column::Id,
                 live_products(),
             )),
-            store_product_count: loader(CountBy::new(
-                db,
-                product::Column::StoreId,
-                live_products(),
-            )),
+            store_product_count: loader(CountBy::new(db, product::Column::StoreId, live_products())),
             product_variants: loader(HasMany::new(
                 db,
                 variant::Column::ProductId,
@@ -62,32 +58,21 @@ impl Loaders {
             custom_field_options: loader(HasMany::new(
                 db,
                 custom_field_option::Column::CustomFieldId,
-                &[
-                    custom_field_option::Column::SortOrder,
-                    custom_field_option::Column::Id,
-                ],
+                &[custom_field_option::Column::SortOrder, custom_field_option::Column::Id],
             )),
         }
     }
 }
 
-fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
-    inner: L,
-) -> DataLoader<L> {
+fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(inner: L) -> DataLoader<L> {
     DataLoader::new(inner, tokio::spawn)
 }
 
 /// Reads a UUID column of a model (the parent key of a child row).
-fn uuid_of<M: ModelTrait>(
-    model: &M,
-    column: <M::Entity as EntityTrait>::Column,
-) -> Result<Uuid, DbErr> {
+fn uuid_of<M: ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Column) -> Result<Uuid, DbErr> {
     match model.get(column) {
         Value::Uuid(Some(id)) => Ok(id),
-        other => Err(DbErr::Type(format!(
-            "expected a UUID in {}, found {other:?}",
-            column.as_str()
-        ))),
+        other => Err(DbErr::Type(format!("expected a UUID in {}, found {other:?}", column.as_str()))),
     }
 }
 
@@ -100,11 +85,7 @@ pub struct HasMany<E: EntityTrait> {
 
 impl<E: EntityTrait> HasMany<E> {
     pub fn new(db: &DatabaseConnection, parent: E::Column, order: &[E::Column]) -> Self {
-        Self {
-            db: db.clone(),
-            parent,
-            order: order.to_vec(),
-        }
+        Self { db: db.clone(), parent, order: order.to_vec() }
     }
 }
 
@@ -123,10 +104,7 @@ where
         }
         let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
         for row in query.all(&self.db).await? {
-            grouped
-                .entry(uuid_of(&row, self.parent)?)
-                .or_default()
-                .push(row);
+            grouped.entry(uuid_of(&row, self.parent)?).or_default().push(row);
         }
         Ok(grouped)
     }
@@ -157,10 +135,7 @@ pub struct Page<M> {
 
 impl<M> Default for Page<M> {
     fn default() -> Self {
-        Self {
-            rows: Vec::new(),
-            has_next: false,
-        }
+        Self { rows: Vec::new(), has_next: false }
     }
 }
 
@@ -174,36 +149,17 @@ pub struct PagedHasMany<E: EntityTrait> {
 }
 
 impl<E: EntityTrait> PagedHasMany<E> {
-    pub fn new(
-        db: &DatabaseConnection,
-        parent: E::Column,
-        sort: E::Column,
-        id: E::Column,
-        filter: Condition,
-    ) -> Self {
-        Self {
-            db: db.clone(),
-            parent,
-            sort,
-            id,
-            filter,
-        }
+    pub fn new(db: &DatabaseConnection, parent: E::Column, sort: E::Column, id: E::Column, filter: Condition) -> Self {
+        Self { db: db.clone(), parent, sort, id, filter }
     }
 
     /// The key of a row in this loader's ordering.
     pub fn sort_key(&self, row: &E::Model) -> Result<SortKey, DbErr> {
         let order = match row.get(self.sort) {
             Value::Int(Some(order)) => order,
-            other => {
-                return Err(DbErr::Type(format!(
-                    "expected an integer sort key, found {other:?}"
-                )))
-            }
+            other => return Err(DbErr::Type(format!("expected an integer sort key, found {other:?}"))),
         };
-        Ok(SortKey {
-            order,
-            id: uuid_of(row, self.id)?,
-        })
+        Ok(SortKey { order, id: uuid_of(row, self.id)? })
     }
 
     async fn load_page(
@@ -233,11 +189,7 @@ impl<E: EntityTrait> PagedHasMany<E> {
             ranked.cond_where(
                 Condition::any()
                     .add(Expr::col(self.sort).gt(after.order))
-                    .add(
-                        Expr::col(self.sort)
-                            .eq(after.order)
-                            .and(Expr::col(self.id).gt(after.id)),
-                    ),
+                    .add(Expr::col(self.sort).eq(after.order).and(Expr::col(self.id).gt(after.id))),
             );
         }
         let limit = i64::try_from(page.first.saturating_add(1)).unwrap_or(i64::MAX);
@@ -251,14 +203,10 @@ impl<E: EntityTrait> PagedHasMany<E> {
         let statement = self.db.get_database_backend().build(&outer);
         let rows = E::find().from_raw_sql(statement).all(&self.db).await?;
 
-        let mut pages: HashMap<(Uuid, PageRequest), Page<E::Model>> = parents
-            .into_iter()
-            .map(|parent| ((parent, page), Page::default()))
-            .collect();
+        let mut pages: HashMap<(Uuid, PageRequest), Page<E::Model>> =
+            parents.into_iter().map(|parent| ((parent, page), Page::default())).collect();
         for row in rows {
-            let entry = pages
-                .entry((uuid_of(&row, self.parent)?, page))
-                .or_default();
+            let entry = pages.entry((uuid_of(&row, self.parent)?, page)).or_default();
             if entry.rows.len() as u64 == page.first {
                 entry.has_next = true;
             } else {
@@ -303,12 +251,7 @@ pub struct CountBy<E: EntityTrait> {
 
 impl<E: EntityTrait> CountBy<E> {
     pub fn new(db: &DatabaseConnection, parent: E::Column, filter: Condition) -> Self {
-        Self {
-            db: db.clone(),
-            parent,
-            filter,
-            entity: PhantomData,
-        }
+        Self { db: db.clone(), parent, filter, entity: PhantomData }
     }
 }
 

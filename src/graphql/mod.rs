@@ -1,42 +1,73 @@
-//! The GraphQL schema, apart from HTTP: one query root per domain merged into `Query`,
-//! per-request loaders, and the SDL export that `schema.graphql` must match.
+//! The GraphQL schema, apart from HTTP: one query and mutation root per domain merged into
+//! `Query` and `Mutation`, the authorization [`policy`], per-request loaders, and the SDL export
+//! that `schema.graphql` must match.
 
+pub mod api_keys;
 pub mod loaders;
 pub mod pagination;
+pub mod policy;
 pub mod product;
+pub mod session;
 pub mod store;
+pub mod user;
 
-use async_graphql::{
-    EmptyMutation, EmptySubscription, MergedObject, Request, SDLExportOptions, Schema,
-    SchemaBuilder,
-};
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, MergedObject, Request, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
+use crate::auth::authenticator::Authenticator;
+use crate::auth::principal::Principal;
 use loaders::Loaders;
+use policy::{Policy, PolicyExtension};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
-pub struct Query(store::StoreQuery, product::ProductQuery);
+pub struct Query(store::StoreQuery, product::ProductQuery, user::UserQuery, api_keys::ApiKeyQuery);
 
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+/// The root of every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(session::SessionMutation, api_keys::ApiKeyMutation);
 
-fn builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
-/// The executable schema over `db`.
-pub fn build_schema(db: DatabaseConnection) -> AppSchema {
-    builder().data(db).finish()
+/// The executable schema over `db`, enforcing the policy its own SDL declares.
+pub fn build_schema(db: DatabaseConnection, auth: Arc<Authenticator>) -> Result<AppSchema, String> {
+    let policy = Policy::from_sdl(&sdl())?;
+    Ok(builder().data(db).data(auth).extension(PolicyExtension(Arc::new(policy))).finish())
 }
 
-/// Attaches what one request needs (fresh loaders, so nothing is cached across requests).
-pub fn prepare(request: Request, db: &DatabaseConnection) -> Request {
-    request.data(Loaders::new(db))
+/// Attaches what one request needs: its caller, and fresh loaders (nothing is cached across
+/// requests).
+pub fn prepare(request: Request, db: &DatabaseConnection, principal: Principal) -> Request {
+    request.data(Loaders::new(db)).data(principal)
+}
+
+/// Gives every error of a response a stable `extensions.code`: errors of the document, its
+/// variables or an argument's value are `VALIDATION`; anything else without a code is
+/// `INTERNAL`, with its text replaced so no internal detail leaks.
+pub fn ensure_error_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_some() {
+            continue;
+        }
+        let bad_input = error.message.starts_with("Failed to parse") || error.message.starts_with("Invalid value");
+        if error.path.is_empty() || bad_input {
+            extensions.set("code", "VALIDATION");
+        } else {
+            tracing::error!(message = %error.message, "uncoded error while resolving a field");
+            error.message = "internal error".into();
+            extensions.set("code", "INTERNAL");
+        }
+    }
 }
 
 /// The SDL, with fields and enum values sorted, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    builder()
-        .finish()
-        .sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+    builder().finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
 }

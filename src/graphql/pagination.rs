@@ -16,30 +16,20 @@ pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub type Cursor = OpaqueCursor<SortKey>;
 
 /// Checks `first`/`after` and turns them into a page request.
-pub fn page_request(
-    first: Option<i32>,
-    after: Option<String>,
-) -> async_graphql::Result<PageRequest> {
+pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
     let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(
-            ApiError::invalid("first", format!("must be between 0 and {MAX_PAGE_SIZE}")).extend(),
-        );
+        return Err(ApiError::invalid("first", format!("must be between 0 and {MAX_PAGE_SIZE}")).extend());
     }
     let after = match after {
         Some(cursor) => Some(
             Cursor::decode_cursor(&cursor)
-                .map_err(|_| {
-                    ApiError::invalid("after", "is not a cursor of this connection").extend()
-                })?
+                .map_err(|_| ApiError::invalid("after", "is not a cursor of this connection").extend())?
                 .0,
         ),
         None => None,
     };
-    Ok(PageRequest {
-        first: first.unsigned_abs().into(),
-        after,
-    })
+    Ok(PageRequest { first: first.unsigned_abs().into(), after })
 }
 
 /// Builds a connection from a page; `key` gives each row's cursor, `node` its GraphQL object.
@@ -54,8 +44,7 @@ where
     N: OutputType,
     T: async_graphql::ObjectType,
 {
-    let mut connection =
-        Connection::with_additional_fields(request.after.is_some(), page.has_next, totals);
+    let mut connection = Connection::with_additional_fields(request.after.is_some(), page.has_next, totals);
     for row in page.rows {
         let cursor = OpaqueCursor(key(&row).into_graphql()?);
         connection.edges.push(Edge::new(cursor, node(row)));

@@ -7,30 +7,20 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::loaders::Loaders;
+use super::policy::scope;
+use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
+use crate::domain::json::strings;
 use crate::domain::money;
 use crate::error::GraphqlResult;
 use entity::{custom_field, custom_field_option, product, variant};
 
 type DateTime = chrono::DateTime<chrono::Utc>;
 
-/// Reads a JSON array of strings; anything else reads as empty.
-fn strings(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| item.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Something a store sells. Its variants carry prices and stock.
 pub struct Product(pub product::Model);
 
-#[Object]
+/// Something a store sells. Its variants carry prices and stock.
+#[Object(directive = scope::apply("stores.products.view".into()))]
 impl Product {
     /// Unique identifier.
     async fn id(&self) -> Uuid {
@@ -99,20 +89,15 @@ impl Product {
 
     /// Its variants in display order.
     async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Variant>> {
-        let rows = ctx
-            .data::<Loaders>()?
-            .product_variants
-            .load_one(self.0.id)
-            .await
-            .into_graphql()?;
+        let rows = ctx.data::<Loaders>()?.product_variants.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(Variant).collect())
     }
 }
 
-/// A purchasable version of a product with its own price, stock and order limits.
 pub struct Variant(pub variant::Model);
 
-#[Object]
+/// A purchasable version of a product with its own price, stock and order limits.
+#[Object(directive = scope::apply("stores.products.view".into()))]
 impl Variant {
     /// Unique identifier.
     async fn id(&self) -> Uuid {
@@ -212,24 +197,15 @@ impl Variant {
 
     /// Questions the buyer answers when ordering, in display order.
     async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomField>> {
-        let rows = ctx
-            .data::<Loaders>()?
-            .variant_custom_fields
-            .load_one(self.0.id)
-            .await
-            .into_graphql()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(CustomField)
-            .collect())
+        let rows = ctx.data::<Loaders>()?.variant_custom_fields.load_one(self.0.id).await.into_graphql()?;
+        Ok(rows.unwrap_or_default().into_iter().map(CustomField).collect())
     }
 }
 
-/// A question the buyer answers when ordering a variant.
 pub struct CustomField(pub custom_field::Model);
 
-#[Object]
+/// A question the buyer answers when ordering a variant.
+#[Object(directive = scope::apply("stores.products.view".into()))]
 impl CustomField {
     /// Unique identifier.
     async fn id(&self) -> Uuid {
@@ -279,24 +255,15 @@ impl CustomField {
 
     /// Allowed answers of a SELECT or RADIO field, in display order.
     async fn options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldOption>> {
-        let rows = ctx
-            .data::<Loaders>()?
-            .custom_field_options
-            .load_one(self.0.id)
-            .await
-            .into_graphql()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(CustomFieldOption)
-            .collect())
+        let rows = ctx.data::<Loaders>()?.custom_field_options.load_one(self.0.id).await.into_graphql()?;
+        Ok(rows.unwrap_or_default().into_iter().map(CustomFieldOption).collect())
     }
 }
 
-/// One allowed answer of a select or radio custom field.
 pub struct CustomFieldOption(pub custom_field_option::Model);
 
-#[Object]
+/// One allowed answer of a select or radio custom field.
+#[Object(directive = scope::apply("stores.products.view".into()))]
 impl CustomFieldOption {
     /// Unique identifier.
     async fn id(&self) -> Uuid {
@@ -335,14 +302,21 @@ pub struct ProductQuery;
 
 #[Object]
 impl ProductQuery {
-    /// One live product by id; null when there is none (or it was deleted).
+    /// One live product of the caller's stores by id; null when there is none (or it is
+    /// deleted, another tenant's, or private and the caller is a customer).
+    #[graphql(directive = scope::apply("stores.products.view".into()))]
     async fn product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Product>> {
+        let principal = ctx.data::<Principal>()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let found = product::Entity::find_by_id(id)
             .filter(product::Column::DeletedAt.is_null())
             .one(db)
             .await
             .into_graphql()?;
-        Ok(found.map(Product))
+        let is_customer = principal.access().is_some_and(|a| a.is_customer());
+        Ok(found
+            .filter(|p| principal.sees_store(p.store_id))
+            .filter(|p| !is_customer || Visibility::from_code(p.visibility) != Visibility::Private)
+            .map(Product))
     }
 }

@@ -2,19 +2,21 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::loaders::Loaders;
 use super::pagination::{self, Cursor};
+use super::policy::scope;
 use super::product::Product;
+use crate::auth::principal::Principal;
 use crate::error::GraphqlResult;
 use entity::store;
 
-/// A merchant's storefront: the unit of tenancy that owns products, categories, customers and orders.
 pub struct Store(pub store::Model);
 
-#[Object]
+/// A merchant's storefront: the unit of tenancy that owns products, categories, customers and orders.
+#[Object(directive = scope::apply("stores.view".into()))]
 impl Store {
     /// Unique identifier.
     async fn id(&self) -> Uuid {
@@ -71,7 +73,14 @@ impl Store {
         self.0.maintenance_reason.as_deref()
     }
 
+    /// Secret that signs this store's webhook deliveries (needs `user.webhooks.view`).
+    #[graphql(directive = scope::apply("user.webhooks.view".into()))]
+    async fn webhook_secret(&self) -> &str {
+        &self.0.webhook_secret
+    }
+
     /// The store's live products in display order (`order`, then id). Pages of at most 100.
+    #[graphql(directive = scope::apply("stores.products.view".into()))]
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -80,40 +89,28 @@ impl Store {
     ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
         let request = pagination::page_request(first, after)?;
         let loaders = ctx.data::<Loaders>()?;
-        let page = loaders
-            .store_products
-            .load_one((self.0.id, request))
-            .await
-            .into_graphql()?
-            .unwrap_or_default();
+        let page = loaders.store_products.load_one((self.0.id, request)).await.into_graphql()?.unwrap_or_default();
         let loader = loaders.store_products.loader();
         pagination::connection(
             page,
             request,
-            ProductTotals {
-                store_id: self.0.id,
-            },
+            ProductTotals { store_id: self.0.id },
             |row| loader.sort_key(row),
             Product,
         )
     }
 }
 
-/// Connection-wide fields of a store's product list.
 pub struct ProductTotals {
     store_id: Uuid,
 }
 
+/// Connection-wide fields of a store's product list.
 #[Object]
 impl ProductTotals {
     /// How many live products the store has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count = ctx
-            .data::<Loaders>()?
-            .store_product_count
-            .load_one(self.store_id)
-            .await
-            .into_graphql()?;
+        let count = ctx.data::<Loaders>()?.store_product_count.load_one(self.store_id).await.into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }
@@ -124,10 +121,16 @@ pub struct StoreQuery;
 
 #[Object]
 impl StoreQuery {
-    /// Stores, by name.
+    /// The caller's stores, by name.
+    #[graphql(directive = scope::apply("stores.view".into()))]
     async fn stores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Store>> {
         let db = ctx.data::<DatabaseConnection>()?;
+        let visible = ctx.data::<Principal>()?.access().map(|a| a.stores.clone()).unwrap_or_default();
+        if visible.is_empty() {
+            return Ok(Vec::new());
+        }
         let stores = store::Entity::find()
+            .filter(store::Column::Id.is_in(visible))
             .order_by_asc(store::Column::Name)
             .order_by_asc(store::Column::Id)
             .all(db)
@@ -136,8 +139,12 @@ impl StoreQuery {
         Ok(stores.into_iter().map(Store).collect())
     }
 
-    /// One store by id; null when there is none.
+    /// One of the caller's stores by id; null when there is none (or it is another tenant's).
+    #[graphql(directive = scope::apply("stores.view".into()))]
     async fn store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Store>> {
+        if !ctx.data::<Principal>()?.sees_store(id) {
+            return Ok(None);
+        }
         let db = ctx.data::<DatabaseConnection>()?;
         let found = store::Entity::find_by_id(id).one(db).await.into_graphql()?;
         Ok(found.map(Store))

@@ -14,10 +14,7 @@ const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn check(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match tokio::time::timeout(PING_TIMEOUT, state.db.ping()).await {
-        Ok(Ok(())) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ok", "database": "ok" })),
-        ),
+        Ok(Ok(())) => (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok" }))),
         Ok(Err(error)) => {
             tracing::warn!(%error, "health check: database unreachable");
             unavailable("the database is unreachable")
@@ -27,8 +24,5 @@ pub async fn check(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
 }
 
 fn unavailable(reason: &str) -> (StatusCode, Json<Value>) {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        Json(json!({ "status": "unavailable", "database": reason })),
-    )
+    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": reason })))
 }

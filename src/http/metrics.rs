@@ -13,11 +13,5 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
          commerce_db_statements_total {}\n",
         state.statements.get()
     );
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        body,
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
 }

@@ -11,6 +11,9 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use std::sync::Arc;
+
+use crate::auth::authenticator::Authenticator;
 use crate::db::StatementCounter;
 use crate::graphql::AppSchema;
 
@@ -18,6 +21,7 @@ use crate::graphql::AppSchema;
 #[derive(Clone)]
 pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
+    pub auth: Arc<Authenticator>,
     pub statements: StatementCounter,
     pub schema: AppSchema,
 }

@@ -30,13 +30,10 @@ fn demo_store(body: &Value) -> &Value {
 #[tokio::test]
 async fn the_nested_catalog_costs_one_statement_per_level() {
     let app = spawn_demo_app().await;
-    let (statements, body) = app.graphql_counting(NESTED, json!({ "first": 100 })).await;
+    let (statements, body) = app.merchant_counting(NESTED, json!({ "first": 100 })).await;
     assert!(body.get("errors").is_none(), "{body}");
     // stores, products page, product counts, variants, custom fields, options.
-    assert_eq!(
-        statements, 6,
-        "one statement per level plus the count, for every store at once"
-    );
+    assert_eq!(statements, 6, "one statement per level plus the count, for every store at once");
 
     let demo = demo_store(&body);
     let trail = &demo["products"]["nodes"][0];
@@ -44,10 +41,7 @@ async fn the_nested_catalog_costs_one_statement_per_level() {
     assert_eq!(trail["visibility"], "PUBLIC");
     let size42 = &trail["variants"][0];
     assert_eq!(size42["sku"], "TRAIL-42");
-    assert_eq!(
-        size42["cost"], "89.99",
-        "money is exact, as a decimal string"
-    );
+    assert_eq!(size42["cost"], "89.99", "money is exact, as a decimal string");
     assert_eq!(size42["stockMode"], "FIXED");
     assert_eq!(size42["type"], "ONE_TIME");
     let lace = &size42["customFields"][0];
@@ -62,8 +56,8 @@ async fn the_nested_catalog_costs_one_statement_per_level() {
 #[tokio::test]
 async fn the_statement_count_does_not_grow_with_the_page_size() {
     let app = spawn_demo_app().await;
-    let (small, _) = app.graphql_counting(NESTED, json!({ "first": 1 })).await;
-    let (large, _) = app.graphql_counting(NESTED, json!({ "first": 100 })).await;
+    let (small, _) = app.merchant_counting(NESTED, json!({ "first": 1 })).await;
+    let (large, _) = app.merchant_counting(NESTED, json!({ "first": 100 })).await;
     assert_eq!(small, large);
 }
 
@@ -74,37 +68,33 @@ async fn pages_follow_cursors_to_the_end() {
         totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { name order } } } } }";
     let mut after = Value::Null;
     let mut seen = Vec::new();
+    let mut orders: Vec<i64> = Vec::new();
     let mut total = 0;
     for _ in 0..10 {
-        let body = app
-            .graphql(query, json!({ "first": 4, "after": after }))
-            .await;
+        let body = app.as_merchant(query, json!({ "first": 4, "after": after })).await;
         assert!(body.get("errors").is_none(), "{body}");
         let products = &demo_store(&body)["products"];
         total = products["totalCount"].as_u64().expect("totalCount");
         let edges = products["edges"].as_array().expect("edges");
         assert!(edges.len() <= 4);
         assert_eq!(products["pageInfo"]["hasPreviousPage"], !seen.is_empty());
-        seen.extend(
-            edges
-                .iter()
-                .map(|e| e["node"]["name"].as_str().expect("name").to_owned()),
-        );
+        seen.extend(edges.iter().map(|e| e["node"]["name"].as_str().expect("name").to_owned()));
+        orders.extend(edges.iter().map(|e| e["node"]["order"].as_i64().expect("order")));
         if products["pageInfo"]["hasNextPage"] == false {
             break;
         }
         after = products["pageInfo"]["endCursor"].clone();
     }
     assert_eq!(seen.len() as u64, total, "every product exactly once");
-    let mut unique = seen.clone();
-    unique.dedup();
-    assert_eq!(unique, seen);
+    assert!(orders.windows(2).all(|w| w[0] <= w[1]), "display order ascends across pages: {orders:?}");
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no product repeats across pages: {seen:?}");
 }
 
 #[tokio::test]
 async fn first_zero_is_an_empty_page_that_knows_more_follows() {
     let app = spawn_demo_app().await;
-    let body = app.graphql(NESTED, json!({ "first": 0 })).await;
+    let body = app.as_merchant(NESTED, json!({ "first": 0 })).await;
     let products = &demo_store(&body)["products"];
     assert_eq!(products["nodes"], json!([]));
     assert_eq!(products["pageInfo"]["hasNextPage"], true);
@@ -115,85 +105,45 @@ async fn first_zero_is_an_empty_page_that_knows_more_follows() {
 async fn page_sizes_outside_0_to_100_are_validation_errors() {
     let app = spawn_demo_app().await;
     for first in [101, -1, i32::MAX] {
-        let (statements, body) = app
-            .graphql_counting(NESTED, json!({ "first": first }))
-            .await;
-        assert!(
-            error_codes(&body).iter().all(|c| c == "VALIDATION"),
-            "{body}"
-        );
+        let (statements, body) = app.merchant_counting(NESTED, json!({ "first": first })).await;
+        assert!(error_codes(&body).iter().all(|c| c == "VALIDATION"), "{body}");
         assert!(!error_codes(&body).is_empty());
-        assert_eq!(
-            body["errors"][0]["extensions"]["details"][0]["field"],
-            "first"
-        );
-        assert_eq!(
-            statements, 1,
-            "only the stores were read; no product query ran"
-        );
+        assert_eq!(body["errors"][0]["extensions"]["details"][0]["field"], "first");
+        assert_eq!(statements, 1, "only the stores were read; no product query ran");
     }
-    let wrong_type = app.graphql(NESTED, json!({ "first": "ten" })).await;
-    assert!(
-        wrong_type["errors"][0]["message"]
-            .as_str()
-            .expect("message")
-            .contains("first"),
-        "{wrong_type}"
-    );
+    let wrong_type = app.as_merchant(NESTED, json!({ "first": "ten" })).await;
+    assert!(wrong_type["errors"][0]["message"].as_str().expect("message").contains("first"), "{wrong_type}");
 }
 
 #[tokio::test]
 async fn a_malformed_cursor_is_a_validation_error() {
     let app = spawn_demo_app().await;
-    let query =
-        "query($after: String) { stores { products(first: 2, after: $after) { totalCount } } }";
-    for cursor in [
-        "garbage",
-        "",
-        "eyJub3QiOiJhIGN1cnNvciJ9",
-        &"A".repeat(10_000),
-    ] {
-        let body = app.graphql(query, json!({ "after": cursor })).await;
+    let query = "query($after: String) { stores { products(first: 2, after: $after) { totalCount } } }";
+    for cursor in ["garbage", "", "eyJub3QiOiJhIGN1cnNvciJ9", &"A".repeat(10_000)] {
+        let body = app.as_merchant(query, json!({ "after": cursor })).await;
         assert_eq!(error_codes(&body)[0], "VALIDATION", "{cursor:.20}: {body}");
-        assert_eq!(
-            body["errors"][0]["extensions"]["details"][0]["field"],
-            "after"
-        );
+        assert_eq!(body["errors"][0]["extensions"]["details"][0]["field"], "after");
     }
 }
 
 #[tokio::test]
 async fn store_and_product_by_id() {
     let app = spawn_demo_app().await;
-    let body = app
-        .graphql(
-            "{ stores { id name products(first: 1) { nodes { id name } } } }",
-            json!({}),
-        )
-        .await;
+    let body = app.as_merchant("{ stores { id name products(first: 1) { nodes { id name } } } }", json!({})).await;
     let demo = demo_store(&body);
     let store_id = demo["id"].clone();
     let product_id = demo["products"]["nodes"][0]["id"].clone();
 
-    let store = app
-        .graphql(
-            "query($id: UUID!) { store(id: $id) { name } }",
-            json!({ "id": store_id }),
-        )
-        .await;
+    let store = app.as_merchant("query($id: UUID!) { store(id: $id) { name } }", json!({ "id": store_id })).await;
     assert_eq!(store["data"]["store"]["name"], "Demo Store");
-    let product = app
-        .graphql(
-            "query($id: UUID!) { product(id: $id) { name storeId } }",
-            json!({ "id": product_id }),
-        )
-        .await;
+    let product =
+        app.as_merchant("query($id: UUID!) { product(id: $id) { name storeId } }", json!({ "id": product_id })).await;
     assert_eq!(product["data"]["product"]["name"], "Trail Runner Shoes");
     assert_eq!(product["data"]["product"]["storeId"], store_id);
 
     let missing = uuid::Uuid::now_v7();
     let none = app
-        .graphql(
+        .as_merchant(
             "query($id: UUID!) { store(id: $id) { name } product(id: $id) { name } }",
             json!({ "id": missing }),
         )
@@ -201,36 +151,18 @@ async fn store_and_product_by_id() {
     assert_eq!(none["data"], json!({ "store": null, "product": null }));
     assert!(none.get("errors").is_none());
 
-    let bad = app
-        .graphql(
-            "query($id: UUID!) { store(id: $id) { name } }",
-            json!({ "id": "not-a-uuid" }),
-        )
-        .await;
-    assert!(
-        bad["errors"][0]["message"]
-            .as_str()
-            .expect("message")
-            .contains("UUID"),
-        "{bad}"
-    );
+    let bad = app.as_merchant("query($id: UUID!) { store(id: $id) { name } }", json!({ "id": "not-a-uuid" })).await;
+    assert!(bad["errors"][0]["message"].as_str().expect("message").contains("UUID"), "{bad}");
 }
 
 #[tokio::test]
 async fn deleted_products_vanish_from_reads() {
     let app = spawn_demo_app().await;
-    let body = app
-        .graphql(
-            "{ stores { name products(first: 100) { totalCount nodes { id name } } } }",
-            json!({}),
-        )
-        .await;
+    let body =
+        app.as_merchant("{ stores { name products(first: 100) { totalCount nodes { id name } } } }", json!({})).await;
     let demo = demo_store(&body);
     let before = demo["products"]["totalCount"].as_u64().expect("count");
-    let victim = demo["products"]["nodes"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let victim = demo["products"]["nodes"][0]["id"].as_str().expect("id").to_owned();
 
     let backend = app.db.get_database_backend();
     use sea_orm::{ConnectionTrait, Statement};
@@ -241,39 +173,25 @@ async fn deleted_products_vanish_from_reads() {
                 sea_orm::DbBackend::Postgres => "UPDATE products SET deleted_at = $1 WHERE id = $2",
                 _ => "UPDATE products SET deleted_at = ? WHERE id = ?",
             },
-            [
-                chrono::Utc::now().into(),
-                uuid::Uuid::parse_str(&victim).expect("uuid").into(),
-            ],
+            [chrono::Utc::now().into(), uuid::Uuid::parse_str(&victim).expect("uuid").into()],
         ))
         .await
         .expect("soft delete");
 
-    let after = app
-        .graphql(
-            "{ stores { name products(first: 100) { totalCount nodes { id } } } }",
-            json!({}),
-        )
-        .await;
+    let after =
+        app.as_merchant("{ stores { name products(first: 100) { totalCount nodes { id } } } }", json!({})).await;
     let demo = demo_store(&after);
     assert_eq!(demo["products"]["totalCount"].as_u64(), Some(before - 1));
-    assert!(demo["products"]["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .all(|n| n["id"] != victim.as_str()));
-    let direct = app
-        .graphql(
-            "query($id: UUID!) { product(id: $id) { name } }",
-            json!({ "id": victim }),
-        )
-        .await;
+    assert!(demo["products"]["nodes"].as_array().expect("nodes").iter().all(|n| n["id"] != victim.as_str()));
+    let direct = app.as_merchant("query($id: UUID!) { product(id: $id) { name } }", json!({ "id": victim })).await;
     assert_eq!(direct["data"]["product"], Value::Null);
 }
 
 #[tokio::test]
-async fn an_empty_database_has_no_stores() {
+async fn a_merchant_without_stores_sees_none() {
     let app = spawn_app().await;
-    let body = app.graphql("{ stores { id } }", json!({})).await;
+    commerce_gateway::domain::users::create(&app.db, "new@example.com", "new-password").await.expect("user");
+    let token = app.token(("new@example.com", "new-password")).await;
+    let body = app.graphql_as(&token, "{ stores { id } }", json!({})).await;
     assert_eq!(body, json!({ "data": { "stores": [] } }));
 }

@@ -7,19 +7,12 @@ use crate::helpers::{count_rows, TestDatabase};
 
 fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_commerce-gateway"));
-    command
-        .env_remove("JWT_SECRET")
-        .env_remove("APP_ENV")
-        .env_remove("DEMO")
-        .env("RUST_LOG", "warn");
+    command.env_remove("JWT_SECRET").env_remove("APP_ENV").env_remove("DEMO").env("RUST_LOG", "warn");
     command
 }
 
 fn run(command: &mut Command) -> Output {
-    command
-        .stdin(Stdio::null())
-        .output()
-        .expect("run commerce-gateway")
+    command.stdin(Stdio::null()).output().expect("run commerce-gateway")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -36,16 +29,10 @@ fn schema_prints_the_sdl() {
 #[test]
 fn a_bad_database_url_is_a_clear_error_not_a_panic() {
     let cases = [
-        (
-            "postgres://nobody:secret-pw@127.0.0.1:1/none",
-            "cannot connect to the database",
-        ),
+        ("postgres://nobody:secret-pw@127.0.0.1:1/none", "cannot connect to the database"),
         ("mysql://root@127.0.0.1/shop", "unsupported DATABASE_URL"),
         ("not a url", "unsupported DATABASE_URL"),
-        (
-            "sqlite:///no/such/directory/x.db?mode=rwc",
-            "cannot connect to the database",
-        ),
+        ("sqlite:///no/such/directory/x.db?mode=rwc", "cannot connect to the database"),
     ];
     for (url, expected) in cases {
         let output = run(binary().arg("migrate").env("DATABASE_URL", url));
@@ -53,18 +40,13 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
         assert_eq!(output.status.code(), Some(1), "{url}: {stderr}");
         assert!(stderr.contains(expected), "{url}: {stderr}");
         assert!(!stderr.contains("panicked"), "{url}: {stderr}");
-        assert!(
-            !stderr.contains("secret-pw"),
-            "the password is not printed: {stderr}"
-        );
+        assert!(!stderr.contains("secret-pw"), "the password is not printed: {stderr}");
     }
 }
 
 #[test]
 fn production_refuses_to_start_without_a_jwt_secret() {
-    let output = run(binary()
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("APP_ENV", "production"));
+    let output = run(binary().args(["serve", "--bind", "127.0.0.1:0"]).env("APP_ENV", "production"));
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("JWT_SECRET is not set"));
 }
@@ -85,58 +67,28 @@ async fn users_create_stores_a_hashed_password_and_refuses_bad_input() {
         ("merchant@example.com", "another password", "already exists"),
         ("not-an-email", "long enough pw", "email must look like"),
         ("", "long enough pw", "email must look like"),
-        (
-            &format!("{}@example.com", "a".repeat(300)),
-            "long enough pw",
-            "email must look like",
-        ),
+        (&format!("{}@example.com", "a".repeat(300)), "long enough pw", "email must look like"),
         ("short@example.com", "short", "password must be"),
         ("long@example.com", &"p".repeat(129), "password must be"),
     ];
     for (email, password, expected) in cases {
         let output = create(email, password);
         assert_eq!(output.status.code(), Some(1), "{email:.30}");
-        assert!(
-            text(&output.stderr).contains(expected),
-            "{email:.30}: {}",
-            text(&output.stderr)
-        );
+        assert!(text(&output.stderr).contains(expected), "{email:.30}: {}", text(&output.stderr));
     }
-    let missing = run(binary()
-        .args(["users", "create", "--email", "x@example.com"])
-        .env("DATABASE_URL", &database.url));
-    assert_eq!(
-        missing.status.code(),
-        Some(2),
-        "clap refuses a missing --password"
-    );
+    let missing =
+        run(binary().args(["users", "create", "--email", "x@example.com"]).env("DATABASE_URL", &database.url));
+    assert_eq!(missing.status.code(), Some(2), "clap refuses a missing --password");
 
-    let db = sea_orm::Database::connect(database.url.as_str())
-        .await
-        .expect("connect");
-    assert_eq!(
-        count_rows(&db, "users").await,
-        1,
-        "refused users were not written"
-    );
-    assert_eq!(
-        count_rows(
-            &db,
-            "users WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"
-        )
-        .await,
-        1
-    );
+    let db = sea_orm::Database::connect(database.url.as_str()).await.expect("connect");
+    assert_eq!(count_rows(&db, "users").await, 1, "refused users were not written");
+    assert_eq!(count_rows(&db, "users WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'").await, 1);
 }
 
 #[tokio::test]
 async fn sigterm_stops_the_server_gracefully_and_logs_can_be_json() {
     let database = TestDatabase::new().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
     let mut child = binary()
         .args(["serve", "--log-format", "json"])
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
@@ -151,47 +103,31 @@ async fn sigterm_stops_the_server_gracefully_and_logs_can_be_json() {
     let client = reqwest::Client::new();
     let started = Instant::now();
     loop {
-        if let Ok(response) = client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-        {
+        if let Ok(response) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
             assert_eq!(response.status(), 200);
             break;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(killed.success());
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not stop on SIGTERM"
-        );
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not stop on SIGTERM");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "exit status {status}");
     let output = child.wait_with_output().expect("output");
     let logs = text(&output.stderr);
-    let lines: Vec<serde_json::Value> = logs
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
-        .collect();
+    let lines: Vec<serde_json::Value> =
+        logs.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}"))).collect();
     assert!(lines.iter().any(|l| l["message"] == "stopped"), "{logs}");
-    assert!(lines.iter().any(|l| l["level"] == "WARN"
-        && l["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("JWT_SECRET"))));
+    assert!(lines
+        .iter()
+        .any(|l| l["level"] == "WARN" && l["message"].as_str().is_some_and(|m| m.contains("JWT_SECRET"))));
 }

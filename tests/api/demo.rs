@@ -30,11 +30,7 @@ async fn demo_seeding_twice_adds_nothing_but_a_fresh_key() {
     assert!(!second.created, "the second start finds the demo data");
     assert!(second.api_key.starts_with("cgk_"));
     for (table, count) in SEEDED_TABLES.iter().zip(&before) {
-        assert_eq!(
-            count_rows(&app.db, table).await,
-            *count,
-            "{table} gained rows on the second start"
-        );
+        assert_eq!(count_rows(&app.db, table).await, *count, "{table} gained rows on the second start");
     }
     let keys = count_rows(&app.db, &format!("api_keys WHERE name = '{DEMO_KEY_NAME}'")).await;
     assert_eq!(keys, 1, "the previous demo key is replaced, not piled up");
@@ -55,7 +51,7 @@ async fn a_restarted_demo_server_on_the_same_database_keeps_one_copy() {
 async fn the_demo_data_is_what_the_contract_promises() {
     let app = spawn_demo_app().await;
     let body = app
-        .graphql(
+        .as_merchant(
             "{ stores { name currencyCode products(first: 100) { totalCount nodes { name visibility variants { sku customFields { type options { value } } } } } } }",
             json!({}),
         )
@@ -63,22 +59,14 @@ async fn the_demo_data_is_what_the_contract_promises() {
     assert!(body.get("errors").is_none(), "{body}");
     let stores = body["data"]["stores"].as_array().expect("stores");
     let names: Vec<&str> = stores.iter().filter_map(|s| s["name"].as_str()).collect();
-    assert_eq!(names, ["Demo Store", "Rival Store"]);
+    assert_eq!(names, ["Demo Store"], "the demo merchant sees its own store only");
 
     let demo_store = &stores[0];
-    let products = demo_store["products"]["nodes"]
-        .as_array()
-        .expect("products");
+    let products = demo_store["products"]["nodes"].as_array().expect("products");
     assert_eq!(demo_store["products"]["totalCount"], products.len());
     assert!(products.len() >= 10);
-    let variant_counts: Vec<usize> = products
-        .iter()
-        .map(|p| p["variants"].as_array().map_or(0, Vec::len))
-        .collect();
-    assert!(
-        variant_counts.iter().all(|n| (1..=3).contains(n)),
-        "one to three variants each: {variant_counts:?}"
-    );
+    let variant_counts: Vec<usize> = products.iter().map(|p| p["variants"].as_array().map_or(0, Vec::len)).collect();
+    assert!(variant_counts.iter().all(|n| (1..=3).contains(n)), "one to three variants each: {variant_counts:?}");
     let field_types: std::collections::BTreeSet<&str> = products
         .iter()
         .flat_map(|p| p["variants"].as_array().into_iter().flatten())
@@ -98,34 +86,16 @@ async fn the_demo_data_is_what_the_contract_promises() {
     )
     .await;
     assert_eq!(empty_categories, 0);
-    assert_eq!(
-        count_rows(&app.db, "categories").await,
-        6,
-        "five demo categories and one rival category"
-    );
+    assert_eq!(count_rows(&app.db, "categories").await, 6, "five demo categories and one rival category");
     assert!(count_rows(&app.db, "(SELECT DISTINCT status FROM orders) statuses").await >= 5);
+    assert_eq!(count_rows(&app.db, "coupons WHERE code = 'WELCOME10' AND percentage_decrease = 10").await, 1);
     assert_eq!(
-        count_rows(
-            &app.db,
-            "coupons WHERE code = 'WELCOME10' AND percentage_decrease = 10"
-        )
-        .await,
+        count_rows(&app.db, "customers c JOIN users u ON u.id = c.user_id WHERE u.email = 'customer@example.com'")
+            .await,
         1
     );
     assert_eq!(
-        count_rows(
-            &app.db,
-            "customers c JOIN users u ON u.id = c.user_id WHERE u.email = 'customer@example.com'"
-        )
-        .await,
-        1
-    );
-    assert_eq!(
-        count_rows(
-            &app.db,
-            "orders o JOIN stores s ON s.id = o.store_id WHERE s.name = 'Rival Store'"
-        )
-        .await,
+        count_rows(&app.db, "orders o JOIN stores s ON s.id = o.store_id WHERE s.name = 'Rival Store'").await,
         2
     );
 }
@@ -133,16 +103,7 @@ async fn the_demo_data_is_what_the_contract_promises() {
 #[tokio::test]
 async fn no_password_or_key_is_stored_in_clear() {
     let app = spawn_demo_app().await;
-    assert_eq!(
-        count_rows(&app.db, "users WHERE password_hash LIKE '$argon2id$%'").await,
-        3
-    );
-    assert_eq!(
-        count_rows(&app.db, "users WHERE password_hash LIKE '%password%'").await,
-        0
-    );
-    assert_eq!(
-        count_rows(&app.db, "api_keys WHERE secret_hash LIKE 'cgk_%'").await,
-        0
-    );
+    assert_eq!(count_rows(&app.db, "users WHERE password_hash LIKE '$argon2id$%'").await, 3);
+    assert_eq!(count_rows(&app.db, "users WHERE password_hash LIKE '%password%'").await, 0);
+    assert_eq!(count_rows(&app.db, "api_keys WHERE secret_hash LIKE 'cgk_%'").await, 0);
 }

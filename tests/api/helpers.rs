@@ -21,30 +21,17 @@ impl TestDatabase {
     pub async fn new() -> Self {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => {
-                let admin = Database::connect(base.as_str())
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
+                let admin = Database::connect(base.as_str()).await.expect("connect to TEST_DATABASE_URL");
                 let name = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
                 let _ = admin.close().await;
-                let cut = base
-                    .rfind('/')
-                    .expect("TEST_DATABASE_URL ends with /DATABASE");
-                Self {
-                    url: format!("{}/{name}", &base[..cut]),
-                    _dir: None,
-                }
+                let cut = base.rfind('/').expect("TEST_DATABASE_URL ends with /DATABASE");
+                Self { url: format!("{}/{name}", &base[..cut]), _dir: None }
             }
             _ => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-                Self {
-                    url,
-                    _dir: Some(dir),
-                }
+                Self { url, _dir: Some(dir) }
             }
         }
     }
@@ -54,14 +41,9 @@ impl TestDatabase {
     pub async fn take_away(&self, server_pool: &DatabaseConnection) {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => {
-                let admin = Database::connect(base.as_str())
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
+                let admin = Database::connect(base.as_str()).await.expect("connect to TEST_DATABASE_URL");
                 let name = self.url.rsplit('/').next().expect("database name");
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-                    .await
-                    .expect("drop database");
+                admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.expect("drop database");
                 let _ = admin.close().await;
             }
             _ => server_pool.close_by_ref().await.expect("close the pool"),
@@ -71,10 +53,7 @@ impl TestDatabase {
     pub fn config(&self, demo: bool) -> Config {
         Config {
             bind: "127.0.0.1:0".parse().expect("address"),
-            database: DatabaseConfig {
-                url: Secret::new(self.url.clone()),
-                max_connections: 4,
-            },
+            database: DatabaseConfig { url: Secret::new(self.url.clone()), max_connections: 4 },
             jwt_secret: Secret::new("test-secret-that-is-at-least-32-characters"),
             environment: AppEnv::Development,
             demo,
@@ -88,7 +67,13 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
     pub database: TestDatabase,
+    /// An access token of the demo merchant (demo apps only).
+    pub merchant: String,
 }
+
+pub const DEMO_MERCHANT: (&str, &str) = ("demo@example.com", "demo-password");
+pub const RIVAL_MERCHANT: (&str, &str) = ("rival@example.com", "rival-password");
+pub const DEMO_CUSTOMER: (&str, &str) = ("customer@example.com", "customer-password");
 
 /// Starts the server on an empty, migrated database.
 pub async fn spawn_app() -> TestApp {
@@ -104,20 +89,19 @@ pub async fn spawn(database: TestDatabase, demo: bool) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         commerce_gateway::telemetry::init(commerce_gateway::cli::LogFormat::Human);
     }
-    let app = Application::build(database.config(demo))
-        .await
-        .expect("application starts");
+    let app = Application::build(database.config(demo)).await.expect("application starts");
     let address = app.local_addr().expect("bound address");
     let db = app.state().db.clone();
     let statements = app.state().statements.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        db,
-        statements,
-        database,
+    let mut app =
+        TestApp { address, client: reqwest::Client::new(), db, statements, database, merchant: String::new() };
+    if demo {
+        app.merchant = app.token(DEMO_MERCHANT).await;
+        // Warm the authenticator's caches so statement counts measure the query alone.
+        app.as_merchant("{ me { id } }", json!({})).await;
     }
+    app
 }
 
 impl TestApp {
@@ -129,28 +113,72 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
-    /// Posts a GraphQL operation and returns the whole response body.
-    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let response = self
-            .client
-            .post(self.url("/graphql"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("POST /graphql");
-        assert!(
-            response.status().is_success(),
-            "POST /graphql answered {}",
-            response.status()
-        );
-        response.json().await.expect("GraphQL JSON body")
+    /// Posts a GraphQL operation with an optional bearer token; returns status and body.
+    pub async fn post_graphql(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request =
+            self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("POST /graphql");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("GraphQL JSON body"))
     }
 
-    /// Runs `query` and returns how many SQL statements it executed along with the body.
-    pub async fn graphql_counting(&self, query: &str, variables: Value) -> (u64, Value) {
+    /// A GraphQL operation as `token`, expecting HTTP 200.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post_graphql(Some(token), query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// A GraphQL operation without credentials, expecting HTTP 200.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post_graphql(None, query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// A GraphQL operation as the demo merchant.
+    pub async fn as_merchant(&self, query: &str, variables: Value) -> Value {
+        self.graphql_as(&self.merchant, query, variables).await
+    }
+
+    /// Runs `query` as the demo merchant; returns how many SQL statements it executed and the body.
+    pub async fn merchant_counting(&self, query: &str, variables: Value) -> (u64, Value) {
         let before = self.statements.get();
-        let body = self.graphql(query, variables).await;
+        let body = self.as_merchant(query, variables).await;
         (self.statements.get() - before, body)
+    }
+
+    /// Logs in; returns the `AuthPayload` (or panics with the errors).
+    pub async fn login(&self, (email, password): (&str, &str)) -> Value {
+        let body = self
+            .graphql(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken expiresIn tokenType userId } }",
+                json!({ "e": email, "p": password }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "login of {email} failed: {body}");
+        body["data"]["login"].clone()
+    }
+
+    /// An access token for a login.
+    pub async fn token(&self, credentials: (&str, &str)) -> String {
+        self.login(credentials).await["accessToken"].as_str().expect("accessToken").to_owned()
+    }
+
+    /// Creates an API key as `token` with `scopes` (and `store_ids` if given); returns its secret.
+    pub async fn api_key(&self, token: &str, scopes: &[&str], store_ids: Option<Vec<String>>) -> String {
+        let body = self
+            .graphql_as(
+                token,
+                "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }",
+                json!({ "input": { "name": "test key", "scopes": scopes, "storeIds": store_ids } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "createApiKey failed: {body}");
+        body["data"]["createApiKey"]["secret"].as_str().expect("secret").to_owned()
     }
 }
 
@@ -158,12 +186,7 @@ impl TestApp {
 pub fn error_codes(body: &Value) -> Vec<String> {
     body["errors"]
         .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|errors| errors.iter().filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
 }
 
@@ -178,4 +201,12 @@ pub async fn count_rows(db: &DatabaseConnection, table: &str) -> i64 {
         .expect("count query")
         .expect("a row");
     row.try_get::<i64>("", "n").expect("count")
+}
+
+/// A UUID literal as the backend stores it (SQLite: a 16-byte blob; PostgreSQL: `uuid`).
+pub fn uuid_literal(db: &DatabaseConnection, id: uuid::Uuid) -> String {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => format!("X'{}'", id.simple()),
+        _ => format!("'{id}'::uuid"),
+    }
 }

@@ -5,27 +5,15 @@ async fn every_response_carries_a_request_id() {
     let app = spawn_app().await;
     for path in ["/healthz", "/metrics", "/graphql", "/no-such-route"] {
         let response = app.get(path).await;
-        let id = response
-            .headers()
-            .get("x-request-id")
-            .unwrap_or_else(|| panic!("{path} has no x-request-id"));
-        assert!(
-            uuid::Uuid::parse_str(id.to_str().expect("ascii")).is_ok(),
-            "{path}: {id:?} is not a UUID"
-        );
+        let id = response.headers().get("x-request-id").unwrap_or_else(|| panic!("{path} has no x-request-id"));
+        assert!(uuid::Uuid::parse_str(id.to_str().expect("ascii")).is_ok(), "{path}: {id:?} is not a UUID");
     }
 }
 
 #[tokio::test]
 async fn a_request_id_sent_by_the_caller_is_kept() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "trace-me-42")
-        .send()
-        .await
-        .expect("GET");
+    let response = app.client.get(app.url("/healthz")).header("x-request-id", "trace-me-42").send().await.expect("GET");
     assert_eq!(response.headers()["x-request-id"], "trace-me-42");
 }
 
@@ -34,16 +22,10 @@ async fn get_graphql_serves_graphiql_to_browsers() {
     let app = spawn_app().await;
     let response = app.get("/graphql").await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .expect("ascii")
-        .starts_with("text/html"));
+    assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/html"));
     let page = response.text().await.expect("html");
     assert!(page.contains("graphiql"), "the page loads GraphiQL");
-    assert!(
-        page.contains("/graphql"),
-        "the page points GraphiQL at /graphql"
-    );
+    assert!(page.contains("/graphql"), "the page points GraphiQL at /graphql");
 }
 
 #[tokio::test]

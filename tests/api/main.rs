@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 against a fresh database
 //! (a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and speaks HTTP.
 
+mod api_keys;
 mod catalog_graph;
 mod cli;
 mod demo;
@@ -8,4 +9,8 @@ mod health;
 mod helpers;
 mod http_surface;
 mod migrations;
+mod policy;
 mod schema;
+mod secrets_at_rest;
+mod sessions;
+mod tenancy;

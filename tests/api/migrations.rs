@@ -35,19 +35,11 @@ const TABLES: &[&str] = &[
 
 async fn tables(db: &sea_orm::DatabaseConnection) -> Vec<String> {
     let sql = match db.get_database_backend() {
-        DbBackend::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        }
+        DbBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
         _ => "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
     };
-    let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .expect("list tables");
-    let mut names: Vec<String> = rows
-        .iter()
-        .map(|r| r.try_get::<String>("", "name").expect("name"))
-        .collect();
+    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("list tables");
+    let mut names: Vec<String> = rows.iter().map(|r| r.try_get::<String>("", "name").expect("name")).collect();
     names.sort();
     names
 }
@@ -55,41 +47,21 @@ async fn tables(db: &sea_orm::DatabaseConnection) -> Vec<String> {
 #[tokio::test]
 async fn migrations_go_from_empty_to_head_and_back_down() {
     let database = TestDatabase::new().await;
-    let db = Database::connect(database.url.as_str())
-        .await
-        .expect("connect");
+    let db = Database::connect(database.url.as_str()).await.expect("connect");
     assert!(tables(&db).await.is_empty(), "a fresh database is empty");
 
     Migrator::up(&db, None).await.expect("up");
     let created = tables(&db).await;
     for table in TABLES {
-        assert!(
-            created.iter().any(|t| t == table),
-            "table {table} exists at head"
-        );
+        assert!(created.iter().any(|t| t == table), "table {table} exists at head");
     }
-    assert!(Migrator::get_pending_migrations(&db)
-        .await
-        .expect("pending")
-        .is_empty());
+    assert!(Migrator::get_pending_migrations(&db).await.expect("pending").is_empty());
 
     Migrator::down(&db, None).await.expect("down");
-    assert_eq!(
-        tables(&db).await,
-        vec!["seaql_migrations".to_owned()],
-        "only the bookkeeping table remains"
-    );
+    assert_eq!(tables(&db).await, vec!["seaql_migrations".to_owned()], "only the bookkeeping table remains");
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(tables(&db).await.len(), TABLES.len() + 1);
-}
-
-/// A UUID literal as each backend stores it (SQLite: 16-byte blob; PostgreSQL: `uuid`).
-fn uuid_literal(backend: DbBackend, id: uuid::Uuid) -> String {
-    match backend {
-        DbBackend::Sqlite => format!("X'{}'", id.simple()),
-        _ => format!("'{id}'::uuid"),
-    }
 }
 
 #[tokio::test]
@@ -100,69 +72,27 @@ async fn constraints_refuse_values_that_would_corrupt_data() {
     let backend = db.get_database_backend();
     let run = |sql: &'static str| db.execute_raw(Statement::from_string(backend, sql));
 
-    assert!(
-        run("UPDATE variants SET stock = -1").await.is_err(),
-        "negative stock is refused"
-    );
-    assert!(
-        run("UPDATE variants SET cost_cents = -5").await.is_err(),
-        "a negative price is refused"
-    );
-    assert!(
-        run("UPDATE variants SET cost_cents = 10000001")
-            .await
-            .is_err(),
-        "a price over 100000 is refused"
-    );
-    assert!(
-        run("UPDATE customers SET balance_cents = -1")
-            .await
-            .is_err(),
-        "a negative balance is refused"
-    );
-    assert!(
-        run("UPDATE orders SET status = 'lost'").await.is_err(),
-        "an unknown order status is refused"
-    );
-    assert!(
-        run("UPDATE coupons SET uses = maximum_uses + 1")
-            .await
-            .is_err(),
-        "coupon uses cannot pass the maximum"
-    );
-    assert!(
-        run("UPDATE users SET email = 'demo@example.com'")
-            .await
-            .is_err(),
-        "emails are unique"
-    );
-    assert!(
-        run("UPDATE variants SET sku = 'TRAIL-42'").await.is_err(),
-        "SKUs are unique per store"
-    );
-    let new_id = uuid_literal(backend, uuid::Uuid::now_v7());
+    assert!(run("UPDATE variants SET stock = -1").await.is_err(), "negative stock is refused");
+    assert!(run("UPDATE variants SET cost_cents = -5").await.is_err(), "a negative price is refused");
+    assert!(run("UPDATE variants SET cost_cents = 10000001").await.is_err(), "a price over 100000 is refused");
+    assert!(run("UPDATE customers SET balance_cents = -1").await.is_err(), "a negative balance is refused");
+    assert!(run("UPDATE orders SET status = 'lost'").await.is_err(), "an unknown order status is refused");
+    assert!(run("UPDATE coupons SET uses = maximum_uses + 1").await.is_err(), "coupon uses cannot pass the maximum");
+    assert!(run("UPDATE users SET email = 'demo@example.com'").await.is_err(), "emails are unique");
+    assert!(run("UPDATE variants SET sku = 'TRAIL-42'").await.is_err(), "SKUs are unique per store");
+    let new_id = crate::helpers::uuid_literal(db, uuid::Uuid::now_v7());
     let category_copy = format!(
         "INSERT INTO categories (id, store_id, name, slug, visibility, sort_order, created_at) \
          SELECT {new_id}, store_id, 'Second home', slug, 0, 9, created_at FROM categories WHERE slug = 'home'"
     );
-    assert!(
-        db.execute_unprepared(&category_copy).await.is_err(),
-        "category slugs are unique per store"
-    );
+    assert!(db.execute_unprepared(&category_copy).await.is_err(), "category slugs are unique per store");
     let orphan = format!(
         "INSERT INTO variants (id, product_id, store_id, name, cost_cents, stock, stock_mode, variant_type, \
          minimum_quantity, maximum_quantity, sort_order, delivery_types, image_names, created_at, updated_at) \
          SELECT {new_id}, {}, store_id, name, 1, 1, 0, 0, 1, 1, 1, delivery_types, image_names, created_at, updated_at \
          FROM variants WHERE sku = 'TEE-S'",
-        uuid_literal(backend, uuid::Uuid::now_v7())
+        crate::helpers::uuid_literal(db, uuid::Uuid::now_v7())
     );
-    assert!(
-        db.execute_unprepared(&orphan).await.is_err(),
-        "a variant must belong to an existing product"
-    );
-    assert_eq!(
-        crate::helpers::count_rows(db, "variants").await,
-        22,
-        "nothing was changed by the refused statements"
-    );
+    assert!(db.execute_unprepared(&orphan).await.is_err(), "a variant must belong to an existing product");
+    assert_eq!(crate::helpers::count_rows(db, "variants").await, 22, "nothing was changed by the refused statements");
 }

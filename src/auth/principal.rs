@@ -1,0 +1,71 @@
+//! Who is calling, and what they may see and do. Built once per request by the
+//! [`Authenticator`](super::authenticator::Authenticator); read by the GraphQL policy and by
+//! resolvers for tenancy.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+/// The caller of one request.
+#[derive(Clone, Debug, Default)]
+pub enum Principal {
+    /// No credential was presented.
+    #[default]
+    Anonymous,
+    /// A verified session or API key.
+    Authenticated(Arc<Access>),
+}
+
+/// How the caller proved who they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A login session (access token), by session id.
+    Session(Uuid),
+    /// An API key, by key id.
+    ApiKey(Uuid),
+}
+
+/// What a verified caller may see and do.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub user_id: Uuid,
+    pub credential: Credential,
+    /// Scopes held (canonical names from [`super::scope::ALL`]).
+    pub scopes: HashSet<&'static str>,
+    /// Stores the caller may see; every other store answers as if it did not exist.
+    pub stores: HashSet<Uuid>,
+    /// For customer sessions: the customer records that are the caller's own (orders are
+    /// limited to these). Empty for merchants.
+    pub customers: HashSet<Uuid>,
+}
+
+impl Access {
+    /// Whether this is a customer session (limited to its own orders and public products).
+    pub fn is_customer(&self) -> bool {
+        !self.customers.is_empty()
+    }
+}
+
+impl Principal {
+    pub fn access(&self) -> Option<&Access> {
+        match self {
+            Self::Anonymous => None,
+            Self::Authenticated(access) => Some(access),
+        }
+    }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.access().is_some_and(|a| a.scopes.contains(scope))
+    }
+
+    /// The tenancy check: may this caller see anything of `store_id`?
+    pub fn sees_store(&self, store_id: Uuid) -> bool {
+        self.access().is_some_and(|a| a.stores.contains(&store_id))
+    }
+
+    /// The user of a login session (not an API key).
+    pub fn session_user(&self) -> Option<Uuid> {
+        self.access().filter(|a| matches!(a.credential, Credential::Session(_))).map(|a| a.user_id)
+    }
+}

@@ -1,0 +1,179 @@
+//! The authorization policy: every field is guarded or explicitly public, and every guard refuses
+//! a caller without its scope (naming it) and lets a caller with it through.
+
+use std::collections::BTreeSet;
+
+use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+use commerce_gateway::auth::scope;
+use commerce_gateway::graphql::policy::{is_connection_plumbing, Policy, Rule};
+use serde_json::{json, Value};
+
+use crate::helpers::{count_rows, error_codes, spawn_demo_app, TestApp};
+
+/// Every `Type.field` of the SDL's object types.
+fn all_fields(sdl: &str) -> Vec<(String, String)> {
+    let document = async_graphql::parser::parse_schema(sdl).expect("valid SDL");
+    let mut fields = Vec::new();
+    for definition in document.definitions {
+        let TypeSystemDefinition::Type(definition) = definition else { continue };
+        if let TypeKind::Object(object) = &definition.node.kind {
+            for field in &object.fields {
+                fields.push((definition.node.name.node.to_string(), field.node.name.node.to_string()));
+            }
+        }
+    }
+    fields
+}
+
+#[test]
+fn every_field_is_guarded_or_explicitly_public() {
+    let sdl = commerce_gateway::graphql::sdl();
+    let policy = Policy::from_sdl(&sdl).expect("policy");
+    let uncovered: Vec<String> = all_fields(&sdl)
+        .into_iter()
+        .filter(|(ty, field)| !is_connection_plumbing(ty) && policy.rules(ty, field).is_empty())
+        .map(|(ty, field)| format!("{ty}.{field}"))
+        .collect();
+    assert!(uncovered.is_empty(), "fields with neither @scope, @session nor @public: {uncovered:?}");
+    for (ty, field) in all_fields(&sdl) {
+        for rule in policy.rules(&ty, &field) {
+            if let Rule::Scope(name) = rule {
+                assert!(scope::parse(name).is_some(), "{ty}.{field} names an unknown scope {name}");
+            }
+        }
+    }
+}
+
+/// A request that reaches a guarded type or field, with the scope it needs.
+struct Probe {
+    target: &'static str,
+    scope: &'static str,
+    query: &'static str,
+}
+
+const PROBES: &[Probe] = &[
+    Probe { target: "Query.stores", scope: "stores.view", query: "{ stores { id } }" },
+    Probe { target: "Query.store", scope: "stores.view", query: "query($s: UUID!) { store(id: $s) { id } }" },
+    Probe { target: "Store", scope: "stores.view", query: "query($s: UUID!) { store(id: $s) { name } }" },
+    Probe {
+        target: "Store.products",
+        scope: "stores.products.view",
+        query: "{ stores { products(first: 1) { totalCount } } }",
+    },
+    Probe { target: "Store.webhookSecret", scope: "user.webhooks.view", query: "{ stores { name webhookSecret } }" },
+    Probe {
+        target: "Query.product",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { id } }",
+    },
+    Probe { target: "Product", scope: "stores.products.view", query: "query($p: UUID!) { product(id: $p) { name } }" },
+    Probe {
+        target: "Variant",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { variants { sku } } }",
+    },
+    Probe {
+        target: "CustomField",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { variants { customFields { label } } } }",
+    },
+    Probe {
+        target: "CustomFieldOption",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { variants { customFields { options { label } } } } }",
+    },
+    Probe { target: "Query.me", scope: "user.view", query: "{ me { id } }" },
+    Probe { target: "User", scope: "user.view", query: "{ me { email } }" },
+];
+
+/// Every scope-guarded type and field of the SDL, as `Type` or `Type.field`.
+fn scope_guarded(sdl: &str) -> BTreeSet<String> {
+    let policy = Policy::from_sdl(sdl).expect("policy");
+    let mut targets = BTreeSet::new();
+    for (ty, field) in all_fields(sdl) {
+        if let Some(Rule::Scope(_)) = policy.type_rule(&ty) {
+            targets.insert(ty.clone());
+        }
+        if let Some(Rule::Scope(_)) = policy.field_rule(&ty, &field) {
+            targets.insert(format!("{ty}.{field}"));
+        }
+    }
+    targets
+}
+
+#[test]
+fn every_scope_guard_has_a_probe() {
+    let guarded = scope_guarded(&commerce_gateway::graphql::sdl());
+    let probed: BTreeSet<String> = PROBES.iter().map(|p| p.target.to_owned()).collect();
+    let missing: Vec<&String> = guarded.difference(&probed).collect();
+    assert!(missing.is_empty(), "add a probe for {missing:?}");
+}
+
+async fn demo_ids(app: &TestApp) -> Value {
+    let body = app.as_merchant("{ stores { id products(first: 1) { nodes { id } } } }", json!({})).await;
+    json!({ "s": body["data"]["stores"][0]["id"], "p": body["data"]["stores"][0]["products"]["nodes"][0]["id"] })
+}
+
+#[tokio::test]
+async fn the_scope_matrix_refuses_without_the_scope_and_allows_with_it() {
+    let app = spawn_demo_app().await;
+    let ids = demo_ids(&app).await;
+    let everything = app.api_key(&app.merchant, scope::ALL, None).await;
+    for probe in PROBES {
+        let variables = ids.clone();
+        let allowed = app.graphql_as(&everything, probe.query, variables.clone()).await;
+        assert!(allowed.get("errors").is_none(), "{}: with every scope: {allowed}", probe.target);
+
+        let others: Vec<&str> = scope::ALL.iter().copied().filter(|s| *s != probe.scope).collect();
+        let lacking = app.api_key(&app.merchant, &others, None).await;
+        let refused = app.graphql_as(&lacking, probe.query, variables).await;
+        assert_eq!(error_codes(&refused), ["FORBIDDEN"], "{}: without {}: {refused}", probe.target, probe.scope);
+        let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(probe.scope), "{}: the message names {}: {message}", probe.target, probe.scope);
+    }
+}
+
+#[tokio::test]
+async fn a_sensitive_field_errors_alone_while_the_rest_is_returned() {
+    let app = spawn_demo_app().await;
+    let key = app.api_key(&app.merchant, &["stores.view"], None).await;
+    let body = app.graphql_as(&key, "{ stores { name webhookSecret } }", json!({})).await;
+    assert_eq!(body["data"]["stores"][0]["name"], "Demo Store", "{body}");
+    assert!(body["data"]["stores"][0].get("webhookSecret").is_none_or(Value::is_null));
+    assert_eq!(error_codes(&body), ["FORBIDDEN"]);
+    assert_eq!(body["errors"][0]["path"], json!(["stores", 0, "webhookSecret"]));
+    let merchant = app.as_merchant("{ stores { webhookSecret } }", json!({})).await;
+    assert!(merchant["data"]["stores"][0]["webhookSecret"].as_str().is_some_and(|s| s.starts_with("whsec_")));
+}
+
+#[tokio::test]
+async fn session_only_mutations_refuse_keys_and_change_nothing() {
+    let app = spawn_demo_app().await;
+    let everything = app.api_key(&app.merchant, scope::ALL, None).await;
+    let (keys, sessions) =
+        (count_rows(&app.db, "api_keys").await, count_rows(&app.db, "refresh_tokens WHERE revoked_at IS NULL").await);
+    for (operation, variables) in [
+        ("mutation { createApiKey(input: { name: \"k\", scopes: [\"stores.view\"] }) { secret } }", json!({})),
+        ("mutation($id: UUID!) { revokeApiKey(id: $id) { id } }", json!({ "id": uuid::Uuid::now_v7() })),
+        ("mutation { logout }", json!({})),
+        ("{ apiKeys { id } }", json!({})),
+    ] {
+        let body = app.graphql_as(&everything, operation, variables.clone()).await;
+        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{operation}: {body}");
+        let anonymous = app.graphql(operation, variables).await;
+        assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{operation}: {anonymous}");
+    }
+    assert_eq!(count_rows(&app.db, "api_keys").await, keys);
+    assert_eq!(count_rows(&app.db, "refresh_tokens WHERE revoked_at IS NULL").await, sessions);
+}
+
+#[tokio::test]
+async fn a_refused_field_runs_no_sql() {
+    let app = spawn_demo_app().await;
+    let key = app.api_key(&app.merchant, &["user.view"], None).await;
+    app.graphql_as(&key, "{ me { id } }", json!({})).await;
+    let before = app.statements.get();
+    let body = app.graphql_as(&key, "{ stores { id products(first: 100) { totalCount } } }", json!({})).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"]);
+    assert_eq!(app.statements.get(), before, "refused before any resolver ran");
+}
