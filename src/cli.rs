@@ -24,7 +24,7 @@ pub struct Cli {
     pub db_max_connections: u32,
 
     /// Seed the demo data (idempotently) and print demo logins and a ready API key at start-up.
-    #[arg(long, env = "DEMO", global = true)]
+    #[arg(long, env = "DEMO", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub demo: bool,
 
     /// `development` allows conveniences such as a random JWT secret; `production` refuses them.

@@ -7,7 +7,7 @@ use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 
 /// One invalid input field and what is wrong with it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -9,8 +9,16 @@ use sea_orm_migration::schema::{timestamp_with_time_zone, uuid, uuid_null};
 pub struct NewTable {
     name: &'static str,
     create: TableCreateStatement,
-    /// Indexes to create after the table, with the columns each covers.
-    indexes: Vec<(Vec<&'static str>, IndexCreateStatement)>,
+    /// Indexes to create after the table.
+    indexes: Vec<PendingIndex>,
+}
+
+/// An index to create, with the columns it covers and whether it is a plain (full,
+/// non-unique) index that a wider index on the same leading columns can replace.
+struct PendingIndex {
+    columns: Vec<&'static str>,
+    plain: bool,
+    statement: IndexCreateStatement,
 }
 
 /// What happens to a row when the row its foreign key points at is deleted.
@@ -68,29 +76,33 @@ impl NewTable {
         self.index(&[column])
     }
 
-    /// Adds an index on `columns`.
-    pub fn index(mut self, columns: &[&'static str]) -> Self {
-        let index = self.index_on("idx", columns);
-        self.indexes.push((columns.to_vec(), index));
-        self
+    /// Adds an index on `columns`, replacing a plain index on a leading part of them (the wider
+    /// index serves those look-ups too).
+    pub fn index(self, columns: &[&'static str]) -> Self {
+        let statement = self.index_on("idx", columns);
+        self.replacing_prefixes(columns, statement)
     }
 
-    /// Adds a unique index on `columns`. It replaces a plain index that an earlier call added on
-    /// a leading part of the same columns (the unique index serves those look-ups too).
-    pub fn unique(mut self, columns: &[&'static str]) -> Self {
-        let mut index = self.index_on("uq", columns);
-        index.unique();
-        self.indexes.retain(|(covered, _)| !columns.starts_with(covered));
-        self.indexes.push((columns.to_vec(), index));
-        self
+    /// Adds a unique index on `columns`, replacing a plain index on a leading part of them.
+    pub fn unique(self, columns: &[&'static str]) -> Self {
+        let mut statement = self.index_on("uq", columns);
+        statement.unique();
+        self.replacing_prefixes(columns, statement)
     }
 
     /// Adds a unique index on `columns` over the rows where `column IS NULL` (e.g. the live rows
-    /// of a soft-deleted table). Plain indexes are kept: a partial index does not serve every row.
+    /// of a soft-deleted table). It replaces nothing: a partial index does not serve every row.
     pub fn unique_where_null(mut self, columns: &[&'static str], column: &'static str) -> Self {
-        let mut index = self.index_on("uq", columns);
-        index.unique().cond_where(Expr::col(column).is_null());
-        self.indexes.push((columns.to_vec(), index));
+        let mut statement = self.index_on("uq", columns);
+        statement.unique().cond_where(Expr::col(column).is_null());
+        self.indexes.push(PendingIndex { columns: columns.to_vec(), plain: false, statement });
+        self
+    }
+
+    fn replacing_prefixes(mut self, columns: &[&'static str], statement: IndexCreateStatement) -> Self {
+        let plain = !statement.is_unique_key();
+        self.indexes.retain(|index| !(index.plain && columns.starts_with(&index.columns)));
+        self.indexes.push(PendingIndex { columns: columns.to_vec(), plain, statement });
         self
     }
 
@@ -103,8 +115,8 @@ impl NewTable {
     /// Creates the table and its indexes.
     pub async fn create(self, manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         manager.create_table(self.create).await?;
-        for (_, index) in self.indexes {
-            manager.create_index(index).await?;
+        for index in self.indexes {
+            manager.create_index(index.statement).await?;
         }
         Ok(())
     }

@@ -20,6 +20,7 @@ impl MigrationTrait for Migration {
             .timestamps(false)
             .unique(&["store_id", "slug"])
             .check("visibility", between("visibility", 0, 2))
+            .check("sort_order", non_negative("sort_order"))
             .create(manager)
             .await?;
 
@@ -79,7 +80,12 @@ impl MigrationTrait for Migration {
             .check("stock_mode", between("stock_mode", 0, 2))
             .check("variant_type", between("variant_type", 0, 1))
             .check("minimum_quantity", Expr::col("minimum_quantity").gte(1))
-            .check("maximum_quantity", Expr::col("maximum_quantity").gte(-1))
+            .check(
+                "maximum_quantity",
+                Expr::col("maximum_quantity")
+                    .eq(-1)
+                    .or(Expr::col("maximum_quantity").gte(Expr::col("minimum_quantity"))),
+            )
             .create(manager)
             .await?;
 

@@ -43,6 +43,12 @@ impl MigrationTrait for Migration {
                 Expr::col("maximum_uses").is_null().or(Expr::col("uses").lte(Expr::col("maximum_uses"))),
             )
             .check("percentage", between("percentage_decrease", 0, 100))
+            .check(
+                "one_discount",
+                Expr::col("percentage_decrease").is_null().and(Expr::col("amount_decrease_cents").is_not_null()).or(
+                    Expr::col("percentage_decrease").is_not_null().and(Expr::col("amount_decrease_cents").is_null()),
+                ),
+            )
             .check("amount", non_negative("amount_decrease_cents"))
             .create(manager)
             .await?;
@@ -63,11 +69,19 @@ impl MigrationTrait for Migration {
             .timestamps(true)
             .index(&["store_id", "created_at"])
             .index(&["store_id", "status"])
+            .index(&["store_id", "customer_email"])
             .check("status", one_of("status", ORDER_STATUSES))
             .check("subtotal", non_negative("subtotal_cents"))
             .check("discount", non_negative("discount_cents"))
             .check("credit_used", non_negative("credit_used_cents"))
             .check("total", non_negative("total_cents"))
+            .check("discount_within_subtotal", Expr::col("discount_cents").lte(Expr::col("subtotal_cents")))
+            .check(
+                "total_adds_up",
+                Expr::col("total_cents").eq(Expr::col("subtotal_cents")
+                    .sub(Expr::col("discount_cents"))
+                    .sub(Expr::col("credit_used_cents"))),
+            )
             .create(manager)
             .await?;
 
@@ -110,6 +124,7 @@ impl MigrationTrait for Migration {
             .references("actor_api_key_id", "api_keys", true, OnDelete::SetNull)
             .timestamps(false)
             .check("to_status", one_of("to_status", ORDER_STATUSES))
+            .check("from_status", Expr::col("from_status").is_null().or(one_of("from_status", ORDER_STATUSES)))
             .create(manager)
             .await?;
 

@@ -30,6 +30,8 @@ pub const CUSTOMER_EMAIL: &str = "customer@example.com";
 pub const CUSTOMER_PASSWORD: &str = "customer-password";
 pub const RIVAL_EMAIL: &str = "rival@example.com";
 pub const RIVAL_PASSWORD: &str = "rival-password";
+/// The demo store's slug; its presence means the demo data is there.
+const DEMO_STORE_URL: &str = "demo-store";
 /// Name of the every-scope key re-issued at each demo start.
 pub const DEMO_KEY_NAME: &str = "demo key (every scope)";
 
@@ -60,9 +62,12 @@ impl Seeded {
 /// Seeds the demo data unless it is there already, and issues a fresh every-scope demo key.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Seeded> {
     let txn = db.begin().await?;
-    let existing = user::Entity::find().filter(user::Column::Email.eq(DEMO_EMAIL)).one(&txn).await?;
+    let existing = store::Entity::find().filter(store::Column::Url.eq(DEMO_STORE_URL)).one(&txn).await?;
     let (merchant, created) = match existing {
-        Some(merchant) => (merchant, false),
+        Some(store) => match user::Entity::find_by_id(store.owner_id).one(&txn).await? {
+            Some(owner) => (owner, false),
+            None => anyhow::bail!("the demo store has no owner"),
+        },
         None => (seed_everything(&txn).await?, true),
     };
     entity::api_key::Entity::delete_many()
@@ -76,13 +81,13 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Seeded> {
 }
 
 async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Model> {
-    let merchant = users::create(txn, DEMO_EMAIL, DEMO_PASSWORD).await?;
-    let shopper = users::create(txn, CUSTOMER_EMAIL, CUSTOMER_PASSWORD).await?;
-    let rival = users::create(txn, RIVAL_EMAIL, RIVAL_PASSWORD).await?;
+    let merchant = user_named(txn, DEMO_EMAIL, DEMO_PASSWORD).await?;
+    let shopper = user_named(txn, CUSTOMER_EMAIL, CUSTOMER_PASSWORD).await?;
+    let rival = user_named(txn, RIVAL_EMAIL, RIVAL_PASSWORD).await?;
 
     let demo = DemoStore {
         name: "Demo Store",
-        url: "demo-store",
+        url: DEMO_STORE_URL,
         currency: "USD",
         categories: DEMO_CATEGORIES,
         products: DEMO_PRODUCTS,
@@ -91,25 +96,10 @@ async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Mode
             ("alex@example.com", "Alex Buyer", 0),
             ("sam@example.com", "Sam Shopper", 0),
         ],
+        coupons: &[("WELCOME10", 10)],
         orders: orders::DEMO_ORDERS,
     };
-    let demo_store = demo.seed(txn, &merchant, Some(&shopper)).await?;
-    coupon::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        store_id: Set(demo_store.id),
-        code: Set("WELCOME10".into()),
-        uses: Set(1),
-        maximum_uses: Set(Some(1000)),
-        is_enabled: Set(true),
-        percentage_decrease: Set(Some(10)),
-        amount_decrease_cents: Set(None),
-        variant_ids: Set(json!([])),
-        expires_at: Set(None),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(txn)
-    .await?;
+    demo.seed(txn, &merchant, Some(&shopper)).await?;
 
     let rival_store = DemoStore {
         name: "Rival Store",
@@ -118,10 +108,19 @@ async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Mode
         categories: RIVAL_CATEGORIES,
         products: RIVAL_PRODUCTS,
         customers: &[("rory@example.com", "Rory Rival-Fan", 0)],
+        coupons: &[],
         orders: orders::RIVAL_ORDERS,
     };
     rival_store.seed(txn, &rival, None).await?;
     Ok(merchant)
+}
+
+/// The demo user with this email: the existing one (password untouched), or a new one.
+async fn user_named(txn: &DatabaseTransaction, email: &str, password: &str) -> anyhow::Result<user::Model> {
+    match user::Entity::find().filter(user::Column::Email.eq(email)).one(txn).await? {
+        Some(existing) => Ok(existing),
+        None => Ok(users::create(txn, email, password).await?),
+    }
 }
 
 /// One demo store and everything in it.
@@ -133,6 +132,8 @@ struct DemoStore {
     products: &'static [DemoProduct],
     /// (email, name, store credit in cents); the first is linked to the shopper login if any.
     customers: &'static [(&'static str, &'static str, i64)],
+    /// (code, percentage off).
+    coupons: &'static [(&'static str, i32)],
     orders: &'static [orders::DemoOrder],
 }
 
@@ -220,8 +221,30 @@ impl DemoStore {
             customers.insert(*email, row);
         }
 
+        let mut coupons = HashMap::new();
+        for (code, percent) in self.coupons {
+            let uses = self.orders.iter().filter(|o| o.coupon == Some(*code)).count();
+            let row = coupon::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                store_id: Set(store.id),
+                code: Set((*code).into()),
+                uses: Set(i32::try_from(uses)?),
+                maximum_uses: Set(Some(1000)),
+                is_enabled: Set(true),
+                percentage_decrease: Set(Some(*percent)),
+                amount_decrease_cents: Set(None),
+                variant_ids: Set(json!([])),
+                expires_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            coupons.insert(*code, row);
+        }
+
         for order in self.orders {
-            order.seed(txn, &store, owner, &customers, &variants_by_sku).await?;
+            order.seed(txn, &store, owner, &customers, &coupons, &variants_by_sku).await?;
         }
         Ok(store)
     }

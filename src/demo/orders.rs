@@ -7,15 +7,15 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use entity::{customer, order, order_item, order_status_change, product, store, user, variant};
+use entity::{coupon, customer, order, order_item, order_status_change, product, store, user, variant};
 
 /// A demo order: who bought what, and the statuses it went through.
 pub struct DemoOrder {
     pub customer: &'static str,
     /// (SKU, quantity).
     pub lines: &'static [(&'static str, i32)],
-    /// Percentage off from a coupon, with its code.
-    pub coupon: Option<(&'static str, i64)>,
+    /// The code of a percentage coupon of the store used on the order.
+    pub coupon: Option<&'static str>,
     /// Statuses in order, starting with `pending`.
     pub path: &'static [&'static str],
     /// Reason recorded with a cancellation or refund.
@@ -37,7 +37,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "customer@example.com",
         lines: &[("MUG-1", 1), ("CANDLE-CEDAR", 1)],
-        coupon: Some(("WELCOME10", 10)),
+        coupon: Some("WELCOME10"),
         path: &["pending"],
         reason: None,
         days_ago: 0,
@@ -102,6 +102,7 @@ impl DemoOrder {
         store: &store::Model,
         merchant: &user::Model,
         customers: &HashMap<&str, customer::Model>,
+        coupons: &HashMap<&str, coupon::Model>,
         variants: &HashMap<&str, (product::Model, variant::Model)>,
     ) -> anyhow::Result<()> {
         let buyer = customers
@@ -131,8 +132,15 @@ impl DemoOrder {
                 created_at: Set(created_at),
             });
         }
+        let coupon = match self.coupon {
+            Some(code) => {
+                Some(coupons.get(code).ok_or_else(|| anyhow::anyhow!("demo order names an unknown coupon {code}"))?)
+            }
+            None => None,
+        };
         // Percentages of whole cents, rounded half up: exact integer arithmetic.
-        let discount = self.coupon.map_or(0, |(_, percent)| (subtotal * percent + 50) / 100);
+        let percent = coupon.and_then(|c| c.percentage_decrease).map_or(0, i64::from);
+        let discount = (subtotal * percent + 50) / 100;
         let status = self.path.last().copied().unwrap_or("pending");
         order::ActiveModel {
             id: Set(order_id),
@@ -145,8 +153,8 @@ impl DemoOrder {
             discount_cents: Set(discount),
             credit_used_cents: Set(0),
             total_cents: Set(subtotal - discount),
-            coupon_id: Set(None),
-            coupon_code: Set(self.coupon.map(|(code, _)| code.to_owned())),
+            coupon_id: Set(coupon.map(|c| c.id)),
+            coupon_code: Set(coupon.map(|c| c.code.clone())),
             created_by: Set(buyer.user_id),
             created_at: Set(created_at),
             updated_at: Set(created_at + Duration::hours(self.path.len() as i64)),

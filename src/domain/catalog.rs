@@ -36,11 +36,17 @@ pub enum VariantType {
 /// The input a custom field asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum CustomFieldType {
+    /// A one-line text input.
     Text,
+    /// A multi-line text input.
     Textarea,
+    /// A drop-down of the field's options.
     Select,
+    /// A yes/no tick box.
     Checkbox,
+    /// One choice among the field's options, all shown.
     Radio,
+    /// A numeric input.
     Number,
 }
 
@@ -83,10 +89,6 @@ impl CustomFieldType {
     pub fn from_name(name: &str) -> Self {
         Self::NAMES.iter().find(|(_, n)| *n == name).map_or(Self::Text, |(t, _)| *t)
     }
-
-    pub fn name(self) -> &'static str {
-        Self::NAMES.iter().find(|(t, _)| *t == self).map_or("text", |(_, n)| n)
-    }
 }
 
 /// A URL slug from a name: lower-case ASCII letters and digits separated by single dashes.
@@ -121,7 +123,6 @@ mod tests {
         assert_eq!(VariantType::from_code(1), VariantType::Subscription);
         for (ty, name) in CustomFieldType::NAMES {
             assert_eq!(CustomFieldType::from_name(name), *ty);
-            assert_eq!(ty.name(), *name);
         }
     }
 }

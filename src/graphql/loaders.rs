@@ -111,7 +111,7 @@ where
 }
 
 /// Where a page starts and how long it is. Keys with equal pages are loaded in one statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     /// Rows wanted; one more is fetched to tell whether a next page exists.
     pub first: u64,

@@ -107,3 +107,23 @@ async fn no_password_or_key_is_stored_in_clear() {
     assert_eq!(count_rows(&app.db, "users WHERE password_hash LIKE '%password%'").await, 0);
     assert_eq!(count_rows(&app.db, "api_keys WHERE secret_hash LIKE 'cgk_%'").await, 0);
 }
+
+#[tokio::test]
+async fn demo_seeding_works_when_a_demo_login_already_exists() {
+    let database = crate::helpers::TestDatabase::new().await;
+    let db = sea_orm::Database::connect(database.url.as_str()).await.expect("connect");
+    migration::Migrator::up(&db, None).await.expect("migrate");
+    use migration::MigratorTrait;
+    commerce_gateway::domain::users::create(&db, "rival@example.com", "my-own-password").await.expect("user");
+    let app = spawn(database, true).await;
+    assert_eq!(count_rows(&app.db, "stores").await, 2, "both demo stores were seeded");
+    let own = app.token(("rival@example.com", "my-own-password")).await;
+    let stores = app.graphql_as(&own, "{ stores { name } }", json!({})).await;
+    assert_eq!(stores["data"]["stores"], json!([{ "name": "Rival Store" }]), "the existing user kept its password");
+    let coupon_uses = count_rows(&app.db, "orders WHERE coupon_id IS NOT NULL").await;
+    assert_eq!(
+        count_rows(&app.db, &format!("coupons WHERE uses = {coupon_uses}")).await,
+        1,
+        "coupon uses match its orders"
+    );
+}

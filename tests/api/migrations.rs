@@ -80,6 +80,32 @@ async fn constraints_refuse_values_that_would_corrupt_data() {
     assert!(run("UPDATE coupons SET uses = maximum_uses + 1").await.is_err(), "coupon uses cannot pass the maximum");
     assert!(run("UPDATE users SET email = 'demo@example.com'").await.is_err(), "emails are unique");
     assert!(run("UPDATE variants SET sku = 'TRAIL-42'").await.is_err(), "SKUs are unique per store");
+    assert!(run("UPDATE variants SET maximum_quantity = 0").await.is_err(), "the maximum cannot be under the minimum");
+    assert!(run("UPDATE products SET slug = 'same'").await.is_err(), "live product slugs are unique per store");
+    assert!(
+        run("UPDATE coupons SET amount_decrease_cents = 100").await.is_err(),
+        "a coupon is a percentage or an amount"
+    );
+    assert!(run("UPDATE coupons SET percentage_decrease = NULL").await.is_err(), "a coupon takes something off");
+    assert!(run("UPDATE orders SET total_cents = total_cents + 1").await.is_err(), "totals add up");
+    assert!(
+        run("UPDATE orders SET discount_cents = subtotal_cents + 1").await.is_err(),
+        "no discount beyond the subtotal"
+    );
+    assert!(
+        run("UPDATE order_status_changes SET from_status = 'lost'").await.is_err(),
+        "history speaks of real statuses"
+    );
+    assert!(
+        run("UPDATE customers SET email = 'same@example.com'").await.is_err(),
+        "customer emails are unique per store"
+    );
+    let coupon_copy = format!(
+        "INSERT INTO coupons (id, store_id, code, uses, is_enabled, percentage_decrease, variant_ids, created_at, updated_at) \
+         SELECT {}, store_id, code, 0, true, 5, variant_ids, created_at, updated_at FROM coupons WHERE code = 'WELCOME10'",
+        crate::helpers::uuid_literal(db, uuid::Uuid::now_v7())
+    );
+    assert!(db.execute_unprepared(&coupon_copy).await.is_err(), "coupon codes are unique per store");
     let new_id = crate::helpers::uuid_literal(db, uuid::Uuid::now_v7());
     let category_copy = format!(
         "INSERT INTO categories (id, store_id, name, slug, visibility, sort_order, created_at) \
@@ -94,5 +120,16 @@ async fn constraints_refuse_values_that_would_corrupt_data() {
         crate::helpers::uuid_literal(db, uuid::Uuid::now_v7())
     );
     assert!(db.execute_unprepared(&orphan).await.is_err(), "a variant must belong to an existing product");
-    assert_eq!(crate::helpers::count_rows(db, "variants").await, 22, "nothing was changed by the refused statements");
+    assert_eq!(crate::helpers::count_rows(db, "variants WHERE stock < 0 OR cost_cents < 0").await, 0);
+    assert_eq!(crate::helpers::count_rows(db, "coupons").await, 1, "nothing was added by the refused statements");
+
+    // A soft-deleted product frees its slug for a new product.
+    assert!(run("UPDATE products SET deleted_at = created_at WHERE slug = 'ceramic-mug'").await.is_ok());
+    let reuse = format!(
+        "INSERT INTO products (id, store_id, name, slug, visibility, sort_order, is_best_seller, image_names, \
+         should_block_vpns, blacklisted_payment_gateways, created_at, updated_at) SELECT {}, store_id, 'New mug', slug, 0, 99, \
+         false, image_names, false, blacklisted_payment_gateways, created_at, updated_at FROM products WHERE slug = 'ceramic-mug'",
+        crate::helpers::uuid_literal(db, uuid::Uuid::now_v7())
+    );
+    db.execute_unprepared(&reuse).await.expect("the slug of a deleted product can be reused");
 }
