@@ -31,6 +31,62 @@ pub struct Cli {
     #[arg(long, env = "APP_ENV", value_enum, default_value_t = AppEnv::Development, global = true)]
     pub app_env: AppEnv,
 
+    /// Rate limiting of API routes (`on`, the default, or `off`).
+    #[arg(long, env = "RATE_LIMIT", value_enum, default_value_t = Switch::On, global = true)]
+    pub rate_limit: Switch,
+
+    /// Anonymous bucket: tokens it holds.
+    #[arg(long, env = "RATE_LIMIT_ANON_BURST", default_value_t = 10, global = true)]
+    pub rate_limit_anon_burst: u32,
+
+    /// Anonymous bucket: milliseconds for one token to come back (1750 = 4 every 7 s).
+    #[arg(long, env = "RATE_LIMIT_ANON_PERIOD_MS", default_value_t = 1750, global = true)]
+    pub rate_limit_anon_period_ms: u64,
+
+    /// Authenticated bucket (per API key or user): tokens it holds.
+    #[arg(long, env = "RATE_LIMIT_AUTH_BURST", default_value_t = 12, global = true)]
+    pub rate_limit_auth_burst: u32,
+
+    /// Authenticated bucket: milliseconds for one token to come back (500 = 4 every 2 s).
+    #[arg(long, env = "RATE_LIMIT_AUTH_PERIOD_MS", default_value_t = 500, global = true)]
+    pub rate_limit_auth_period_ms: u64,
+
+    /// Proxy addresses whose `X-Forwarded-For` is trusted for the client address (comma-separated).
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Browser origins allowed to call the API (CORS), comma-separated, e.g. `https://shop.example`.
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+
+    /// Largest GraphQL request body in bytes.
+    #[arg(long, env = "GRAPHQL_MAX_BODY_BYTES", default_value_t = 1 << 20, global = true)]
+    pub graphql_max_body_bytes: usize,
+
+    /// Longest GraphQL document in characters.
+    #[arg(long, env = "GRAPHQL_MAX_QUERY_LEN", default_value_t = 16 * 1024, global = true)]
+    pub graphql_max_query_len: usize,
+
+    /// Most aliases in one GraphQL document.
+    #[arg(long, env = "GRAPHQL_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub graphql_max_aliases: usize,
+
+    /// Most root fields in one GraphQL operation.
+    #[arg(long, env = "GRAPHQL_MAX_ROOT_FIELDS", default_value_t = 15, global = true)]
+    pub graphql_max_root_fields: usize,
+
+    /// Accept JSON arrays of GraphQL operations (`on`/`off`, default off).
+    #[arg(long, env = "GRAPHQL_BATCHING", value_enum, default_value_t = Switch::Off, global = true)]
+    pub graphql_batching: Switch,
+
+    /// Schema introspection (default: on in development, off in production).
+    #[arg(long, env = "GRAPHQL_INTROSPECTION", value_enum, global = true)]
+    pub graphql_introspection: Option<Switch>,
+
+    /// "Did you mean …?" suggestions in errors (default: on in development, off in production).
+    #[arg(long, env = "GRAPHQL_SUGGESTIONS", value_enum, global = true)]
+    pub graphql_suggestions: Option<Switch>,
+
     /// Log lines for people (`human`) or for log collectors (`json`).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,
@@ -66,6 +122,18 @@ pub enum UsersCommand {
 pub enum AppEnv {
     Development,
     Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        self == Self::On
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

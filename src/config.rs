@@ -8,7 +8,11 @@ use anyhow::bail;
 use base64::Engine;
 use rand::RngCore;
 
-use crate::cli::{AppEnv, Cli};
+use std::time::Duration;
+
+use crate::cli::{AppEnv, Cli, Switch};
+use crate::http::rate_limit::{Bucket, RateLimits};
+use crate::http::TransportLimits;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,6 +21,24 @@ pub struct Config {
     pub jwt_secret: Secret,
     pub environment: AppEnv,
     pub demo: bool,
+    /// `None` turns rate limiting off.
+    pub rate_limits: Option<RateLimits>,
+    pub transport: TransportLimits,
+    pub graphql: GraphqlOptions,
+    pub cors_origins: Vec<String>,
+}
+
+/// Schema features that help developers and help attackers as much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphqlOptions {
+    pub introspection: bool,
+    pub suggestions: bool,
+}
+
+impl Default for GraphqlOptions {
+    fn default() -> Self {
+        Self { introspection: true, suggestions: true }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -75,12 +97,36 @@ impl Config {
     /// The configuration of `serve`: resolves the JWT secret (see [`jwt_secret`]).
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         let jwt_secret = jwt_secret(std::env::var("JWT_SECRET").ok(), cli.app_env)?;
+        let development = cli.app_env == AppEnv::Development;
         Ok(Self {
             bind: cli.bind,
             database: DatabaseConfig::from_cli(cli),
             jwt_secret,
             environment: cli.app_env,
             demo: cli.demo,
+            rate_limits: cli.rate_limit.is_on().then(|| RateLimits {
+                anonymous: Bucket {
+                    burst: cli.rate_limit_anon_burst,
+                    period: Duration::from_millis(cli.rate_limit_anon_period_ms),
+                },
+                authenticated: Bucket {
+                    burst: cli.rate_limit_auth_burst,
+                    period: Duration::from_millis(cli.rate_limit_auth_period_ms),
+                },
+                trusted_proxies: cli.trusted_proxies.clone(),
+            }),
+            transport: TransportLimits {
+                max_body_bytes: cli.graphql_max_body_bytes,
+                max_query_len: cli.graphql_max_query_len,
+                max_aliases: cli.graphql_max_aliases,
+                max_root_fields: cli.graphql_max_root_fields,
+                batching: cli.graphql_batching.is_on(),
+            },
+            graphql: GraphqlOptions {
+                introspection: cli.graphql_introspection.map_or(development, Switch::is_on),
+                suggestions: cli.graphql_suggestions.map_or(development, Switch::is_on),
+            },
+            cors_origins: cli.cors_origins.clone(),
         })
     }
 }

@@ -10,8 +10,10 @@ use std::sync::Arc;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
+use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::{self, AppState};
 use crate::{db, demo, graphql};
+use axum::http::HeaderValue;
 
 pub struct Application {
     listener: TcpListener,
@@ -30,9 +32,22 @@ impl Application {
             println!("{}", seeded.banner(address));
         }
         let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
-        let schema = graphql::build_schema(db.conn.clone(), auth.clone())
+        let schema = graphql::build_schema(db.conn.clone(), auth.clone(), config.graphql)
             .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
-        let state = AppState { db: db.conn, auth, statements: db.statements, schema };
+        let cors_origins = config
+            .cors_origins
+            .iter()
+            .map(|origin| HeaderValue::from_str(origin).with_context(|| format!("invalid CORS origin {origin:?}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let state = AppState {
+            db: db.conn,
+            auth,
+            statements: db.statements,
+            schema,
+            transport: Arc::new(config.transport),
+            rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
+            cors_origins: Arc::new(cors_origins),
+        };
         Ok(Self { listener, state })
     }
 
@@ -51,8 +66,10 @@ impl Application {
         tracing::info!(address = %self.local_addr()?, "listening");
         let (db, auth) = (self.state.db.clone(), self.state.auth.clone());
         let flusher = tokio::spawn(flush_key_usage(db.clone(), auth.clone()));
+        let sweeper = self.state.rate_limits.clone().map(|limits| tokio::spawn(rate_limit::sweep_forever(limits)));
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(async move {
+        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown_signal().await;
             let _ = stopping.send(());
         });
@@ -67,6 +84,9 @@ impl Application {
             }
         };
         flusher.abort();
+        if let Some(sweeper) = sweeper {
+            sweeper.abort();
+        }
         if let Err(error) = auth.usage.flush(&db).await {
             tracing::warn!(%error, "cannot record API key usage at shutdown");
         }

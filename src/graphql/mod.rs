@@ -18,6 +18,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
+use crate::config::GraphqlOptions;
 use loaders::Loaders;
 use policy::{Policy, PolicyExtension};
 
@@ -36,9 +37,20 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The executable schema over `db`, enforcing the policy its own SDL declares.
-pub fn build_schema(db: DatabaseConnection, auth: Arc<Authenticator>) -> Result<AppSchema, String> {
+pub fn build_schema(
+    db: DatabaseConnection,
+    auth: Arc<Authenticator>,
+    options: GraphqlOptions,
+) -> Result<AppSchema, String> {
     let policy = Policy::from_sdl(&sdl())?;
-    Ok(builder().data(db).data(auth).extension(PolicyExtension(Arc::new(policy))).finish())
+    let mut builder = builder().data(db).data(auth).extension(PolicyExtension(Arc::new(policy)));
+    if !options.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !options.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    Ok(builder.finish())
 }
 
 /// Attaches what one request needs: its caller, and fresh loaders (nothing is cached across

@@ -1,43 +1,281 @@
-//! `POST /graphql` executes GraphQL over HTTP for the caller named by `Authorization`;
-//! `GET /graphql` serves GraphiQL to browsers.
+//! GraphQL over HTTP. `POST /graphql` takes `application/json` only (so browsers cannot post
+//! forms cross-site), within a body-size limit, one operation per request unless batching is
+//! enabled. `GET /graphql?query=…` runs queries (never mutations: 405); `GET /graphql` without a
+//! query serves GraphiQL. Every refusal is a JSON GraphQL error with a code, decided before the
+//! schema (and so the database) is touched.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::ErrorExtensions;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
+use axum::body::{to_bytes, Body};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum::{Extension, Json};
+use serde_json::{json, Value};
 
+use super::authenticate::Caller;
 use super::AppState;
+use crate::auth::principal::Principal;
 use crate::error::ApiError;
 use crate::graphql;
 
-pub async fn execute(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{fffd}"));
-    let principal = match state.auth.authenticate(authorization).await {
-        Ok(principal) => principal,
-        Err(error) => return unauthenticated(error),
-    };
-    let request = graphql::prepare(request.into_inner(), &state.db, principal);
-    let mut response = state.schema.execute(request).await;
-    graphql::ensure_error_codes(&mut response);
-    GraphQLResponse::from(response).into_response()
+/// Limits of the GraphQL transport, per deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportLimits {
+    /// Largest request body, in bytes (413 beyond).
+    pub max_body_bytes: usize,
+    /// Longest query document, in characters (400 beyond).
+    pub max_query_len: usize,
+    /// Most aliased fields in one document.
+    pub max_aliases: usize,
+    /// Most fields at the root of the executed operation.
+    pub max_root_fields: usize,
+    /// Whether a JSON array of operations is accepted.
+    pub batching: bool,
 }
 
-/// 401 with a GraphQL error body carrying the code.
-fn unauthenticated(error: ApiError) -> Response {
-    let mut response = async_graphql::Response::from_errors(vec![error.extend().into_server_error(Default::default())]);
-    for error in &mut response.errors {
-        error.locations.clear();
+impl Default for TransportLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_query_len: 16 * 1024,
+            max_aliases: 30,
+            max_root_fields: 15,
+            batching: false,
+        }
     }
-    let status = if matches!(error, ApiError::Unauthenticated(_)) {
-        StatusCode::UNAUTHORIZED
-    } else {
-        StatusCode::INTERNAL_SERVER_ERROR
-    };
-    (status, [(header::WWW_AUTHENTICATE, "Bearer")], GraphQLResponse::from(response)).into_response()
 }
 
-pub async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("commerce-gateway GraphiQL").finish())
+/// GraphiQL loads its scripts and styles from unpkg and runs inline bootstrap code.
+const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+    style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; font-src 'self' data: https://unpkg.com; \
+    connect-src 'self'; frame-ancestors 'none'";
+
+/// A JSON GraphQL error response with a status and a code.
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))).into_response()
+}
+
+fn refused_credential(error: &ApiError) -> Response {
+    let body = async_graphql::Response::from_errors(vec![error.extend().into_server_error(Default::default())]);
+    let mut value = serde_json::to_value(&body).unwrap_or_else(|_| json!({}));
+    if let Some(errors) = value["errors"].as_array_mut() {
+        errors.iter_mut().filter_map(Value::as_object_mut).for_each(|e| {
+            e.remove("locations");
+        });
+    }
+    let status = match error {
+        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let mut response = (status, Json(value)).into_response();
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Why a request was refused before execution.
+struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into() }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let mut response = error_response(self.status, "VALIDATION", &self.message);
+        if self.status == StatusCode::METHOD_NOT_ALLOWED {
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        response
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).is_some_and(
+        |media| {
+            let media = media.trim();
+            media.eq_ignore_ascii_case("application/json")
+                || media.eq_ignore_ascii_case("application/graphql-response+json")
+        },
+    )
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let limits = &state.transport;
+    if !is_json(&headers) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "VALIDATION",
+            "POST /graphql takes Content-Type: application/json",
+        );
+    }
+    let principal: Principal = match caller.0 {
+        Ok(principal) => principal,
+        Err(error) => return refused_credential(&error),
+    };
+    let Ok(bytes) = to_bytes(body, limits.max_body_bytes).await else {
+        let message = format!("the request body is larger than {} bytes", limits.max_body_bytes);
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "VALIDATION", &message);
+    };
+    let batch = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Array(_)) if !limits.batching => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "VALIDATION",
+                "batched requests are not enabled on this server",
+            )
+        }
+        Ok(value) => serde_json::from_value::<BatchRequest>(value),
+        Err(error) => {
+            return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &format!("the body is not JSON: {error}"))
+        }
+    };
+    let batch = match batch {
+        Ok(batch) => batch,
+        Err(_) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", "the body is not a GraphQL request"),
+    };
+    for request in batch.iter() {
+        if let Err(refusal) = check_document(&request.query, request.operation_name.as_deref(), limits, false) {
+            return refusal.into_response();
+        }
+    }
+    let batch = match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(graphql::prepare(request, &state.db, principal)),
+        BatchRequest::Batch(requests) => BatchRequest::Batch(
+            requests.into_iter().map(|r| graphql::prepare(r, &state.db, principal.clone())).collect(),
+        ),
+    };
+    let mut response = state.schema.execute_batch(batch).await;
+    match &mut response {
+        BatchResponse::Single(single) => graphql::ensure_error_codes(single),
+        BatchResponse::Batch(many) => many.iter_mut().for_each(graphql::ensure_error_codes),
+    }
+    Json(response).into_response()
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(query) = query.filter(|q| q.split('&').any(|pair| pair.starts_with("query="))) else {
+        let page = GraphiQLSource::build().endpoint("/graphql").title("commerce-gateway GraphiQL").finish();
+        return ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)], Html(page)).into_response();
+    };
+    let principal: Principal = match caller.0 {
+        Ok(principal) => principal,
+        Err(error) => return refused_credential(&error),
+    };
+    let request = match parse_get(&query) {
+        Ok(request) => request,
+        Err(message) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &message),
+    };
+    if let Err(refusal) = check_document(&request.query, request.operation_name.as_deref(), &state.transport, true) {
+        return refusal.into_response();
+    }
+    let mut response = state.schema.execute(graphql::prepare(request, &state.db, principal)).await;
+    graphql::ensure_error_codes(&mut response);
+    Json(response).into_response()
+}
+
+/// The parameters of a GraphQL GET request, named as GraphQL over HTTP names them.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    query: String,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
+    let params: GetParams = serde_urlencoded::from_str(query_string).map_err(|e| format!("bad query string: {e}"))?;
+    let mut request = async_graphql::Request::new(params.query);
+    request.operation_name = params.operation_name;
+    if let Some(variables) = params.variables {
+        let variables = serde_json::from_str(&variables).map_err(|e| format!("variables are not JSON: {e}"))?;
+        request.variables = async_graphql::Variables::from_json(variables);
+    }
+    Ok(request)
+}
+
+/// Checks a document against the transport limits before it is executed. Documents that do not
+/// parse are left to the schema, which reports them.
+fn check_document(
+    query: &str,
+    operation_name: Option<&str>,
+    limits: &TransportLimits,
+    over_get: bool,
+) -> Result<(), Refusal> {
+    if query.trim().is_empty() {
+        return Err(Refusal::new(StatusCode::BAD_REQUEST, "the request has no query"));
+    }
+    if query.chars().count() > limits.max_query_len {
+        let message = format!("the query is longer than {} characters", limits.max_query_len);
+        return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
+    }
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(()) };
+    let aliases = alias_count(&document);
+    if aliases > limits.max_aliases {
+        let message = format!("the query uses {aliases} aliases; at most {} are allowed", limits.max_aliases);
+        return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
+    }
+    let operation = document.operations.iter().find(|(name, _)| match operation_name {
+        Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+        None => true,
+    });
+    if let Some((_, operation)) = operation {
+        if over_get && operation.node.ty == OperationType::Mutation {
+            return Err(Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST"));
+        }
+        let roots = root_field_count(&operation.node.selection_set.node, &document);
+        if roots > limits.max_root_fields {
+            let message =
+                format!("the operation selects {roots} root fields; at most {} are allowed", limits.max_root_fields);
+            return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
+        }
+    }
+    Ok(())
+}
+
+fn alias_count(document: &ExecutableDocument) -> usize {
+    fn count(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => {
+                    usize::from(field.node.alias.is_some()) + count(&field.node.selection_set.node)
+                }
+                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let operations: usize = document.operations.iter().map(|(_, op)| count(&op.node.selection_set.node)).sum();
+    let fragments: usize = document.fragments.values().map(|f| count(&f.node.selection_set.node)).sum();
+    operations + fragments
+}
+
+fn root_field_count(set: &SelectionSet, document: &ExecutableDocument) -> usize {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(_) => 1,
+            Selection::InlineFragment(fragment) => root_field_count(&fragment.node.selection_set.node, document),
+            Selection::FragmentSpread(spread) => document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map_or(0, |f| f.node.selection_set.node.items.len()),
+        })
+        .sum()
 }

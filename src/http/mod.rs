@@ -1,21 +1,30 @@
-//! The HTTP surface: routes, and the layers every request passes through (request id, tracing).
+//! The HTTP surface: routes, and the layers every request passes through — request id, tracing,
+//! security headers and CORS for all; authentication and rate limiting for the API routes.
 
+mod authenticate;
 mod graphql;
 mod health;
 mod metrics;
+pub mod rate_limit;
 
-use axum::http::HeaderName;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use std::sync::Arc;
+pub use graphql::TransportLimits;
 
 use crate::auth::authenticator::Authenticator;
 use crate::db::StatementCounter;
 use crate::graphql::AppSchema;
+use rate_limit::RateLimiters;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -24,12 +33,42 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     pub statements: StatementCounter,
     pub schema: AppSchema,
+    pub transport: Arc<TransportLimits>,
+    /// `None` when rate limiting is off.
+    pub rate_limits: Option<Arc<RateLimiters>>,
+    /// Origins allowed to call from browsers (CORS); empty allows none.
+    pub cors_origins: Arc<Vec<HeaderValue>>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Headers every response carries unless its handler set them.
+const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+    ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
+];
+
 /// Every route of the service.
 pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(from_fn_with_state(state.clone(), authenticate::authenticate));
+
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(state.cors_origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+        .expose_headers([
+            REQUEST_ID,
+            HeaderName::from_static("x-ratelimit-limit"),
+            HeaderName::from_static("x-ratelimit-remaining"),
+            header::RETRY_AFTER,
+        ]);
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -37,10 +76,16 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID));
-    Router::new()
-        .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+    let mut router = Router::new()
+        .merge(api)
         .route("/healthz", get(health::check))
         .route("/metrics", get(metrics::render))
-        .layer(layers)
-        .with_state(state)
+        .layer(cors);
+    for (name, value) in SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.layer(layers).with_state(state)
 }

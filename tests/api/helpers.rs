@@ -57,6 +57,10 @@ impl TestDatabase {
             jwt_secret: Secret::new("test-secret-that-is-at-least-32-characters"),
             environment: AppEnv::Development,
             demo,
+            rate_limits: None,
+            transport: Default::default(),
+            graphql: Default::default(),
+            cors_origins: vec!["https://shop.example".into()],
         }
     }
 }
@@ -86,10 +90,17 @@ pub async fn spawn_demo_app() -> TestApp {
 }
 
 pub async fn spawn(database: TestDatabase, demo: bool) -> TestApp {
+    spawn_with(database, demo, |_| {}).await
+}
+
+/// Starts the server with a configuration adjusted by `configure`.
+pub async fn spawn_with(database: TestDatabase, demo: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         commerce_gateway::telemetry::init(commerce_gateway::cli::LogFormat::Human);
     }
-    let app = Application::build(database.config(demo)).await.expect("application starts");
+    let mut config = database.config(demo);
+    configure(&mut config);
+    let app = Application::build(config).await.expect("application starts");
     let address = app.local_addr().expect("bound address");
     let db = app.state().db.clone();
     let statements = app.state().statements.clone();

@@ -1,0 +1,212 @@
+//! Token-bucket rate limits (the `governor` crate's GCRA), keyed by the verified caller: an API
+//! key or user gets the authenticated bucket; anonymous callers, and callers whose credential
+//! did not verify, share the bucket of their address, so made-up tokens cannot mint buckets.
+//!
+//! Refill is continuous: a bucket of `burst` tokens regains one token every `period` (4 tokens
+//! every 7 s is one token every 1.75 s). Every limited response carries `x-ratelimit-limit` and
+//! `x-ratelimit-remaining`; a refused one also `retry-after` (whole seconds, rounded up) and a
+//! body in the envelope of the surface called.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde_json::json;
+
+use super::authenticate::Caller;
+use super::AppState;
+use crate::auth::principal::{Credential, Principal};
+
+/// One bucket shape: how many tokens it holds and how long one token takes to come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    pub burst: u32,
+    pub period: Duration,
+}
+
+/// The limits of a deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    pub anonymous: Bucket,
+    pub authenticated: Bucket,
+    /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl RateLimits {
+    /// The documented limits: anonymous 10 tokens, +4 every 7 s; authenticated 12, +4 every 2 s.
+    pub fn documented() -> Self {
+        Self {
+            anonymous: Bucket { burst: 10, period: Duration::from_millis(1750) },
+            authenticated: Bucket { burst: 12, period: Duration::from_millis(500) },
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+type Limiter = DefaultKeyedRateLimiter<BucketKey, StateInformationMiddleware>;
+
+/// Whose bucket a request draws from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum BucketKey {
+    Address(IpAddr),
+    User(uuid::Uuid),
+    ApiKey(uuid::Uuid),
+}
+
+/// The buckets of every caller seen recently.
+pub struct RateLimiters {
+    limits: RateLimits,
+    anonymous: Limiter,
+    authenticated: Limiter,
+    clock: DefaultClock,
+}
+
+/// Buckets kept before idle ones are swept early (they are swept every minute anyway).
+const MAX_TRACKED: usize = 100_000;
+
+fn limiter(bucket: Bucket) -> Limiter {
+    let burst = NonZeroU32::new(bucket.burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    let quota = Quota::with_period(bucket.period.max(Duration::from_nanos(1)))
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(burst);
+    RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>()
+}
+
+impl RateLimiters {
+    pub fn new(limits: RateLimits) -> Self {
+        Self {
+            anonymous: limiter(limits.anonymous),
+            authenticated: limiter(limits.authenticated),
+            limits,
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Forgets buckets that are full again (indistinguishable from new ones).
+    pub fn sweep(&self) {
+        for limiter in [&self.anonymous, &self.authenticated] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
+    /// How many buckets are held (for tests of bounded memory).
+    pub fn tracked(&self) -> usize {
+        self.anonymous.len() + self.authenticated.len()
+    }
+
+    /// The client's address: the peer, or for a trusted proxy the nearest untrusted hop of
+    /// `X-Forwarded-For`.
+    fn client_address(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.limits.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let hops: Vec<IpAddr> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse().ok())
+            .collect();
+        hops.into_iter().rev().find(|hop| !self.limits.trusted_proxies.contains(hop)).unwrap_or(peer)
+    }
+}
+
+/// Takes a token for the request's caller, or answers 429.
+pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(limiters) = state.rate_limits.clone() else { return next.run(request).await };
+    let verified = match request.extensions().get::<Caller>() {
+        Some(Caller(Ok(Principal::Authenticated(access)))) => Some(match access.credential {
+            Credential::ApiKey(id) => BucketKey::ApiKey(id),
+            Credential::Session(_) => BucketKey::User(access.user_id),
+        }),
+        _ => None,
+    };
+    let (key, limiter, bucket) = match verified {
+        Some(key) => (key, &limiters.authenticated, limiters.limits.authenticated),
+        None => {
+            let peer = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+            let address = limiters.client_address(peer, request.headers());
+            (BucketKey::Address(address), &limiters.anonymous, limiters.limits.anonymous)
+        }
+    };
+    if limiter.len() > MAX_TRACKED {
+        limiter.retain_recent();
+    }
+    match limiter.check_key(&key) {
+        Ok(snapshot) => {
+            let mut response = next.run(request).await;
+            budget_headers(response.headers_mut(), bucket.burst, snapshot.remaining_burst_capacity());
+            response
+        }
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(limiters.clock.now());
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let mut response = refused(request.uri().path(), seconds);
+            budget_headers(response.headers_mut(), bucket.burst, 0);
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert("retry-after", value);
+            }
+            response
+        }
+    }
+}
+
+fn budget_headers(headers: &mut HeaderMap, limit: u32, remaining: u32) {
+    headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+}
+
+/// A 429 in the envelope of the surface that was called.
+fn refused(path: &str, seconds: u64) -> Response {
+    let message = format!("rate limit exceeded; retry in {seconds} s");
+    let body = if path.starts_with("/graphql") {
+        json!({ "errors": [{ "message": message, "extensions": { "code": "RATE_LIMITED" } }] })
+    } else if path.starts_with("/v2/") || path == "/v2" {
+        json!({ "code": "RATE_LIMITED", "message": message, "details": [] })
+    } else {
+        json!({ "success": false, "message": message, "code": "RateLimited", "data": null })
+    };
+    (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+}
+
+/// Sweeps idle buckets every minute, so memory stays bounded however many callers appear.
+pub async fn sweep_forever(limiters: Arc<RateLimiters>) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        limiters.sweep();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_buckets_are_swept_so_memory_stays_bounded() {
+        let bucket = Bucket { burst: 1, period: Duration::from_millis(1) };
+        let limiters =
+            RateLimiters::new(RateLimits { anonymous: bucket, authenticated: bucket, trusted_proxies: vec![] });
+        for n in 0..5_000u32 {
+            let _ = limiters.anonymous.check_key(&BucketKey::Address(IpAddr::from(n.to_be_bytes())));
+        }
+        assert_eq!(limiters.tracked(), 5_000);
+        std::thread::sleep(Duration::from_millis(20));
+        limiters.sweep();
+        assert_eq!(limiters.tracked(), 0, "full buckets are forgotten");
+    }
+}

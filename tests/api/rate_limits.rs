@@ -1,0 +1,107 @@
+//! Token buckets with real time (no mocked clock): anonymous callers by address, verified
+//! callers by key or user; made-up tokens do not get buckets of their own.
+
+use std::time::Duration;
+
+use commerce_gateway::http::rate_limit::RateLimits;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_with, TestApp, TestDatabase};
+
+const PING: &str = "{ __typename }";
+
+async fn limited_app(demo: bool, trusted: Vec<std::net::IpAddr>) -> TestApp {
+    spawn_with(TestDatabase::new().await, demo, |config| {
+        config.rate_limits = Some(RateLimits { trusted_proxies: trusted, ..RateLimits::documented() })
+    })
+    .await
+}
+
+async fn call(app: &TestApp, bearer: Option<&str>, forwarded_for: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.post(app.url("/graphql")).json(&json!({ "query": PING }));
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    if let Some(address) = forwarded_for {
+        request = request.header("x-forwarded-for", address);
+    }
+    request.send().await.expect("POST")
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response.headers().get(name).map(|v| v.to_str().unwrap_or_default().to_owned()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_eleventh_rapid_anonymous_call_is_refused_until_the_bucket_refills() {
+    let app = limited_app(false, vec![]).await;
+    for expected_remaining in (0..10).rev() {
+        let response = call(&app, None, None).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "x-ratelimit-limit"), "10");
+        assert_eq!(header(&response, "x-ratelimit-remaining"), expected_remaining.to_string());
+    }
+    let refused = call(&app, None, None).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(header(&refused, "retry-after"), "2", "1.75 s rounded up");
+    assert_eq!(header(&refused, "x-ratelimit-remaining"), "0");
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+
+    tokio::time::sleep(Duration::from_millis(1900)).await;
+    assert_eq!(call(&app, None, None).await.status(), 200, "one token came back");
+    assert_eq!(call(&app, None, None).await.status(), 429, "and only one");
+}
+
+#[tokio::test]
+async fn each_key_has_its_own_bucket() {
+    let app = limited_app(true, vec![]).await;
+    let first = app.api_key(&app.merchant, &["stores.view"], None).await;
+    let second = app.api_key(&app.merchant, &["stores.view"], None).await;
+    for _ in 0..12 {
+        let response = call(&app, Some(&first), None).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "x-ratelimit-limit"), "12");
+    }
+    let refused = call(&app, Some(&first), None).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(header(&refused, "retry-after"), "1");
+    assert_eq!(call(&app, Some(&second), None).await.status(), 200, "another key is unaffected");
+    assert_eq!(call(&app, None, None).await.status(), 200, "so is the anonymous bucket");
+}
+
+#[tokio::test]
+async fn made_up_tokens_share_the_callers_address_bucket() {
+    let app = limited_app(false, vec![]).await;
+    for n in 0..10 {
+        let response = call(&app, Some(&format!("made-up-{n}")), None).await;
+        assert_eq!(response.status(), 401);
+    }
+    assert_eq!(call(&app, Some("made-up-11"), None).await.status(), 429);
+    assert_eq!(call(&app, None, None).await.status(), 429, "anonymous calls from there too");
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    let untrusting = limited_app(false, vec![]).await;
+    for n in 0..10 {
+        assert_eq!(call(&untrusting, None, Some(&format!("203.0.113.{n}"))).await.status(), 200);
+    }
+    assert_eq!(call(&untrusting, None, Some("203.0.113.99")).await.status(), 429, "a spoofed header buys nothing");
+
+    let behind_proxy = limited_app(false, vec!["127.0.0.1".parse().expect("ip")]).await;
+    for _ in 0..10 {
+        assert_eq!(call(&behind_proxy, None, Some("198.51.100.7")).await.status(), 200);
+    }
+    assert_eq!(call(&behind_proxy, None, Some("198.51.100.7")).await.status(), 429);
+    assert_eq!(call(&behind_proxy, None, Some("10.9.9.9, 198.51.100.8")).await.status(), 200, "another client");
+}
+
+#[tokio::test]
+async fn health_and_metrics_are_not_limited() {
+    let app = limited_app(false, vec![]).await;
+    for _ in 0..30 {
+        assert_eq!(app.get("/healthz").await.status(), 200);
+        assert_eq!(app.get("/metrics").await.status(), 200);
+    }
+}
