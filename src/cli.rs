@@ -75,6 +75,14 @@ pub struct Cli {
     #[arg(long, env = "GRAPHQL_MAX_ROOT_FIELDS", default_value_t = 15, global = true)]
     pub graphql_max_root_fields: usize,
 
+    /// Deepest nesting of one GraphQL operation.
+    #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 10, global = true)]
+    pub graphql_max_depth: usize,
+
+    /// Highest cost of one GraphQL operation (lists cost their page size times their fields).
+    #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 25_000, global = true)]
+    pub graphql_max_complexity: usize,
+
     /// Accept JSON arrays of GraphQL operations (`on`/`off`, default off).
     #[arg(long, env = "GRAPHQL_BATCHING", value_enum, default_value_t = Switch::Off, global = true)]
     pub graphql_batching: Switch,

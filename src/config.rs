@@ -11,6 +11,7 @@ use rand::RngCore;
 use std::time::Duration;
 
 use crate::cli::{AppEnv, Cli, Switch};
+use crate::graphql::cost::CostLimits;
 use crate::http::rate_limit::{Bucket, RateLimits};
 use crate::http::TransportLimits;
 
@@ -33,11 +34,12 @@ pub struct Config {
 pub struct GraphqlOptions {
     pub introspection: bool,
     pub suggestions: bool,
+    pub cost: CostLimits,
 }
 
 impl Default for GraphqlOptions {
     fn default() -> Self {
-        Self { introspection: true, suggestions: true }
+        Self { introspection: true, suggestions: true, cost: CostLimits::default() }
     }
 }
 
@@ -125,6 +127,7 @@ impl Config {
             graphql: GraphqlOptions {
                 introspection: cli.graphql_introspection.map_or(development, Switch::is_on),
                 suggestions: cli.graphql_suggestions.map_or(development, Switch::is_on),
+                cost: CostLimits { max_depth: cli.graphql_max_depth, max_complexity: cli.graphql_max_complexity },
             },
             cors_origins: cli.cors_origins.clone(),
         })

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
+use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::{self, AppState};
 use crate::{db, demo, graphql};
@@ -47,6 +48,7 @@ impl Application {
             transport: Arc::new(config.transport),
             rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
             cors_origins: Arc::new(cors_origins),
+            metrics: Arc::new(Metrics::new().context("cannot set up metrics")?),
         };
         Ok(Self { listener, state })
     }

@@ -3,6 +3,7 @@
 //! that `schema.graphql` must match.
 
 pub mod api_keys;
+pub mod cost;
 pub mod loaders;
 pub mod pagination;
 pub mod policy;
@@ -19,6 +20,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
 use crate::config::GraphqlOptions;
+use cost::CostExtension;
 use loaders::Loaders;
 use policy::{Policy, PolicyExtension};
 
@@ -43,7 +45,11 @@ pub fn build_schema(
     options: GraphqlOptions,
 ) -> Result<AppSchema, String> {
     let policy = Policy::from_sdl(&sdl())?;
-    let mut builder = builder().data(db).data(auth).extension(PolicyExtension(Arc::new(policy)));
+    let mut builder = builder()
+        .data(db)
+        .data(auth)
+        .extension(CostExtension(options.cost))
+        .extension(PolicyExtension(Arc::new(policy)));
     if !options.introspection {
         builder = builder.disable_introspection();
     }

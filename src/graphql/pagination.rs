@@ -15,6 +15,14 @@ pub const DEFAULT_PAGE_SIZE: i32 = 20;
 /// The cursor clients see: an opaque encoding of a row's sort key.
 pub type Cursor = OpaqueCursor<SortKey>;
 
+/// Query cost of a page: its size times the cost of one node. An invalid size costs one node: the
+/// resolver refuses it with a precise error before anything is loaded.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.unwrap_or(DEFAULT_PAGE_SIZE);
+    let size = if (0..=MAX_PAGE_SIZE).contains(&size) { size } else { 1 };
+    usize::try_from(size).unwrap_or(1).max(1) * child_complexity
+}
+
 /// Checks `first`/`after` and turns them into a page request.
 pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
     let first = first.unwrap_or(DEFAULT_PAGE_SIZE);

@@ -87,7 +87,8 @@ impl Product {
         self.0.metadata.as_deref()
     }
 
-    /// Its variants in display order.
+    /// Its variants in display order (counted as 3 for query cost).
+    #[graphql(complexity = "3 * child_complexity")]
     async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Variant>> {
         let rows = ctx.data::<Loaders>()?.product_variants.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(Variant).collect())
@@ -196,6 +197,7 @@ impl Variant {
     }
 
     /// Questions the buyer answers when ordering, in display order.
+    #[graphql(complexity = "3 * child_complexity")]
     async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomField>> {
         let rows = ctx.data::<Loaders>()?.variant_custom_fields.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(CustomField).collect())
@@ -254,6 +256,7 @@ impl CustomField {
     }
 
     /// Allowed answers of a SELECT or RADIO field, in display order.
+    #[graphql(complexity = "5 * child_complexity")]
     async fn options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldOption>> {
         let rows = ctx.data::<Loaders>()?.custom_field_options.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(CustomFieldOption).collect())

@@ -80,7 +80,10 @@ impl Store {
     }
 
     /// The store's live products in display order (`order`, then id). Pages of at most 100.
-    #[graphql(directive = scope::apply("stores.products.view".into()))]
+    #[graphql(
+        directive = scope::apply("stores.products.view".into()),
+        complexity = "pagination::page_cost(first, child_complexity)"
+    )]
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -122,7 +125,7 @@ pub struct StoreQuery;
 #[Object]
 impl StoreQuery {
     /// The caller's stores, by name.
-    #[graphql(directive = scope::apply("stores.view".into()))]
+    #[graphql(directive = scope::apply("stores.view".into()), complexity = "5 * child_complexity")]
     async fn stores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Store>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let visible = ctx.data::<Principal>()?.access().map(|a| a.stores.clone()).unwrap_or_default();

@@ -15,6 +15,7 @@ use axum::{Extension, Json};
 use serde_json::{json, Value};
 
 use super::authenticate::Caller;
+use super::metrics::OperationKind;
 use super::AppState;
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
@@ -145,9 +146,12 @@ pub async fn post(
         Ok(batch) => batch,
         Err(_) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", "the body is not a GraphQL request"),
     };
+    let mut kind = OperationKind("batch");
     for request in batch.iter() {
-        if let Err(refusal) = check_document(&request.query, request.operation_name.as_deref(), limits, false) {
-            return refusal.into_response();
+        match check_document(&request.query, request.operation_name.as_deref(), limits, false) {
+            Ok(operation) if matches!(batch, BatchRequest::Single(_)) => kind = operation_kind(operation),
+            Ok(_) => {}
+            Err(refusal) => return refusal.into_response(),
         }
     }
     let batch = match batch {
@@ -161,7 +165,7 @@ pub async fn post(
         BatchResponse::Single(single) => graphql::ensure_error_codes(single),
         BatchResponse::Batch(many) => many.iter_mut().for_each(graphql::ensure_error_codes),
     }
-    Json(response).into_response()
+    (Extension(kind), Json(response)).into_response()
 }
 
 pub async fn get(
@@ -181,12 +185,22 @@ pub async fn get(
         Ok(request) => request,
         Err(message) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &message),
     };
-    if let Err(refusal) = check_document(&request.query, request.operation_name.as_deref(), &state.transport, true) {
-        return refusal.into_response();
-    }
+    let kind = match check_document(&request.query, request.operation_name.as_deref(), &state.transport, true) {
+        Ok(operation) => operation_kind(operation),
+        Err(refusal) => return refusal.into_response(),
+    };
     let mut response = state.schema.execute(graphql::prepare(request, &state.db, principal)).await;
     graphql::ensure_error_codes(&mut response);
-    Json(response).into_response()
+    (Extension(kind), Json(response)).into_response()
+}
+
+fn operation_kind(operation: Option<OperationType>) -> OperationKind {
+    OperationKind(match operation {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "invalid",
+    })
 }
 
 /// The parameters of a GraphQL GET request, named as GraphQL over HTTP names them.
@@ -216,7 +230,7 @@ fn check_document(
     operation_name: Option<&str>,
     limits: &TransportLimits,
     over_get: bool,
-) -> Result<(), Refusal> {
+) -> Result<Option<OperationType>, Refusal> {
     if query.trim().is_empty() {
         return Err(Refusal::new(StatusCode::BAD_REQUEST, "the request has no query"));
     }
@@ -224,7 +238,7 @@ fn check_document(
         let message = format!("the query is longer than {} characters", limits.max_query_len);
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
-    let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(()) };
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(None) };
     let aliases = alias_count(&document);
     if aliases > limits.max_aliases {
         let message = format!("the query uses {aliases} aliases; at most {} are allowed", limits.max_aliases);
@@ -244,8 +258,9 @@ fn check_document(
                 format!("the operation selects {roots} root fields; at most {} are allowed", limits.max_root_fields);
             return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
         }
+        return Ok(Some(operation.node.ty));
     }
-    Ok(())
+    Ok(None)
 }
 
 fn alias_count(document: &ExecutableDocument) -> usize {

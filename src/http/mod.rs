@@ -4,7 +4,7 @@
 mod authenticate;
 mod graphql;
 mod health;
-mod metrics;
+pub mod metrics;
 pub mod rate_limit;
 
 use std::sync::Arc;
@@ -36,6 +36,7 @@ pub struct AppState {
     pub transport: Arc<TransportLimits>,
     /// `None` when rate limiting is off.
     pub rate_limits: Option<Arc<RateLimiters>>,
+    pub metrics: Arc<metrics::Metrics>,
     /// Origins allowed to call from browsers (CORS); empty allows none.
     pub cors_origins: Arc<Vec<HeaderValue>>,
 }
@@ -57,7 +58,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
-        .layer(from_fn_with_state(state.clone(), authenticate::authenticate));
+        .layer(from_fn_with_state(state.clone(), authenticate::authenticate))
+        .layer(from_fn_with_state(state.clone(), metrics::measure));
 
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(state.cors_origins.iter().cloned()))

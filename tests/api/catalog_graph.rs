@@ -30,7 +30,7 @@ fn demo_store(body: &Value) -> &Value {
 #[tokio::test]
 async fn the_nested_catalog_costs_one_statement_per_level() {
     let app = spawn_demo_app().await;
-    let (statements, body) = app.merchant_counting(NESTED, json!({ "first": 100 })).await;
+    let (statements, body) = app.merchant_counting(NESTED, json!({ "first": 20 })).await;
     assert!(body.get("errors").is_none(), "{body}");
     // stores, products page, product counts, variants, custom fields, options.
     assert_eq!(statements, 6, "one statement per level plus the count, for every store at once");
@@ -57,7 +57,7 @@ async fn the_nested_catalog_costs_one_statement_per_level() {
 async fn the_statement_count_does_not_grow_with_the_page_size() {
     let app = spawn_demo_app().await;
     let (small, _) = app.merchant_counting(NESTED, json!({ "first": 1 })).await;
-    let (large, _) = app.merchant_counting(NESTED, json!({ "first": 100 })).await;
+    let (large, _) = app.merchant_counting(NESTED, json!({ "first": 20 })).await;
     assert_eq!(small, large);
 }
 
@@ -193,5 +193,5 @@ async fn a_merchant_without_stores_sees_none() {
     commerce_gateway::domain::users::create(&app.db, "new@example.com", "new-password").await.expect("user");
     let token = app.token(("new@example.com", "new-password")).await;
     let body = app.graphql_as(&token, "{ stores { id } }", json!({})).await;
-    assert_eq!(body, json!({ "data": { "stores": [] } }));
+    assert_eq!(body["data"], json!({ "stores": [] }));
 }

@@ -52,7 +52,7 @@ async fn the_demo_data_is_what_the_contract_promises() {
     let app = spawn_demo_app().await;
     let body = app
         .as_merchant(
-            "{ stores { name currencyCode products(first: 100) { totalCount nodes { name visibility variants { sku customFields { type options { value } } } } } } }",
+            "{ stores { name currencyCode products(first: 20) { totalCount nodes { name visibility variants { sku customFields { type options { value } } } } } } }",
             json!({}),
         )
         .await;

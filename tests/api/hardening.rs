@@ -126,7 +126,7 @@ async fn too_many_aliases_or_root_fields_are_refused() {
 async fn production_hides_introspection_and_suggestions() {
     let production = spawn_with(TestDatabase::new().await, false, |c| {
         c.environment = AppEnv::Production;
-        c.graphql = GraphqlOptions { introspection: false, suggestions: false };
+        c.graphql = GraphqlOptions { introspection: false, suggestions: false, ..GraphqlOptions::default() };
     })
     .await;
     let development = spawn_app().await;

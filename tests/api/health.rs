@@ -40,3 +40,29 @@ async fn metrics_count_sql_statements() {
     let value: u64 = line.rsplit(' ').next().and_then(|v| v.parse().ok()).expect("a number");
     assert_eq!(value, before + 1, "one statement: looking the user up");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_latency_per_operation_type() {
+    let app = spawn_app().await;
+    app.graphql("{ __typename }", serde_json::json!({})).await;
+    app.graphql("{ __typename }", serde_json::json!({})).await;
+    app.graphql(
+        r#"mutation { login(email: "a@example.com", password: "wrong-password") { accessToken } }"#,
+        serde_json::json!({}),
+    )
+    .await;
+    let refused = app.client.post(app.url("/graphql")).body("query").send().await.expect("POST");
+    assert_eq!(refused.status(), 415);
+    let text = app.get("/metrics").await.text().await.expect("text");
+    let value = |series: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(series))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    assert_eq!(value(r#"commerce_http_requests_total{operation="query",status="200",surface="graphql"}"#), 2);
+    assert_eq!(value(r#"commerce_http_requests_total{operation="mutation",status="200",surface="graphql"}"#), 1);
+    assert_eq!(value(r#"commerce_http_requests_total{operation="none",status="415",surface="graphql"}"#), 1);
+    assert_eq!(value(r#"commerce_http_request_duration_seconds_count{operation="query",surface="graphql"}"#), 2);
+}

@@ -11,6 +11,7 @@ mod helpers;
 mod http_surface;
 mod migrations;
 mod policy;
+mod query_cost;
 mod rate_limits;
 mod schema;
 mod secrets_at_rest;

@@ -1,0 +1,52 @@
+//! Query cost and depth: reported on every response, enforced before any SQL runs.
+
+use commerce_gateway::config::GraphqlOptions;
+use commerce_gateway::graphql::cost::CostLimits;
+use serde_json::json;
+
+use crate::helpers::{error_codes, spawn_demo_app, spawn_with, TestDatabase};
+
+const DEEP: &str = "{ stores { products(first: 100) { nodes { name variants { sku name customFields { label options { label value } } } } } } }";
+
+#[tokio::test]
+async fn every_response_reports_its_cost() {
+    let app = spawn_demo_app().await;
+    let body = app.as_merchant("{ stores { name products(first: 2) { nodes { name } } } }", json!({})).await;
+    let cost = &body["extensions"]["cost"];
+    let requested = cost["requestedQueryCost"].as_u64().expect("requested");
+    let actual = cost["actualQueryCost"].as_u64().expect("actual");
+    // stores ×5 × (name + products(2 × (nodes ≥ name)))
+    assert!(requested >= 10, "{cost}");
+    assert!(actual > 0 && actual < requested, "fewer fields were resolved than budgeted: {cost}");
+    assert_eq!(cost["maxQueryCost"], 25_000);
+    assert_eq!(cost["depth"], 4);
+}
+
+#[tokio::test]
+async fn an_expensive_query_is_refused_before_any_sql() {
+    let app = spawn_demo_app().await;
+    let before = app.statements.get();
+    let body = app.as_merchant(DEEP, json!({})).await;
+    assert_eq!(error_codes(&body), ["VALIDATION"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "complexity");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("the limit is 25000"));
+    assert!(body["extensions"]["cost"]["requestedQueryCost"].as_u64().expect("cost") > 25_000);
+    assert_eq!(app.statements.get(), before, "no SQL ran");
+    let smaller = app.as_merchant(&DEEP.replace("first: 100", "first: 10"), json!({})).await;
+    assert!(smaller.get("errors").is_none(), "{smaller}");
+}
+
+#[tokio::test]
+async fn a_deep_query_is_refused_before_any_sql() {
+    let app = spawn_with(TestDatabase::new().await, true, |c| {
+        c.graphql =
+            GraphqlOptions { cost: CostLimits { max_depth: 5, max_complexity: 25_000 }, ..GraphqlOptions::default() }
+    })
+    .await;
+    let before = app.statements.get();
+    let body = app.as_merchant(&DEEP.replace("first: 100", "first: 1"), json!({})).await;
+    assert_eq!(error_codes(&body), ["VALIDATION"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "depth");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("the limit is 5"));
+    assert_eq!(app.statements.get(), before, "no SQL ran");
+}
