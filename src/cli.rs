@@ -83,6 +83,11 @@ pub struct Cli {
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 25_000, global = true)]
     pub graphql_max_complexity: usize,
 
+    /// Microseconds a loader waits after a level's first key for the level's other keys (more
+    /// gathers larger levels into one statement; less lowers latency).
+    #[arg(long, env = "GRAPHQL_BATCH_DELAY_US", default_value_t = 1000, global = true)]
+    pub graphql_batch_delay_us: u64,
+
     /// Accept JSON arrays of GraphQL operations (`on`/`off`, default off).
     #[arg(long, env = "GRAPHQL_BATCHING", value_enum, default_value_t = Switch::Off, global = true)]
     pub graphql_batching: Switch,
@@ -108,6 +113,28 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) and exit.
     Schema,
+    /// Add generated stores (with products, variants, custom fields and options) owned by an
+    /// existing user, for benchmarks and for trying the API at scale.
+    Seed {
+        /// Email of the user who will own the stores.
+        #[arg(long)]
+        owner: String,
+        /// Stores to add (1–1000).
+        #[arg(long, default_value_t = 10)]
+        stores: usize,
+        /// Products per store (0–10000).
+        #[arg(long, default_value_t = 20)]
+        products: usize,
+        /// Variants per product (1–10).
+        #[arg(long, default_value_t = 3)]
+        variants: usize,
+        /// Custom fields per variant (0–10).
+        #[arg(long, default_value_t = 2)]
+        fields: usize,
+        /// Options per custom field (0–10).
+        #[arg(long, default_value_t = 2)]
+        options: usize,
+    },
     /// Manage users.
     Users {
         #[command(subcommand)]

@@ -35,11 +35,18 @@ pub struct GraphqlOptions {
     pub introspection: bool,
     pub suggestions: bool,
     pub cost: CostLimits,
+    /// How long loaders wait after a level's first key for the level's other keys.
+    pub batch_delay: Duration,
 }
 
 impl Default for GraphqlOptions {
     fn default() -> Self {
-        Self { introspection: true, suggestions: true, cost: CostLimits::default() }
+        Self {
+            introspection: true,
+            suggestions: true,
+            cost: CostLimits::default(),
+            batch_delay: Duration::from_millis(1),
+        }
     }
 }
 
@@ -128,6 +135,7 @@ impl Config {
                 introspection: cli.graphql_introspection.map_or(development, Switch::is_on),
                 suggestions: cli.graphql_suggestions.map_or(development, Switch::is_on),
                 cost: CostLimits { max_depth: cli.graphql_max_depth, max_complexity: cli.graphql_max_complexity },
+                batch_delay: Duration::from_micros(cli.graphql_batch_delay_us),
             },
             cors_origins: cli.cors_origins.clone(),
         })

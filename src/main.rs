@@ -4,7 +4,9 @@ use anyhow::Context;
 use clap::Parser;
 use commerce_gateway::cli::{Cli, Command, UsersCommand};
 use commerce_gateway::config::{Config, DatabaseConfig};
+use commerce_gateway::domain::seed::{self, SeedSize};
 use commerce_gateway::{db, domain::users, graphql, startup::Application, telemetry};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -30,6 +32,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Schema) => {
             print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Some(Command::Seed { owner, stores, products, variants, fields, options }) => {
+            let size = SeedSize { stores, products, variants, fields, options };
+            size.validate().map_err(anyhow::Error::msg)?;
+            let db = db::connect(&database).await?;
+            let email = users::normalize_email(&owner).context("--owner is not an email address")?;
+            let user = entity::user::Entity::find()
+                .filter(entity::user::Column::Email.eq(email))
+                .one(&db.conn)
+                .await?
+                .with_context(|| format!("no user {owner}: create one with `commerce-gateway users create`"))?;
+            let stores = seed::generate(&db.conn, user.id, size).await.context("cannot seed")?;
+            println!("added {} stores for {} ({size:?})", stores.len(), user.email);
             Ok(())
         }
         Some(Command::Users { command: UsersCommand::Create { email, password } }) => {

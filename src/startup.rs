@@ -49,6 +49,7 @@ impl Application {
             rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
             cors_origins: Arc::new(cors_origins),
             metrics: Arc::new(Metrics::new().context("cannot set up metrics")?),
+            batch_delay: config.graphql.batch_delay,
         };
         Ok(Self { listener, state })
     }

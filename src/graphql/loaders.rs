@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement};
@@ -34,38 +35,54 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    /// Loaders over `db` that wait `delay` after a level's first key for the level's other keys.
+    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
         let live_products = || Condition::all().add(product::Column::DeletedAt.is_null());
         Self {
-            store_products: loader(PagedHasMany::new(
-                db,
-                product::Column::StoreId,
-                product::Column::SortOrder,
-                product::Column::Id,
-                live_products(),
-            )),
-            store_product_count: loader(CountBy::new(db, product::Column::StoreId, live_products())),
-            product_variants: loader(HasMany::new(
-                db,
-                variant::Column::ProductId,
-                &[variant::Column::SortOrder, variant::Column::Id],
-            )),
-            variant_custom_fields: loader(HasMany::new(
-                db,
-                custom_field::Column::VariantId,
-                &[custom_field::Column::SortOrder, custom_field::Column::Id],
-            )),
-            custom_field_options: loader(HasMany::new(
-                db,
-                custom_field_option::Column::CustomFieldId,
-                &[custom_field_option::Column::SortOrder, custom_field_option::Column::Id],
-            )),
+            store_products: loader(
+                PagedHasMany::new(
+                    db,
+                    product::Column::StoreId,
+                    product::Column::SortOrder,
+                    product::Column::Id,
+                    live_products(),
+                ),
+                delay,
+            ),
+            store_product_count: loader(CountBy::new(db, product::Column::StoreId, live_products()), delay),
+            product_variants: loader(
+                HasMany::new(db, variant::Column::ProductId, &[variant::Column::SortOrder, variant::Column::Id]),
+                delay,
+            ),
+            variant_custom_fields: loader(
+                HasMany::new(
+                    db,
+                    custom_field::Column::VariantId,
+                    &[custom_field::Column::SortOrder, custom_field::Column::Id],
+                ),
+                delay,
+            ),
+            custom_field_options: loader(
+                HasMany::new(
+                    db,
+                    custom_field_option::Column::CustomFieldId,
+                    &[custom_field_option::Column::SortOrder, custom_field_option::Column::Id],
+                ),
+                delay,
+            ),
         }
     }
 }
 
-fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(inner: L) -> DataLoader<L> {
-    DataLoader::new(inner, tokio::spawn)
+/// Most parents loaded by one statement: below the bound-parameter limits of SQLite (32 766)
+/// and PostgreSQL (65 535), so a level costs one statement per 30 000 parents.
+pub const MAX_BATCH: usize = 30_000;
+
+fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
+    inner: L,
+    delay: Duration,
+) -> DataLoader<L> {
+    DataLoader::new(inner, tokio::spawn).max_batch_size(MAX_BATCH).delay(delay)
 }
 
 /// Reads a UUID column of a model (the parent key of a child row).

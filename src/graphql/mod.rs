@@ -13,6 +13,7 @@ pub mod store;
 pub mod user;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::{EmptySubscription, MergedObject, Request, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
@@ -61,8 +62,8 @@ pub fn build_schema(
 
 /// Attaches what one request needs: its caller, and fresh loaders (nothing is cached across
 /// requests).
-pub fn prepare(request: Request, db: &DatabaseConnection, principal: Principal) -> Request {
-    request.data(Loaders::new(db)).data(principal)
+pub fn prepare(request: Request, db: &DatabaseConnection, principal: Principal, batch_delay: Duration) -> Request {
+    request.data(Loaders::new(db, batch_delay)).data(principal)
 }
 
 /// Gives every error of a response a stable `extensions.code`: errors of the document, its

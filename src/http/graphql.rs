@@ -155,9 +155,14 @@ pub async fn post(
         }
     }
     let batch = match batch {
-        BatchRequest::Single(request) => BatchRequest::Single(graphql::prepare(request, &state.db, principal)),
+        BatchRequest::Single(request) => {
+            BatchRequest::Single(graphql::prepare(request, &state.db, principal, state.batch_delay))
+        }
         BatchRequest::Batch(requests) => BatchRequest::Batch(
-            requests.into_iter().map(|r| graphql::prepare(r, &state.db, principal.clone())).collect(),
+            requests
+                .into_iter()
+                .map(|r| graphql::prepare(r, &state.db, principal.clone(), state.batch_delay))
+                .collect(),
         ),
     };
     let mut response = state.schema.execute_batch(batch).await;
@@ -189,7 +194,7 @@ pub async fn get(
         Ok(operation) => operation_kind(operation),
         Err(refusal) => return refusal.into_response(),
     };
-    let mut response = state.schema.execute(graphql::prepare(request, &state.db, principal)).await;
+    let mut response = state.schema.execute(graphql::prepare(request, &state.db, principal, state.batch_delay)).await;
     graphql::ensure_error_codes(&mut response);
     (Extension(kind), Json(response)).into_response()
 }

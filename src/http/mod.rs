@@ -37,6 +37,8 @@ pub struct AppState {
     /// `None` when rate limiting is off.
     pub rate_limits: Option<Arc<RateLimiters>>,
     pub metrics: Arc<metrics::Metrics>,
+    /// How long loaders wait after a level's first key for the rest of the level.
+    pub batch_delay: std::time::Duration,
     /// Origins allowed to call from browsers (CORS); empty allows none.
     pub cors_origins: Arc<Vec<HeaderValue>>,
 }

@@ -131,3 +131,34 @@ async fn sigterm_stops_the_server_gracefully_and_logs_can_be_json() {
         .iter()
         .any(|l| l["level"] == "WARN" && l["message"].as_str().is_some_and(|m| m.contains("JWT_SECRET"))));
 }
+
+#[tokio::test]
+async fn seed_adds_generated_stores_and_refuses_bad_arguments() {
+    let database = TestDatabase::new().await;
+    let seed = |args: &[&str]| run(binary().arg("seed").args(args).env("DATABASE_URL", &database.url));
+    let unknown = seed(&["--owner", "nobody@example.com"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("no user nobody@example.com"), "{}", text(&unknown.stderr));
+    let created = run(binary()
+        .args(["users", "create", "--email", "owner@example.com", "--password", "owner-password"])
+        .env("DATABASE_URL", &database.url));
+    assert!(created.status.success());
+    for (args, expected) in [
+        (vec!["--owner", "owner@example.com", "--stores", "0"], "--stores must be between 1 and 1000"),
+        (vec!["--owner", "owner@example.com", "--variants", "11"], "--variants must be between 1 and 10"),
+        (vec!["--owner", "owner@example.com", "--products", "many"], "invalid value"),
+        (vec!["--stores", "1"], "--owner"),
+    ] {
+        let output = seed(&args);
+        assert_ne!(output.status.code(), Some(0), "{args:?}");
+        assert!(text(&output.stderr).contains(expected), "{args:?}: {}", text(&output.stderr));
+    }
+    let ok =
+        seed(&["--owner", "owner@example.com", "--stores", "2", "--products", "3", "--variants", "2", "--fields", "1"]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let db = sea_orm::Database::connect(database.url.as_str()).await.expect("connect");
+    assert_eq!(count_rows(&db, "stores").await, 2);
+    assert_eq!(count_rows(&db, "products").await, 6);
+    assert_eq!(count_rows(&db, "variants").await, 12);
+    assert_eq!(count_rows(&db, "custom_field_options").await, 24);
+}

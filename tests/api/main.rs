@@ -13,6 +13,7 @@ mod migrations;
 mod policy;
 mod query_cost;
 mod rate_limits;
+mod scale;
 mod schema;
 mod secrets_at_rest;
 mod sessions;
