@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
+use crate::graphql::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::{self, AppState};
@@ -33,8 +34,13 @@ impl Application {
             println!("{}", seeded.banner(address));
         }
         let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
-        let schema = graphql::build_schema(db.conn.clone(), auth.clone(), config.graphql)
-            .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
+        let schema = graphql::build_schema(
+            db.conn.clone(),
+            auth.clone(),
+            CursorSigner::new(config.jwt_secret.expose().as_bytes()),
+            config.graphql,
+        )
+        .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
         let cors_origins = config
             .cors_origins
             .iter()

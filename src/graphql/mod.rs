@@ -43,12 +43,14 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build_schema(
     db: DatabaseConnection,
     auth: Arc<Authenticator>,
+    cursors: pagination::CursorSigner,
     options: GraphqlOptions,
 ) -> Result<AppSchema, String> {
     let policy = Policy::from_sdl(&sdl())?;
     let mut builder = builder()
         .data(db)
         .data(auth)
+        .data(cursors)
         .extension(CostExtension(options.cost))
         .extension(PolicyExtension(Arc::new(policy)));
     if !options.introspection {

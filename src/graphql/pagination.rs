@@ -1,8 +1,15 @@
-//! Relay connections: argument checks, opaque cursors, and turning a loaded page into a
+//! Relay connections: argument checks, signed cursors, and turning a loaded page into a
 //! `…Connection` with `nodes`, `edges`, `pageInfo` and `totalCount`.
+//!
+//! A cursor is `base64url(JSON{connection, order, id}).base64url(HMAC-SHA256)[..16 bytes]`: it
+//! names the connection it belongs to (e.g. one store's products), so a cursor from another
+//! connection or an edited one is refused instead of silently paging somewhere else.
 
-use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::{ErrorExtensions, OutputType};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
 
 use super::loaders::{Page, PageRequest, SortKey};
 use crate::error::{ApiError, GraphqlResult};
@@ -12,8 +19,66 @@ pub const MAX_PAGE_SIZE: i32 = 100;
 /// Page size when `first` is not given.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
-/// The cursor clients see: an opaque encoding of a row's sort key.
-pub type Cursor = OpaqueCursor<SortKey>;
+/// The cursor clients see (see the module documentation).
+pub type Cursor = String;
+
+/// Signs and checks cursors; its key is derived from the deployment's `JWT_SECRET`, so cursors
+/// stay valid across replicas and restarts of one deployment.
+pub struct CursorSigner {
+    key: [u8; 32],
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CursorBody {
+    c: String,
+    o: i32,
+    i: uuid::Uuid,
+}
+
+const SIGNATURE_LEN: usize = 16;
+
+impl CursorSigner {
+    pub fn new(secret: &[u8]) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"commerce-gateway cursor key\0");
+        hasher.update(secret);
+        Self { key: hasher.finalize().into() }
+    }
+
+    fn signature(&self, body: &[u8]) -> Vec<u8> {
+        match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(mut mac) => {
+                mac.update(body);
+                mac.finalize().into_bytes()[..SIGNATURE_LEN].to_vec()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The cursor of `key` in `connection`.
+    pub fn encode(&self, connection: &str, key: SortKey) -> String {
+        let body =
+            serde_json::to_vec(&CursorBody { c: connection.to_owned(), o: key.order, i: key.id }).unwrap_or_default();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!("{}.{}", b64.encode(&body), b64.encode(self.signature(&body)))
+    }
+
+    /// The sort key of a cursor issued by this deployment for `connection`, or `None`.
+    pub fn decode(&self, connection: &str, cursor: &str) -> Option<SortKey> {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let (body, signature) = cursor.split_once('.')?;
+        let body = b64.decode(body).ok()?;
+        let signature = b64.decode(signature).ok()?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
+        mac.update(&body);
+        mac.verify_truncated_left(&signature).ok()?;
+        if signature.len() != SIGNATURE_LEN {
+            return None;
+        }
+        let parsed: CursorBody = serde_json::from_slice(&body).ok()?;
+        (parsed.c == connection).then_some(SortKey { order: parsed.o, id: parsed.i })
+    }
+}
 
 /// Query cost of a page: its size times the cost of one node. An invalid size costs one node: the
 /// resolver refuses it with a precise error before anything is loaded.
@@ -23,25 +88,32 @@ pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
     usize::try_from(size).unwrap_or(1).max(1) * child_complexity
 }
 
-/// Checks `first`/`after` and turns them into a page request.
-pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
+/// Checks `first`/`after` (a cursor of `connection`) and turns them into a page request.
+pub fn page_request(
+    signer: &CursorSigner,
+    connection: &str,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<PageRequest> {
     let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(0..=MAX_PAGE_SIZE).contains(&first) {
         return Err(ApiError::invalid("first", format!("must be between 0 and {MAX_PAGE_SIZE}")).extend());
     }
     let after = match after {
         Some(cursor) => Some(
-            Cursor::decode_cursor(&cursor)
-                .map_err(|_| ApiError::invalid("after", "is not a cursor of this connection").extend())?
-                .0,
+            signer
+                .decode(connection, &cursor)
+                .ok_or_else(|| ApiError::invalid("after", "is not a cursor of this connection").extend())?,
         ),
         None => None,
     };
     Ok(PageRequest { first: first.unsigned_abs().into(), after })
 }
 
-/// Builds a connection from a page; `key` gives each row's cursor, `node` its GraphQL object.
+/// Builds a connection from a page; `key` gives each row's sort key, `node` its GraphQL object.
 pub fn connection<M, N, T>(
+    signer: &CursorSigner,
+    name: &str,
     page: Page<M>,
     request: PageRequest,
     totals: T,
@@ -54,8 +126,30 @@ where
 {
     let mut connection = Connection::with_additional_fields(request.after.is_some(), page.has_next, totals);
     for row in page.rows {
-        let cursor = OpaqueCursor(key(&row).into_graphql()?);
+        let cursor = signer.encode(name, key(&row).into_graphql()?);
         connection.edges.push(Edge::new(cursor, node(row)));
     }
     Ok(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_are_bound_to_their_connection_and_signer() {
+        let signer = CursorSigner::new(b"one secret");
+        let key = SortKey { order: 7, id: uuid::Uuid::now_v7() };
+        let cursor = signer.encode("products:a", key);
+        assert_eq!(signer.decode("products:a", &cursor), Some(key));
+        assert_eq!(signer.decode("products:b", &cursor), None, "another connection");
+        assert_eq!(CursorSigner::new(b"another secret").decode("products:a", &cursor), None, "another deployment");
+        let (body, signature) = cursor.split_once('.').expect("two parts");
+        let forged = CursorBody { c: "products:a".into(), o: 99, i: key.id };
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let edited = format!("{}.{signature}", b64.encode(serde_json::to_vec(&forged).expect("json")));
+        assert_eq!(signer.decode("products:a", &edited), None, "an edited body");
+        assert_eq!(signer.decode("products:a", &format!("{body}.")), None, "no signature");
+        assert_eq!(signer.decode("products:a", body), None, "no separator");
+    }
 }

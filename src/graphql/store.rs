@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use uuid::Uuid;
 
 use super::loaders::Loaders;
-use super::pagination::{self, Cursor};
+use super::pagination::{self, Cursor, CursorSigner};
 use super::policy::scope;
 use super::product::Product;
 use crate::auth::principal::Principal;
@@ -90,11 +90,15 @@ impl Store {
         #[graphql(desc = "Page size, 0–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
     ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
-        let request = pagination::page_request(first, after)?;
+        let signer = ctx.data::<CursorSigner>()?;
+        let name = format!("products:{}", self.0.id);
+        let request = pagination::page_request(signer, &name, first, after)?;
         let loaders = ctx.data::<Loaders>()?;
         let page = loaders.store_products.load_one((self.0.id, request)).await.into_graphql()?.unwrap_or_default();
         let loader = loaders.store_products.loader();
         pagination::connection(
+            signer,
+            &name,
             page,
             request,
             ProductTotals { store_id: self.0.id },

@@ -195,3 +195,28 @@ async fn a_merchant_without_stores_sees_none() {
     let body = app.graphql_as(&token, "{ stores { id } }", json!({})).await;
     assert_eq!(body["data"], json!({ "stores": [] }));
 }
+
+#[tokio::test]
+async fn cursors_from_another_connection_or_edited_are_refused() {
+    let app = spawn_demo_app().await;
+    const PAGE: &str =
+        "query($after: String) { stores { products(first: 2, after: $after) { edges { cursor node { name } } } } }";
+    let own = app.as_merchant(PAGE, json!({ "after": null })).await;
+    let cursor = own["data"]["stores"][0]["products"]["edges"][0]["cursor"].as_str().expect("cursor").to_owned();
+    let next = app.as_merchant(PAGE, json!({ "after": cursor })).await;
+    assert!(next.get("errors").is_none(), "a cursor works in its own connection: {next}");
+
+    let rival = app.token(crate::helpers::RIVAL_MERCHANT).await;
+    let theirs = app.graphql_as(&rival, PAGE, json!({ "after": null })).await;
+    let foreign = theirs["data"]["stores"][0]["products"]["edges"][0]["cursor"].as_str().expect("cursor").to_owned();
+
+    let (body, signature) = cursor.split_once('.').expect("signed cursor");
+    let mut edited: Vec<char> = body.chars().collect();
+    edited[3] = if edited[3] == 'A' { 'B' } else { 'A' };
+    let edited = format!("{}.{signature}", edited.into_iter().collect::<String>());
+    for bad in [foreign, edited] {
+        let refused = app.as_merchant(PAGE, json!({ "after": bad })).await;
+        assert_eq!(error_codes(&refused), ["VALIDATION"], "{refused}");
+        assert_eq!(refused["errors"][0]["extensions"]["details"][0]["field"], "after");
+    }
+}
