@@ -12,7 +12,7 @@ use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
 use crate::domain::json::strings;
 use crate::domain::money;
-use crate::error::GraphqlResult;
+use crate::error::{ApiError, GraphqlResult};
 use entity::{custom_field, custom_field_option, product, variant};
 
 type DateTime = chrono::DateTime<chrono::Utc>;
@@ -303,6 +303,17 @@ impl CustomFieldOption {
 #[derive(Default)]
 pub struct ProductQuery;
 
+/// The row-level rule for products: the caller must see the product's store, and customers see
+/// no private products.
+fn readable(principal: &Principal, product: &product::Model) -> bool {
+    let is_customer = principal.access().is_some_and(|a| a.is_customer());
+    principal.sees_store(product.store_id)
+        && (!is_customer || Visibility::from_code(product.visibility) != Visibility::Private)
+}
+
+/// Longest product slug (Komerza: 1–72 characters).
+pub const MAX_SLUG_LEN: usize = 72;
+
 #[Object]
 impl ProductQuery {
     /// One live product of the caller's stores by id; null when there is none (or it is
@@ -316,10 +327,32 @@ impl ProductQuery {
             .one(db)
             .await
             .into_graphql()?;
-        let is_customer = principal.access().is_some_and(|a| a.is_customer());
-        Ok(found
-            .filter(|p| principal.sees_store(p.store_id))
-            .filter(|p| !is_customer || Visibility::from_code(p.visibility) != Visibility::Private)
-            .map(Product))
+        Ok(found.filter(|p| readable(principal, p)).map(Product))
+    }
+
+    /// One live product by its store and slug (as in a storefront URL); null when there is none
+    /// the caller may see.
+    #[graphql(directive = scope::apply("stores.products.view".into()))]
+    async fn product_by_slug(
+        &self,
+        ctx: &Context<'_>,
+        store_id: Uuid,
+        #[graphql(desc = "The product's slug (1–72 characters).")] slug: String,
+    ) -> async_graphql::Result<Option<Product>> {
+        if slug.is_empty() || slug.chars().count() > MAX_SLUG_LEN {
+            return Err(ApiError::invalid("slug", format!("must be 1 to {MAX_SLUG_LEN} characters"))).into_graphql();
+        }
+        let principal = ctx.data::<Principal>()?;
+        if !principal.sees_store(store_id) {
+            return Ok(None);
+        }
+        let found = product::Entity::find()
+            .filter(product::Column::StoreId.eq(store_id))
+            .filter(product::Column::Slug.eq(slug))
+            .filter(product::Column::DeletedAt.is_null())
+            .one(ctx.data::<DatabaseConnection>()?)
+            .await
+            .into_graphql()?;
+        Ok(found.filter(|p| readable(principal, p)).map(Product))
     }
 }

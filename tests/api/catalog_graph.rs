@@ -220,3 +220,24 @@ async fn cursors_from_another_connection_or_edited_are_refused() {
         assert_eq!(refused["errors"][0]["extensions"]["details"][0]["field"], "after");
     }
 }
+
+#[tokio::test]
+async fn products_by_slug() {
+    let app = spawn_demo_app().await;
+    let store = app.as_merchant("{ stores { id } }", json!({})).await["data"]["stores"][0]["id"].clone();
+    const BY_SLUG: &str = "query($s: UUID!, $slug: String!) { productBySlug(storeId: $s, slug: $slug) { name slug } }";
+    let found = app.as_merchant(BY_SLUG, json!({ "s": store, "slug": "wireless-earbuds" })).await;
+    assert_eq!(found["data"]["productBySlug"], json!({ "name": "Wireless Earbuds", "slug": "wireless-earbuds" }));
+    let missing = app.as_merchant(BY_SLUG, json!({ "s": store, "slug": "no-such-product" })).await;
+    assert_eq!(missing["data"]["productBySlug"], Value::Null);
+    for bad in [String::new(), "s".repeat(73)] {
+        let refused = app.as_merchant(BY_SLUG, json!({ "s": store, "slug": bad })).await;
+        assert_eq!(error_codes(&refused), ["VALIDATION"], "{refused}");
+        assert_eq!(refused["errors"][0]["extensions"]["details"][0]["field"], "slug");
+    }
+    let absent =
+        app.as_merchant("query($s: UUID!) { productBySlug(storeId: $s) { name } }", json!({ "s": store })).await;
+    assert_eq!(error_codes(&absent), ["VALIDATION"]);
+    let wrong = app.as_merchant(BY_SLUG, json!({ "s": store, "slug": 42 })).await;
+    assert_eq!(error_codes(&wrong), ["VALIDATION"]);
+}

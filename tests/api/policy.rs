@@ -66,6 +66,11 @@ const PROBES: &[Probe] = &[
         scope: "stores.products.view",
         query: "query($p: UUID!) { product(id: $p) { id } }",
     },
+    Probe {
+        target: "Query.productBySlug",
+        scope: "stores.products.view",
+        query: "query($s: UUID!) { productBySlug(storeId: $s, slug: \"ceramic-mug\") { id } }",
+    },
     Probe { target: "Product", scope: "stores.products.view", query: "query($p: UUID!) { product(id: $p) { name } }" },
     Probe {
         target: "Variant",

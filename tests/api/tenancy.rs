@@ -8,7 +8,7 @@ use crate::helpers::{error_codes, spawn_demo_app, TestApp, DEMO_CUSTOMER, RIVAL_
 
 const STORE_OWNED: &[&str] = &["Store", "Product", "Variant", "CustomField", "CustomFieldOption", "ProductConnection"];
 /// Root fields returning store-owned types, each covered by a test below.
-const TESTED_ROOTS: &[&str] = &["stores", "store", "product"];
+const TESTED_ROOTS: &[&str] = &["stores", "store", "product", "productBySlug"];
 
 fn named_type(ty: &str) -> &str {
     ty.trim_matches(|c| c == '[' || c == ']' || c == '!')
@@ -46,6 +46,7 @@ async fn demo_ids(app: &TestApp) -> (Value, Value, Value) {
 const PATHS: &str = "query($s: UUID!, $p: UUID!) {
   store(id: $s) { id name products(first: 5) { totalCount nodes { id } } }
   product(id: $p) { id name variants { id customFields { id options { id } } } }
+  productBySlug(storeId: $s, slug: \"ceramic-mug\") { id name }
 }";
 
 #[tokio::test]
@@ -58,7 +59,7 @@ async fn another_merchant_sees_other_stores_as_missing() {
     for token in [&rival_session, &rival_key] {
         let foreign = app.graphql_as(token, PATHS, json!({ "s": store, "p": product })).await;
         let missing = app.graphql_as(token, PATHS, nowhere.clone()).await;
-        assert_eq!(foreign["data"], json!({ "store": null, "product": null }));
+        assert_eq!(foreign["data"], json!({ "store": null, "product": null, "productBySlug": null }));
         assert!(foreign.get("errors").is_none());
         assert_eq!(foreign, missing, "a foreign id answers exactly like a missing one");
         let stores = app.graphql_as(token, "{ stores { name } }", json!({})).await;
@@ -66,6 +67,7 @@ async fn another_merchant_sees_other_stores_as_missing() {
     }
     let own = app.as_merchant(PATHS, json!({ "s": store, "p": product })).await;
     assert!(own["data"]["store"]["id"].is_string() && own["data"]["product"]["id"].is_string(), "{own}");
+    assert_eq!(own["data"]["productBySlug"]["name"], "Ceramic Mug");
 }
 
 #[tokio::test]
