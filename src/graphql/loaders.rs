@@ -127,13 +127,16 @@ where
     }
 }
 
-/// Where a page starts and how long it is. Keys with equal pages are loaded in one statement.
+/// Where a page starts, which way it runs and how long it is. Keys with equal pages are loaded
+/// in one statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageRequest {
-    /// Rows wanted; one more is fetched to tell whether a next page exists.
-    pub first: u64,
-    /// Start after this row of the sort order.
-    pub after: Option<SortKey>,
+    /// Rows wanted; one more is fetched to tell whether more exist beyond the page.
+    pub size: u64,
+    /// The row the page starts beyond (after it going forward, before it going backward).
+    pub cursor: Option<SortKey>,
+    /// `first`/`after` (false) or `last`/`before` (true).
+    pub backward: bool,
 }
 
 /// A row's place in a `(sort_order, id)` ordering; what cursors encode.
@@ -143,16 +146,17 @@ pub struct SortKey {
     pub id: Uuid,
 }
 
-/// One page of rows and whether more follow.
+/// One page of rows, in the sort order, and whether more exist beyond it (in the page's
+/// direction).
 #[derive(Debug, Clone)]
 pub struct Page<M> {
     pub rows: Vec<M>,
-    pub has_next: bool,
+    pub has_more: bool,
 }
 
 impl<M> Default for Page<M> {
     fn default() -> Self {
-        Self { rows: Vec::new(), has_next: false }
+        Self { rows: Vec::new(), has_more: false }
     }
 }
 
@@ -188,28 +192,37 @@ impl<E: EntityTrait> PagedHasMany<E> {
         E::Model: FromQueryResult + Send + Sync,
     {
         let rank = Alias::new("page_rank");
+        // Backward pages rank from the end; their rows are put back in order below.
+        let order = if page.backward { Order::Desc } else { Order::Asc };
         let mut ranked = Query::select();
         ranked
             .column(Asterisk)
             .expr_window_as(
                 Func::cust("ROW_NUMBER"),
                 WindowStatement::partition_by(self.parent)
-                    .order_by(self.sort, Order::Asc)
-                    .order_by(self.id, Order::Asc)
+                    .order_by(self.sort, order.clone())
+                    .order_by(self.id, order)
                     .to_owned(),
                 rank.clone(),
             )
             .from(E::default())
             .cond_where(self.filter.clone())
             .and_where(Expr::col(self.parent).is_in(parents.iter().copied()));
-        if let Some(after) = page.after {
+        if let Some(cursor) = page.cursor {
+            let beyond = |column: E::Column, value: sea_orm::Value| {
+                if page.backward {
+                    Expr::col(column).lt(value)
+                } else {
+                    Expr::col(column).gt(value)
+                }
+            };
             ranked.cond_where(
                 Condition::any()
-                    .add(Expr::col(self.sort).gt(after.order))
-                    .add(Expr::col(self.sort).eq(after.order).and(Expr::col(self.id).gt(after.id))),
+                    .add(beyond(self.sort, cursor.order.into()))
+                    .add(Expr::col(self.sort).eq(cursor.order).and(beyond(self.id, cursor.id.into()))),
             );
         }
-        let limit = i64::try_from(page.first.saturating_add(1)).unwrap_or(i64::MAX);
+        let limit = i64::try_from(page.size.saturating_add(1)).unwrap_or(i64::MAX);
         let outer = Query::select()
             .column(Asterisk)
             .from_subquery(ranked.to_owned(), Alias::new("ranked"))
@@ -224,11 +237,14 @@ impl<E: EntityTrait> PagedHasMany<E> {
             parents.into_iter().map(|parent| ((parent, page), Page::default())).collect();
         for row in rows {
             let entry = pages.entry((uuid_of(&row, self.parent)?, page)).or_default();
-            if entry.rows.len() as u64 == page.first {
-                entry.has_next = true;
+            if entry.rows.len() as u64 == page.size {
+                entry.has_more = true;
             } else {
                 entry.rows.push(row);
             }
+        }
+        if page.backward {
+            pages.values_mut().for_each(|p| p.rows.reverse());
         }
         Ok(pages)
     }

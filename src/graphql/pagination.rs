@@ -88,26 +88,36 @@ pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
     usize::try_from(size).unwrap_or(1).max(1) * child_complexity
 }
 
-/// Checks `first`/`after` (a cursor of `connection`) and turns them into a page request.
-pub fn page_request(
-    signer: &CursorSigner,
-    connection: &str,
-    first: Option<i32>,
-    after: Option<String>,
-) -> async_graphql::Result<PageRequest> {
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(ApiError::invalid("first", format!("must be between 0 and {MAX_PAGE_SIZE}")).extend());
+/// The Relay arguments of a connection field.
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+/// Checks the arguments (cursors must be of `connection`) and turns them into a page request:
+/// `first`/`after` page forward, `last`/`before` backward; mixing the two is refused.
+pub fn page_request(signer: &CursorSigner, connection: &str, args: PageArgs) -> async_graphql::Result<PageRequest> {
+    let backward = args.last.is_some() || args.before.is_some();
+    if backward && (args.first.is_some() || args.after.is_some()) {
+        return Err(ApiError::invalid("last", "use first/after or last/before, not both").extend());
     }
-    let after = match after {
+    let (size_field, size, cursor_field, cursor) =
+        if backward { ("last", args.last, "before", args.before) } else { ("first", args.first, "after", args.after) };
+    let size = size.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(0..=MAX_PAGE_SIZE).contains(&size) {
+        return Err(ApiError::invalid(size_field, format!("must be between 0 and {MAX_PAGE_SIZE}")).extend());
+    }
+    let cursor = match cursor {
         Some(cursor) => Some(
             signer
                 .decode(connection, &cursor)
-                .ok_or_else(|| ApiError::invalid("after", "is not a cursor of this connection").extend())?,
+                .ok_or_else(|| ApiError::invalid(cursor_field, "is not a cursor of this connection").extend())?,
         ),
         None => None,
     };
-    Ok(PageRequest { first: first.unsigned_abs().into(), after })
+    Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward })
 }
 
 /// Builds a connection from a page; `key` gives each row's sort key, `node` its GraphQL object.
@@ -124,7 +134,12 @@ where
     N: OutputType,
     T: async_graphql::ObjectType,
 {
-    let mut connection = Connection::with_additional_fields(request.after.is_some(), page.has_next, totals);
+    let (has_previous, has_next) = if request.backward {
+        (page.has_more, request.cursor.is_some())
+    } else {
+        (request.cursor.is_some(), page.has_more)
+    };
+    let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
     for row in page.rows {
         let cursor = signer.encode(name, key(&row).into_graphql()?);
         connection.edges.push(Edge::new(cursor, node(row)));

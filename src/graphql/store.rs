@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use uuid::Uuid;
 
 use super::loaders::Loaders;
-use super::pagination::{self, Cursor, CursorSigner};
+use super::pagination::{self, Cursor, CursorSigner, PageArgs};
 use super::policy::scope;
 use super::product::Product;
 use crate::auth::principal::Principal;
@@ -79,20 +79,23 @@ impl Store {
         &self.0.webhook_secret
     }
 
-    /// The store's live products in display order (`order`, then id). Pages of at most 100.
+    /// The store's live products in display order (`order`, then id). Page forward with
+    /// `first`/`after` or backward with `last`/`before`; pages of at most 100.
     #[graphql(
         directive = scope::apply("stores.products.view".into()),
-        complexity = "pagination::page_cost(first, child_complexity)"
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
     )]
     async fn products(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, 0–100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
+        #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
         let signer = ctx.data::<CursorSigner>()?;
         let name = format!("products:{}", self.0.id);
-        let request = pagination::page_request(signer, &name, first, after)?;
+        let request = pagination::page_request(signer, &name, PageArgs { first, after, last, before })?;
         let loaders = ctx.data::<Loaders>()?;
         let page = loaders.store_products.load_one((self.0.id, request)).await.into_graphql()?.unwrap_or_default();
         let loader = loaders.store_products.loader();

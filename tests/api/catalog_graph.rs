@@ -241,3 +241,43 @@ async fn products_by_slug() {
     let wrong = app.as_merchant(BY_SLUG, json!({ "s": store, "slug": 42 })).await;
     assert_eq!(error_codes(&wrong), ["VALIDATION"]);
 }
+
+#[tokio::test]
+async fn last_and_before_page_backward() {
+    let app = spawn_demo_app().await;
+    const ALL: &str = "{ stores { products(first: 20) { nodes { name } } } }";
+    let all: Vec<String> = app.as_merchant(ALL, json!({})).await["data"]["stores"][0]["products"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["name"].as_str().expect("name").to_owned())
+        .collect();
+    const BACK: &str = "query($last: Int, $before: String) { stores { products(last: $last, before: $before) {
+        pageInfo { hasPreviousPage hasNextPage startCursor } nodes { name } } } }";
+    let tail = app.as_merchant(BACK, json!({ "last": 3 })).await;
+    let products = &tail["data"]["stores"][0]["products"];
+    let names: Vec<&str> =
+        products["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
+    assert_eq!(names, all[all.len() - 3..].iter().map(String::as_str).collect::<Vec<_>>(), "the last three, in order");
+    assert_eq!(products["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(products["pageInfo"]["hasNextPage"], false);
+
+    let before = products["pageInfo"]["startCursor"].clone();
+    let earlier = app.as_merchant(BACK, json!({ "last": 2, "before": before })).await;
+    let products = &earlier["data"]["stores"][0]["products"];
+    let names: Vec<&str> =
+        products["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["name"].as_str()).collect();
+    assert_eq!(names, all[all.len() - 5..all.len() - 3].iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(products["pageInfo"]["hasNextPage"], true);
+
+    for (variables, field) in [
+        (json!({ "first": 2, "last": 2 }), "last"),
+        (json!({ "last": 101 }), "last"),
+        (json!({ "last": 2, "before": "forged" }), "before"),
+    ] {
+        let query = "query($first: Int, $last: Int, $before: String) { stores { products(first: $first, last: $last, before: $before) { totalCount } } }";
+        let refused = app.as_merchant(query, variables.clone()).await;
+        assert_eq!(error_codes(&refused), ["VALIDATION"], "{variables}: {refused}");
+        assert_eq!(refused["errors"][0]["extensions"]["details"][0]["field"], field);
+    }
+}

@@ -73,16 +73,17 @@ async fn an_unknown_email_costs_as_much_as_a_wrong_password() {
     let mut timings = Vec::new();
     for email in ["demo@example.com", "nobody@example.com"] {
         let mut runs = Vec::new();
-        for _ in 0..5 {
+        for _ in 0..7 {
             let started = Instant::now();
             app.graphql(LOGIN, json!({ "e": email, "p": "wrong-password" })).await;
             runs.push(started.elapsed());
         }
         runs.sort();
-        timings.push(runs[2]);
+        timings.push(runs[3]);
     }
     let (known, unknown) = (timings[0], timings[1]);
-    assert!(unknown * 2 >= known && known * 2 >= unknown, "known {known:?} vs unknown {unknown:?}");
+    // A skipped hash would be ~30x faster; 3x absorbs the noise of a busy test machine.
+    assert!(unknown * 3 >= known && known * 3 >= unknown, "known {known:?} vs unknown {unknown:?}");
 }
 
 #[tokio::test]
