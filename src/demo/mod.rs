@@ -17,7 +17,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::{api_key, scope, secret};
-use crate::domain::{catalog::slugify, users};
+use crate::domain::catalog::{new_product, new_variant, slugify};
+use crate::domain::users;
 use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, product, store,
@@ -294,27 +295,12 @@ async fn seed_product(
     demo: &DemoProduct,
     position: i32,
 ) -> anyhow::Result<product::Model> {
-    let now = Utc::now();
-    Ok(product::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        store_id: Set(store.id),
-        created_by: Set(Some(owner.id)),
-        name: Set(demo.name.into()),
-        description: Set(Some(demo.description.into())),
-        slug: Set(slugify(demo.name)),
-        visibility: Set(demo.visibility),
-        sort_order: Set(position),
-        is_best_seller: Set(demo.best_seller),
-        image_names: Set(json!([format!("{}.jpg", slugify(demo.name))])),
-        should_block_vpns: Set(false),
-        blacklisted_payment_gateways: Set(json!([])),
-        metadata: Set(None),
-        deleted_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(txn)
-    .await?)
+    let mut row = new_product(Uuid::now_v7(), store.id, Some(owner.id), demo.name, slugify(demo.name), position);
+    row.description = Set(Some(demo.description.into()));
+    row.visibility = Set(demo.visibility);
+    row.is_best_seller = Set(demo.best_seller);
+    row.image_names = Set(json!([format!("{}.jpg", slugify(demo.name))]));
+    Ok(row.insert(txn).await?)
 }
 
 async fn seed_variant(
@@ -325,30 +311,17 @@ async fn seed_variant(
     position: i32,
 ) -> anyhow::Result<variant::Model> {
     let now = Utc::now();
-    let variant = variant::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        product_id: Set(product.id),
-        store_id: Set(product.store_id),
-        name: Set(demo_variant.name.into()),
-        sku: Set(Some(demo_variant.sku.into())),
-        cost_cents: Set(demo_variant.cents),
-        stock: Set(demo_variant.stock),
-        stock_mode: Set(0),
-        variant_type: Set(0),
-        minimum_quantity: Set(1),
-        maximum_quantity: Set(10),
-        sort_order: Set(position),
-        delivery_types: Set(json!(["instructions"])),
-        image_names: Set(json!([])),
-        dynamic_url: Set(None),
-        delivery_message: Set(Some("Thanks for your order! It ships within two working days.".into())),
-        subscription_period: Set(None),
-        metadata: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(txn)
-    .await?;
+    let mut row = new_variant(
+        Uuid::now_v7(),
+        (product.id, product.store_id),
+        demo_variant.name,
+        Some(demo_variant.sku.into()),
+        (demo_variant.cents, demo_variant.stock),
+        position,
+    );
+    row.maximum_quantity = Set(10);
+    row.delivery_message = Set(Some("Thanks for your order! It ships within two working days.".into()));
+    let variant = row.insert(txn).await?;
     for (field_position, demo_field) in (1..).zip(demo.fields) {
         let field = custom_field::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -1,6 +1,13 @@
-//! The catalog's closed vocabularies, with the integer codes the Komerza documents use.
+//! The catalog's closed vocabularies (with the integer codes the Komerza documents use), slugs,
+//! and the defaults of new product and variant rows.
 
 use async_graphql::Enum;
+use chrono::Utc;
+use sea_orm::Set;
+use serde_json::json;
+use uuid::Uuid;
+
+use entity::{product, variant};
 
 /// Who can see a product or category on the storefront.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -88,6 +95,74 @@ impl CustomFieldType {
     /// The stored name (`text`, `select`, …); unknown names read as `Text`.
     pub fn from_name(name: &str) -> Self {
         Self::NAMES.iter().find(|(_, n)| *n == name).map_or(Self::Text, |(t, _)| *t)
+    }
+}
+
+/// A new live product row with the defaults of a new product: public, shown first in its order
+/// slot, no images, not a best seller, no VPN block. Callers set whatever differs.
+pub fn new_product(
+    id: Uuid,
+    store_id: Uuid,
+    created_by: Option<Uuid>,
+    name: &str,
+    slug: String,
+    sort_order: i32,
+) -> product::ActiveModel {
+    let now = Utc::now();
+    product::ActiveModel {
+        id: Set(id),
+        store_id: Set(store_id),
+        created_by: Set(created_by),
+        name: Set(name.to_owned()),
+        description: Set(None),
+        slug: Set(slug),
+        visibility: Set(0),
+        sort_order: Set(sort_order),
+        is_best_seller: Set(false),
+        image_names: Set(json!([])),
+        should_block_vpns: Set(false),
+        blacklisted_payment_gateways: Set(json!([])),
+        metadata: Set(None),
+        deleted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// A new variant row of a product with the defaults of a new variant: one-time, fixed stock,
+/// at least one unit and no maximum per order, delivered by instructions. Callers set whatever
+/// differs.
+pub fn new_variant(
+    id: Uuid,
+    product: (Uuid, Uuid),
+    name: &str,
+    sku: Option<String>,
+    (cost_cents, stock): (i64, i32),
+    sort_order: i32,
+) -> variant::ActiveModel {
+    let now = Utc::now();
+    let (product_id, store_id) = product;
+    variant::ActiveModel {
+        id: Set(id),
+        product_id: Set(product_id),
+        store_id: Set(store_id),
+        name: Set(name.to_owned()),
+        sku: Set(sku),
+        cost_cents: Set(cost_cents),
+        stock: Set(stock),
+        stock_mode: Set(0),
+        variant_type: Set(0),
+        minimum_quantity: Set(1),
+        maximum_quantity: Set(-1),
+        sort_order: Set(sort_order),
+        delivery_types: Set(json!(["instructions"])),
+        image_names: Set(json!([])),
+        dynamic_url: Set(None),
+        delivery_message: Set(None),
+        subscription_period: Set(None),
+        metadata: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
     }
 }
 

@@ -7,7 +7,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, Enti
 use serde_json::json;
 use uuid::Uuid;
 
-use entity::{custom_field, custom_field_option, product, store, variant};
+use super::catalog::{new_product, new_variant};
+use entity::{custom_field, custom_field_option, store};
 
 /// How much to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,48 +88,30 @@ pub async fn generate(db: &DatabaseConnection, owner: Uuid, size: SeedSize) -> R
         for p in 0..size.products {
             let product_id = Uuid::now_v7();
             let order = i32::try_from(p + 1).unwrap_or(i32::MAX);
-            products.push(product::ActiveModel {
-                id: Set(product_id),
-                store_id: Set(store_id),
-                created_by: Set(Some(owner)),
-                name: Set(format!("Product {}", p + 1)),
-                description: Set(Some("A generated product.".into())),
-                slug: Set(format!("product-{}", p + 1)),
-                visibility: Set(0),
-                sort_order: Set(order),
-                is_best_seller: Set(p % 7 == 0),
-                image_names: Set(json!([])),
-                should_block_vpns: Set(false),
-                blacklisted_payment_gateways: Set(json!([])),
-                metadata: Set(None),
-                deleted_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
+            let mut row = new_product(
+                product_id,
+                store_id,
+                Some(owner),
+                &format!("Product {}", p + 1),
+                format!("product-{}", p + 1),
+                order,
+            );
+            row.description = Set(Some("A generated product.".into()));
+            row.is_best_seller = Set(p % 7 == 0);
+            products.push(row);
             for v in 0..size.variants {
                 let variant_id = Uuid::now_v7();
-                variants.push(variant::ActiveModel {
-                    id: Set(variant_id),
-                    product_id: Set(product_id),
-                    store_id: Set(store_id),
-                    name: Set(format!("Variant {}", v + 1)),
-                    sku: Set(Some(format!("P{}-V{}", p + 1, v + 1))),
-                    cost_cents: Set(i64::try_from(100 + (p * 37 + v * 11) % 10_000).unwrap_or(100)),
-                    stock: Set(i32::try_from(10 + (p + v) % 90).unwrap_or(10)),
-                    stock_mode: Set(0),
-                    variant_type: Set(0),
-                    minimum_quantity: Set(1),
-                    maximum_quantity: Set(-1),
-                    sort_order: Set(i32::try_from(v + 1).unwrap_or(1)),
-                    delivery_types: Set(json!(["instructions"])),
-                    image_names: Set(json!([])),
-                    dynamic_url: Set(None),
-                    delivery_message: Set(None),
-                    subscription_period: Set(None),
-                    metadata: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                });
+                variants.push(new_variant(
+                    variant_id,
+                    (product_id, store_id),
+                    &format!("Variant {}", v + 1),
+                    Some(format!("P{}-V{}", p + 1, v + 1)),
+                    (
+                        i64::try_from(100 + (p * 37 + v * 11) % 10_000).unwrap_or(100),
+                        i32::try_from(10 + (p + v) % 90).unwrap_or(10),
+                    ),
+                    i32::try_from(v + 1).unwrap_or(1),
+                ));
                 for f in 0..size.fields {
                     let field_id = Uuid::now_v7();
                     fields.push(custom_field::ActiveModel {
