@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use entity::{custom_field, custom_field_option, product, variant};
+use entity::{category, custom_field, custom_field_option, product, variant};
 
 /// Loader errors are shared between every key of a batch.
 pub type LoadError = Arc<DbErr>;
@@ -29,6 +29,8 @@ pub type LoadError = Arc<DbErr>;
 pub struct Loaders {
     pub store_products: DataLoader<PagedHasMany<product::Entity>>,
     pub store_product_count: DataLoader<CountBy<product::Entity>>,
+    pub store_categories: DataLoader<PagedHasMany<category::Entity>>,
+    pub store_category_count: DataLoader<CountBy<category::Entity>>,
     pub product_variants: DataLoader<HasMany<variant::Entity>>,
     pub variant_custom_fields: DataLoader<HasMany<custom_field::Entity>>,
     pub custom_field_options: DataLoader<HasMany<custom_field_option::Entity>>,
@@ -50,6 +52,17 @@ impl Loaders {
                 delay,
             ),
             store_product_count: loader(CountBy::new(db, product::Column::StoreId, live_products()), delay),
+            store_categories: loader(
+                PagedHasMany::new(
+                    db,
+                    category::Column::StoreId,
+                    category::Column::SortOrder,
+                    category::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            store_category_count: loader(CountBy::new(db, category::Column::StoreId, Condition::all()), delay),
             product_variants: loader(
                 HasMany::new(db, variant::Column::ProductId, &[variant::Column::SortOrder, variant::Column::Id]),
                 delay,

@@ -3,6 +3,7 @@
 //! that `schema.graphql` must match.
 
 pub mod api_keys;
+pub mod category;
 pub mod cost;
 pub mod loaders;
 pub mod pagination;

@@ -6,12 +6,16 @@
 //! connection or an edited one is refused instead of silently paging somewhere else.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{ErrorExtensions, OutputType};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ErrorExtensions, OutputType};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::loaders::{Page, PageRequest, SortKey};
+use sea_orm::{EntityTrait, FromQueryResult};
+use uuid::Uuid;
+
+use super::loaders::{Page, PageRequest, PagedHasMany, SortKey};
 use crate::error::{ApiError, GraphqlResult};
 
 /// Largest page a client may ask for.
@@ -120,8 +124,32 @@ pub fn page_request(signer: &CursorSigner, connection: &str, args: PageArgs) -> 
     Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward })
 }
 
+/// Loads one page of `parent`'s children through `loader` and builds the connection named
+/// `name` (cursors are bound to it).
+pub async fn paged<E, N, T>(
+    ctx: &Context<'_>,
+    loader: &DataLoader<PagedHasMany<E>>,
+    name: String,
+    parent: Uuid,
+    args: PageArgs,
+    totals: T,
+    node: impl Fn(E::Model) -> N,
+) -> async_graphql::Result<Connection<Cursor, N, T>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync,
+    N: OutputType,
+    T: async_graphql::ObjectType,
+{
+    let signer = ctx.data::<CursorSigner>()?;
+    let request = page_request(signer, &name, args)?;
+    let page = loader.load_one((parent, request)).await.into_graphql()?.unwrap_or_default();
+    let rows = loader.loader();
+    connection(signer, &name, page, request, totals, |row| rows.sort_key(row), node)
+}
+
 /// Builds a connection from a page; `key` gives each row's sort key, `node` its GraphQL object.
-pub fn connection<M, N, T>(
+fn connection<M, N, T>(
     signer: &CursorSigner,
     name: &str,
     page: Page<M>,

@@ -5,8 +5,9 @@ use async_graphql::{Context, Object};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::category::Category;
 use super::loaders::Loaders;
-use super::pagination::{self, Cursor, CursorSigner, PageArgs};
+use super::pagination::{self, Cursor, PageArgs};
 use super::policy::scope;
 use super::product::Product;
 use crate::auth::principal::Principal;
@@ -93,21 +94,44 @@ impl Store {
         #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
         #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
-        let signer = ctx.data::<CursorSigner>()?;
-        let name = format!("products:{}", self.0.id);
-        let request = pagination::page_request(signer, &name, PageArgs { first, after, last, before })?;
-        let loaders = ctx.data::<Loaders>()?;
-        let page = loaders.store_products.load_one((self.0.id, request)).await.into_graphql()?.unwrap_or_default();
-        let loader = loaders.store_products.loader();
-        pagination::connection(
-            signer,
-            &name,
-            page,
-            request,
-            ProductTotals { store_id: self.0.id },
-            |row| loader.sort_key(row),
-            Product,
-        )
+        let loader = &ctx.data::<Loaders>()?.store_products;
+        let args = PageArgs { first, after, last, before };
+        let totals = ProductTotals { store_id: self.0.id };
+        pagination::paged(ctx, loader, format!("products:{}", self.0.id), self.0.id, args, totals, Product).await
+    }
+
+    /// The store's categories in display order (`order`, then id). Page forward with
+    /// `first`/`after` or backward with `last`/`before`; pages of at most 100.
+    #[graphql(
+        directive = scope::apply("stores.categories.view".into()),
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
+    )]
+    async fn categories(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 0–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the categories after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
+        #[graphql(desc = "Return the categories before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Cursor, Category, CategoryTotals>> {
+        let loader = &ctx.data::<Loaders>()?.store_categories;
+        let args = PageArgs { first, after, last, before };
+        let totals = CategoryTotals { store_id: self.0.id };
+        pagination::paged(ctx, loader, format!("categories:{}", self.0.id), self.0.id, args, totals, Category).await
+    }
+}
+
+pub struct CategoryTotals {
+    store_id: Uuid,
+}
+
+/// Connection-wide fields of a store's category list.
+#[Object]
+impl CategoryTotals {
+    /// How many categories the store has, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let count = ctx.data::<Loaders>()?.store_category_count.load_one(self.store_id).await.into_graphql()?;
+        Ok(count.unwrap_or(0))
     }
 }
 

@@ -281,3 +281,32 @@ async fn last_and_before_page_backward() {
         assert_eq!(refused["errors"][0]["extensions"]["details"][0]["field"], field);
     }
 }
+
+#[tokio::test]
+async fn categories_page_in_display_order() {
+    let app = spawn_demo_app().await;
+    const CATEGORIES: &str = "query($first: Int, $after: String) { stores { categories(first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { name slug order visibility } } } }";
+    let (statements, body) = app.merchant_counting(CATEGORIES, json!({ "first": 3 })).await;
+    assert_eq!(statements, 3, "stores, one page of categories for all stores, their counts");
+    let categories = &body["data"]["stores"][0]["categories"];
+    assert_eq!(categories["totalCount"], 5);
+    let slugs: Vec<&str> =
+        categories["nodes"].as_array().expect("nodes").iter().filter_map(|c| c["slug"].as_str()).collect();
+    assert_eq!(slugs, ["footwear", "apparel", "accessories"]);
+    assert_eq!(categories["pageInfo"]["hasNextPage"], true);
+    let rest = app.as_merchant(CATEGORIES, json!({ "first": 3, "after": categories["pageInfo"]["endCursor"] })).await;
+    let slugs: Vec<&str> = rest["data"]["stores"][0]["categories"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|c| c["slug"].as_str())
+        .collect();
+    assert_eq!(slugs, ["electronics", "home"]);
+    let product_cursor = app
+        .as_merchant("{ stores { products(first: 1) { pageInfo { endCursor } } } }", json!({}))
+        .await["data"]["stores"][0]["products"]["pageInfo"]["endCursor"]
+        .clone();
+    let mixed = app.as_merchant(CATEGORIES, json!({ "first": 3, "after": product_cursor })).await;
+    assert_eq!(error_codes(&mixed), ["VALIDATION"], "a product cursor is not a category cursor: {mixed}");
+}

@@ -87,6 +87,16 @@ const PROBES: &[Probe] = &[
         scope: "stores.products.view",
         query: "query($p: UUID!) { product(id: $p) { variants { customFields { options { label } } } } }",
     },
+    Probe {
+        target: "Store.categories",
+        scope: "stores.categories.view",
+        query: "{ stores { categories(first: 1) { totalCount } } }",
+    },
+    Probe {
+        target: "Category",
+        scope: "stores.categories.view",
+        query: "{ stores { categories { nodes { name } } } }",
+    },
     Probe { target: "Query.me", scope: "user.view", query: "{ me { id } }" },
     Probe { target: "User", scope: "user.view", query: "{ me { email } }" },
 ];
