@@ -8,7 +8,10 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::config::DatabaseConfig;
 
@@ -69,4 +72,15 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("cannot migrate the database at {}", config.redacted_url()))?;
     Ok(Db { conn, statements })
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing when a read
+/// transaction tries to become a write one; PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

@@ -26,6 +26,10 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("invalid input: {}", summary(.0))]
     Validation(Vec<FieldError>),
+    /// The input is well-formed but clashes with existing data (a taken slug, a product's last
+    /// variant, …).
+    #[error("conflict: {}", summary(.0))]
+    Conflict(Vec<FieldError>),
     #[error("internal error")]
     Internal(Arc<DbErr>),
 }
@@ -68,6 +72,20 @@ impl ApiError {
         Self::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
     }
 
+    /// A conflict on one field.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::Conflict(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+
+    /// A write's error, with a unique-index violation (a concurrent writer took the value first)
+    /// reported as a conflict on `field` rather than as an internal error.
+    pub fn from_write(error: DbErr, field: &str) -> Self {
+        match error.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Self::conflict(field, "is already taken"),
+            _ => error.into(),
+        }
+    }
+
     /// The stable code clients match on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -75,6 +93,7 @@ impl ApiError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation(_) => "VALIDATION",
+            Self::Conflict(_) => "CONFLICT",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -87,7 +106,7 @@ impl ErrorExtensions for ApiError {
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code());
-            if let Self::Validation(fields) = self {
+            if let Self::Validation(fields) | Self::Conflict(fields) = self {
                 let details: Vec<async_graphql::Value> = fields
                     .iter()
                     .map(|f| {

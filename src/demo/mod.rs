@@ -10,14 +10,15 @@ use std::net::SocketAddr;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::auth::{api_key, scope, secret};
+use crate::auth::{api_key, scope};
 use crate::domain::catalog::{new_product, new_variant, slugify};
+use crate::domain::stores::new_store;
 use crate::domain::users;
 use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
 use entity::{
@@ -146,26 +147,13 @@ impl DemoStore {
         shopper: Option<&user::Model>,
     ) -> anyhow::Result<store::Model> {
         let now = Utc::now();
-        let store = store::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            owner_id: Set(owner.id),
-            name: Set(self.name.into()),
-            description: Set(format!("{} sells a little of everything. Explore it in GraphiQL.", self.name)),
-            url: Set(self.url.into()),
-            url_history: Set(json!([])),
-            custom_domain: Set(None),
-            currency_code: Set(self.currency.into()),
-            prepend_product_name_to_receipt: Set(true),
-            is_automatic_reviews_enabled: Set(true),
-            is_customer_balance_enabled: Set(true),
-            is_inactive: Set(false),
-            maintenance_reason: Set(None),
-            webhook_secret: Set(secret::generate("whsec_", 32)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
+        let description = format!("{} sells a little of everything. Explore it in GraphiQL.", self.name);
+        let mut store = new_store(owner.id, self.name.into(), self.url.into(), description);
+        store.currency_code = self.currency.into();
+        store.prepend_product_name_to_receipt = true;
+        store.is_automatic_reviews_enabled = true;
+        store.is_customer_balance_enabled = true;
+        let store = store.into_active_model().insert(txn).await?;
         self.seed_options(txn, store.id).await?;
 
         let mut categories = HashMap::new();
@@ -296,11 +284,11 @@ async fn seed_product(
     position: i32,
 ) -> anyhow::Result<product::Model> {
     let mut row = new_product(Uuid::now_v7(), store.id, Some(owner.id), demo.name, slugify(demo.name), position);
-    row.description = Set(Some(demo.description.into()));
-    row.visibility = Set(demo.visibility);
-    row.is_best_seller = Set(demo.best_seller);
-    row.image_names = Set(json!([format!("{}.jpg", slugify(demo.name))]));
-    Ok(row.insert(txn).await?)
+    row.description = Some(demo.description.into());
+    row.visibility = demo.visibility;
+    row.is_best_seller = demo.best_seller;
+    row.image_names = json!([format!("{}.jpg", slugify(demo.name))]);
+    Ok(row.into_active_model().insert(txn).await?)
 }
 
 async fn seed_variant(
@@ -319,9 +307,9 @@ async fn seed_variant(
         (demo_variant.cents, demo_variant.stock),
         position,
     );
-    row.maximum_quantity = Set(10);
-    row.delivery_message = Set(Some("Thanks for your order! It ships within two working days.".into()));
-    let variant = row.insert(txn).await?;
+    row.maximum_quantity = 10;
+    row.delivery_message = Some("Thanks for your order! It ships within two working days.".into());
+    let variant = row.into_active_model().insert(txn).await?;
     for (field_position, demo_field) in (1..).zip(demo.fields) {
         let field = custom_field::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -3,7 +3,6 @@
 
 use async_graphql::Enum;
 use chrono::Utc;
-use sea_orm::Set;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -65,6 +64,14 @@ pub trait Coded: Sized + Copy + 'static {
     fn from_code(code: i16) -> Self {
         Self::CODES.iter().find(|(_, c)| *c == code).map_or(Self::FALLBACK, |(v, _)| *v)
     }
+
+    /// The code this value is stored as.
+    fn code(self) -> i16
+    where
+        Self: PartialEq,
+    {
+        Self::CODES.iter().find(|(v, _)| *v == self).map_or(0, |(_, c)| *c)
+    }
 }
 
 impl Coded for Visibility {
@@ -92,6 +99,11 @@ impl CustomFieldType {
         (Self::Number, "number"),
     ];
 
+    /// The stored name (`text`, `select`, …).
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(t, _)| *t == self).map_or("text", |(_, n)| n)
+    }
+
     /// The stored name (`text`, `select`, …); unknown names read as `Text`.
     pub fn from_name(name: &str) -> Self {
         Self::NAMES.iter().find(|(_, n)| *n == name).map_or(Self::Text, |(t, _)| *t)
@@ -107,25 +119,25 @@ pub fn new_product(
     name: &str,
     slug: String,
     sort_order: i32,
-) -> product::ActiveModel {
+) -> product::Model {
     let now = Utc::now();
-    product::ActiveModel {
-        id: Set(id),
-        store_id: Set(store_id),
-        created_by: Set(created_by),
-        name: Set(name.to_owned()),
-        description: Set(None),
-        slug: Set(slug),
-        visibility: Set(0),
-        sort_order: Set(sort_order),
-        is_best_seller: Set(false),
-        image_names: Set(json!([])),
-        should_block_vpns: Set(false),
-        blacklisted_payment_gateways: Set(json!([])),
-        metadata: Set(None),
-        deleted_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
+    product::Model {
+        id,
+        store_id,
+        created_by,
+        name: name.to_owned(),
+        description: None,
+        slug,
+        visibility: 0,
+        sort_order,
+        is_best_seller: false,
+        image_names: json!([]),
+        should_block_vpns: false,
+        blacklisted_payment_gateways: json!([]),
+        metadata: None,
+        deleted_at: None,
+        created_at: now,
+        updated_at: now,
     }
 }
 
@@ -139,30 +151,30 @@ pub fn new_variant(
     sku: Option<String>,
     (cost_cents, stock): (i64, i32),
     sort_order: i32,
-) -> variant::ActiveModel {
+) -> variant::Model {
     let now = Utc::now();
     let (product_id, store_id) = product;
-    variant::ActiveModel {
-        id: Set(id),
-        product_id: Set(product_id),
-        store_id: Set(store_id),
-        name: Set(name.to_owned()),
-        sku: Set(sku),
-        cost_cents: Set(cost_cents),
-        stock: Set(stock),
-        stock_mode: Set(0),
-        variant_type: Set(0),
-        minimum_quantity: Set(1),
-        maximum_quantity: Set(-1),
-        sort_order: Set(sort_order),
-        delivery_types: Set(json!(["instructions"])),
-        image_names: Set(json!([])),
-        dynamic_url: Set(None),
-        delivery_message: Set(None),
-        subscription_period: Set(None),
-        metadata: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
+    variant::Model {
+        id,
+        product_id,
+        store_id,
+        name: name.to_owned(),
+        sku,
+        cost_cents,
+        stock,
+        stock_mode: 0,
+        variant_type: 0,
+        minimum_quantity: 1,
+        maximum_quantity: -1,
+        sort_order,
+        delivery_types: json!(["instructions"]),
+        image_names: json!([]),
+        dynamic_url: None,
+        delivery_message: None,
+        subscription_period: None,
+        metadata: None,
+        created_at: now,
+        updated_at: now,
     }
 }
 

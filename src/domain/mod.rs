@@ -1,7 +1,10 @@
 //! Rules that are neither HTTP nor GraphQL: money, catalog vocabularies, stored JSON lists, users, generated catalogs.
 
 pub mod catalog;
+pub mod catalog_rules;
 pub mod json;
 pub mod money;
 pub mod seed;
+pub mod stores;
 pub mod users;
+pub mod validate;

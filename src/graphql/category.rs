@@ -1,10 +1,15 @@
 //! The `Category` type: a store's product groupings, ordered for display.
 
-use async_graphql::Object;
+use async_graphql::connection::{Connection, ConnectionNameType, EmptyFields};
+use async_graphql::{Context, Object};
 use uuid::Uuid;
 
+use super::loaders::Loaders;
+use super::pagination::{self, Cursor, PageArgs};
 use super::policy::scope;
+use super::product::Product;
 use crate::domain::catalog::{Coded, Visibility};
+use crate::error::GraphqlResult;
 use entity::category;
 
 pub struct Category(pub category::Model);
@@ -45,5 +50,55 @@ impl Category {
     /// Display position among the store's categories (ascending).
     async fn order(&self) -> i32 {
         self.0.sort_order
+    }
+
+    /// The category's live products in the category's display order. Page forward with
+    /// `first`/`after` or backward with `last`/`before`; pages of at most 100.
+    #[graphql(
+        directive = scope::apply("stores.products.view".into()),
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
+    )]
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 0–100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
+        #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<Cursor, Product, CategoryProductTotals, EmptyFields, CategoryProductsName>>
+    {
+        let loaders = ctx.data::<Loaders>()?;
+        let name = format!("category-products:{}", self.0.id);
+        let args = PageArgs { first, after, last, before };
+        let links = pagination::load_page(ctx, &loaders.category_links, &name, self.0.id, args).await?;
+        let ids: Vec<Uuid> = links.page.rows.iter().map(|link| link.product_id).collect();
+        let products = loaders.live_products.load_many(ids).await.into_graphql()?;
+        let totals = CategoryProductTotals { category_id: self.0.id };
+        pagination::connection(ctx, &loaders.category_links, &name, links, totals, |link| {
+            products.get(&link.product_id).cloned().map(Product)
+        })
+    }
+}
+
+/// Names the connection `CategoryProductConnection` (a store's is `ProductConnection`).
+pub struct CategoryProductsName;
+
+impl ConnectionNameType for CategoryProductsName {
+    fn type_name<T: async_graphql::OutputType>() -> String {
+        "CategoryProductConnection".into()
+    }
+}
+
+pub struct CategoryProductTotals {
+    category_id: Uuid,
+}
+
+/// Connection-wide fields of a category's product list.
+#[Object]
+impl CategoryProductTotals {
+    /// How many live products the category has, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let count = ctx.data::<Loaders>()?.category_link_count.load_one(self.category_id).await.into_graphql()?;
+        Ok(count.unwrap_or(0))
     }
 }

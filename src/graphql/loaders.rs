@@ -6,6 +6,7 @@
 //!   (`ROW_NUMBER() OVER (PARTITION BY parent …)`), so `stores { products(first: 5) }` is one
 //!   statement for every store.
 //! - [`CountBy`]: how many children each parent has, for `totalCount`.
+//! - [`ById`]: rows by their id (the belongs-to side: the products of category links, …).
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -20,7 +21,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use entity::{category, custom_field, custom_field_option, product, variant};
+use entity::{category, category_product, custom_field, custom_field_option, product, variant};
 
 /// Loader errors are shared between every key of a batch.
 pub type LoadError = Arc<DbErr>;
@@ -34,12 +35,24 @@ pub struct Loaders {
     pub product_variants: DataLoader<HasMany<variant::Entity>>,
     pub variant_custom_fields: DataLoader<HasMany<custom_field::Entity>>,
     pub custom_field_options: DataLoader<HasMany<custom_field_option::Entity>>,
+    pub category_links: DataLoader<PagedHasMany<category_product::Entity>>,
+    pub category_link_count: DataLoader<CountBy<category_product::Entity>>,
+    pub live_products: DataLoader<ById<product::Entity>>,
 }
 
 impl Loaders {
     /// Loaders over `db` that wait `delay` after a level's first key for the level's other keys.
     pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
         let live_products = || Condition::all().add(product::Column::DeletedAt.is_null());
+        // Links to deleted products are kept (so an undelete could restore them) but never read.
+        let live_links = || {
+            let live_ids = Query::select()
+                .column(product::Column::Id)
+                .from(product::Entity)
+                .and_where(product::Column::DeletedAt.is_null())
+                .to_owned();
+            Condition::all().add(category_product::Column::ProductId.in_subquery(live_ids))
+        };
         Self {
             store_products: loader(
                 PagedHasMany::new(
@@ -83,6 +96,18 @@ impl Loaders {
                 ),
                 delay,
             ),
+            category_links: loader(
+                PagedHasMany::new(
+                    db,
+                    category_product::Column::CategoryId,
+                    category_product::Column::SortOrder,
+                    category_product::Column::Id,
+                    live_links(),
+                ),
+                delay,
+            ),
+            category_link_count: loader(CountBy::new(db, category_product::Column::CategoryId, live_links()), delay),
+            live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
         }
     }
 }
@@ -327,5 +352,33 @@ impl<E: EntityTrait> Loader<Uuid> for CountBy<E> {
             found.insert(row.parent, u64::try_from(row.count).unwrap_or(0));
         }
         Ok(found)
+    }
+}
+
+/// Rows by id, among those matching a filter.
+pub struct ById<E: EntityTrait> {
+    db: DatabaseConnection,
+    id: E::Column,
+    filter: Condition,
+}
+
+impl<E: EntityTrait> ById<E> {
+    pub fn new(db: &DatabaseConnection, id: E::Column, filter: Condition) -> Self {
+        Self { db: db.clone(), id, filter }
+    }
+}
+
+impl<E> Loader<Uuid> for ById<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+{
+    type Value = E::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, Self::Error> {
+        let rows =
+            E::find().filter(self.filter.clone()).filter(self.id.is_in(keys.iter().copied())).all(&self.db).await?;
+        rows.into_iter().map(|row| Ok((uuid_of(&row, self.id)?, row))).collect()
     }
 }

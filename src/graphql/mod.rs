@@ -4,14 +4,21 @@
 
 pub mod api_keys;
 pub mod category;
+pub mod category_mutations;
 pub mod cost;
+pub mod custom_field_mutations;
 pub mod loaders;
+pub mod ordering;
+pub mod owned;
 pub mod pagination;
 pub mod policy;
 pub mod product;
+pub mod product_mutations;
 pub mod session;
 pub mod store;
+pub mod store_mutations;
 pub mod user;
+pub mod variant_mutations;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +39,15 @@ pub struct Query(store::StoreQuery, product::ProductQuery, user::UserQuery, api_
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(session::SessionMutation, api_keys::ApiKeyMutation);
+pub struct Mutation(
+    session::SessionMutation,
+    api_keys::ApiKeyMutation,
+    store_mutations::StoreMutation,
+    category_mutations::CategoryMutation,
+    product_mutations::ProductMutation,
+    variant_mutations::VariantMutation,
+    custom_field_mutations::CustomFieldMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -5,7 +5,7 @@
 //! names the connection it belongs to (e.g. one store's products), so a cursor from another
 //! connection or an edited one is refused instead of silently paging somewhere else.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, ConnectionNameType, Edge, EmptyFields};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ErrorExtensions, OutputType};
 use base64::Engine;
@@ -141,27 +141,52 @@ where
     N: OutputType,
     T: async_graphql::ObjectType,
 {
-    let signer = ctx.data::<CursorSigner>()?;
-    let request = page_request(signer, &name, args)?;
-    let page = loader.load_one((parent, request)).await.into_graphql()?.unwrap_or_default();
-    let rows = loader.loader();
-    connection(signer, &name, page, request, totals, |row| rows.sort_key(row), node)
+    let page = load_page(ctx, loader, &name, parent, args).await?;
+    connection(ctx, loader, &name, page, totals, |row| Some(node(row)))
 }
 
-/// Builds a connection from a page; `key` gives each row's sort key, `node` its GraphQL object.
-fn connection<M, N, T>(
-    signer: &CursorSigner,
+/// One page of `parent`'s children through `loader`, for the connection named `name`.
+pub async fn load_page<E>(
+    ctx: &Context<'_>,
+    loader: &DataLoader<PagedHasMany<E>>,
     name: &str,
-    page: Page<M>,
-    request: PageRequest,
-    totals: T,
-    key: impl Fn(&M) -> Result<SortKey, sea_orm::DbErr>,
-    node: impl Fn(M) -> N,
-) -> async_graphql::Result<Connection<Cursor, N, T>>
+    parent: Uuid,
+    args: PageArgs,
+) -> async_graphql::Result<LoadedPage<E::Model>>
 where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync,
+{
+    let request = page_request(ctx.data::<CursorSigner>()?, name, args)?;
+    let page = loader.load_one((parent, request)).await.into_graphql()?.unwrap_or_default();
+    Ok(LoadedPage { page, request })
+}
+
+/// A page and the request it answers.
+pub struct LoadedPage<M> {
+    pub page: Page<M>,
+    request: PageRequest,
+}
+
+/// Builds the connection `name` from a page of `loader`; `node` gives each row's GraphQL object
+/// (rows it maps to `None` are left out).
+pub fn connection<E, N, T, Name>(
+    ctx: &Context<'_>,
+    loader: &DataLoader<PagedHasMany<E>>,
+    name: &str,
+    loaded: LoadedPage<E::Model>,
+    totals: T,
+    node: impl Fn(E::Model) -> Option<N>,
+) -> async_graphql::Result<Connection<Cursor, N, T, EmptyFields, Name>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Clone + Send + Sync,
     N: OutputType,
     T: async_graphql::ObjectType,
+    Name: ConnectionNameType,
 {
+    let signer = ctx.data::<CursorSigner>()?;
+    let LoadedPage { page, request } = loaded;
     let (has_previous, has_next) = if request.backward {
         (page.has_more, request.cursor.is_some())
     } else {
@@ -169,8 +194,10 @@ where
     };
     let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
     for row in page.rows {
-        let cursor = signer.encode(name, key(&row).into_graphql()?);
-        connection.edges.push(Edge::new(cursor, node(row)));
+        let cursor = signer.encode(name, loader.loader().sort_key(&row).into_graphql()?);
+        if let Some(node) = node(row) {
+            connection.edges.push(Edge::new(cursor, node));
+        }
     }
     Ok(connection)
 }

@@ -221,3 +221,50 @@ pub fn uuid_literal(db: &DatabaseConnection, id: uuid::Uuid) -> String {
         _ => format!("'{id}'::uuid"),
     }
 }
+
+/// Ids of one of each catalog row in the demo merchant's store.
+pub struct DemoCatalog {
+    pub store: Value,
+    /// A product whose first variant has a select field with options.
+    pub product: Value,
+    pub variant: Value,
+    pub field: Value,
+    pub option: Value,
+    pub category: Value,
+}
+
+impl DemoCatalog {
+    /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`.
+    pub fn variables(&self) -> Value {
+        json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category })
+    }
+}
+
+/// Finds a [`DemoCatalog`] as `token` (the demo merchant or the rival one).
+pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
+    let body = app
+        .graphql_as(
+            token,
+            "{ stores { id categories { nodes { id } } products(first: 50) { nodes { id variants { id customFields { id type options { id } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let store = &body["data"]["stores"][0];
+    let products = store["products"]["nodes"].as_array().expect("products");
+    let (product, variant, field) = products
+        .iter()
+        .find_map(|p| {
+            let variant = &p["variants"][0];
+            let field = variant["customFields"].as_array()?.iter().find(|f| f["type"] == "SELECT")?;
+            Some((p["id"].clone(), variant["id"].clone(), field.clone()))
+        })
+        .unwrap_or_else(|| panic!("a product with a select field: {body}"));
+    DemoCatalog {
+        store: store["id"].clone(),
+        product,
+        variant,
+        option: field["options"][0]["id"].clone(),
+        field: field["id"].clone(),
+        category: store["categories"]["nodes"][0]["id"].clone(),
+    }
+}

@@ -3,6 +3,8 @@
 
 mod api_keys;
 mod catalog_graph;
+mod catalog_mutations;
+mod catalog_validation;
 mod cli;
 mod demo;
 mod hardening;

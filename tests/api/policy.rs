@@ -8,7 +8,7 @@ use commerce_gateway::auth::scope;
 use commerce_gateway::graphql::policy::{is_connection_plumbing, Policy, Rule};
 use serde_json::{json, Value};
 
-use crate::helpers::{count_rows, error_codes, spawn_demo_app, TestApp};
+use crate::helpers::{count_rows, demo_catalog, error_codes, spawn_demo_app, TestApp};
 
 /// Every `Type.field` of the SDL's object types.
 fn all_fields(sdl: &str) -> Vec<(String, String)> {
@@ -97,7 +97,110 @@ const PROBES: &[Probe] = &[
         scope: "stores.categories.view",
         query: "{ stores { categories { nodes { name } } } }",
     },
+    Probe {
+        target: "Category.products",
+        scope: "stores.products.view",
+        query: "{ stores { categories(first: 1) { nodes { products(first: 1) { totalCount } } } } }",
+    },
     Probe { target: "Query.me", scope: "user.view", query: "{ me { id } }" },
+    // Mutations, ordered so that each finds what it writes (deletes come last).
+    Probe {
+        target: "Mutation.createStore",
+        scope: "stores.create",
+        query: "mutation { createStore(input: { name: \"Probe Store\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateStore",
+        scope: "stores.update",
+        query: "mutation($s: UUID!) { updateStore(id: $s, input: { name: \"Demo Store\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.createCategory",
+        scope: "stores.categories.create",
+        query: "mutation($s: UUID!) { createCategory(storeId: $s, input: { name: \"Probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateCategory",
+        scope: "stores.categories.update",
+        query: "mutation($c: UUID!) { updateCategory(id: $c, input: { name: \"Probed\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.setCategoryProducts",
+        scope: "stores.categories.update",
+        query: "mutation($c: UUID!, $p: UUID!) { setCategoryProducts(categoryId: $c, productIds: [$p]) { id } }",
+    },
+    Probe {
+        target: "Mutation.createProduct",
+        scope: "stores.products.create",
+        query: "mutation($s: UUID!) { createProduct(storeId: $s, input: { name: \"Probe product\", variants: [{ name: \"Probe\", cost: 1 }] }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateProduct",
+        scope: "stores.products.update",
+        query: "mutation($p: UUID!) { updateProduct(id: $p, input: { isBestSeller: true }) { id } }",
+    },
+    Probe {
+        target: "Mutation.duplicateProduct",
+        scope: "stores.products.create",
+        query: "mutation($p: UUID!) { duplicateProduct(id: $p) { id } }",
+    },
+    Probe {
+        target: "Mutation.reorderProducts",
+        scope: "stores.products.update",
+        query: "mutation($s: UUID!, $p: UUID!) { reorderProducts(storeId: $s, productIds: [$p]) { id } }",
+    },
+    Probe {
+        target: "Mutation.reorderVariants",
+        scope: "stores.products.update",
+        query: "mutation($p: UUID!, $vs: [UUID!]!) { reorderVariants(productId: $p, variantIds: $vs) { id } }",
+    },
+    Probe {
+        target: "Mutation.createVariant",
+        scope: "stores.products.create",
+        query: "mutation($p: UUID!) { createVariant(productId: $p, input: { name: \"Probe\", cost: 2 }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateVariant",
+        scope: "stores.products.update",
+        query: "mutation($v: UUID!) { updateVariant(id: $v, input: { stock: 9 }) { id } }",
+    },
+    Probe {
+        target: "Mutation.createCustomField",
+        scope: "stores.products.create",
+        query: "mutation($v: UUID!) { createCustomField(variantId: $v, input: { label: \"Probe\", identifier: \"probe\", type: TEXT }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateCustomField",
+        scope: "stores.products.update",
+        query: "mutation($f: UUID!) { updateCustomField(id: $f, input: { hint: \"Probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.createCustomFieldOption",
+        scope: "stores.products.create",
+        query: "mutation($f: UUID!) { createCustomFieldOption(customFieldId: $f, input: { label: \"Probe\", value: \"probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateCustomFieldOption",
+        scope: "stores.products.update",
+        query: "mutation($o: UUID!) { updateCustomFieldOption(id: $o, input: { label: \"Probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.deleteCustomFieldOption",
+        scope: "stores.products.delete",
+        query: "mutation($o: UUID!) { deleteCustomFieldOption(id: $o) }",
+    },
+    Probe {
+        target: "Mutation.deleteCustomField",
+        scope: "stores.products.delete",
+        query: "mutation($f: UUID!) { deleteCustomField(id: $f) }",
+    },
+    Probe { target: "Mutation.deleteVariant", scope: "stores.products.delete", query: "mutation($v: UUID!) { deleteVariant(id: $v) }" },
+    Probe {
+        target: "Mutation.deleteCategory",
+        scope: "stores.categories.delete",
+        query: "mutation($c: UUID!) { deleteCategory(id: $c) }",
+    },
+    Probe { target: "Mutation.deleteProduct", scope: "stores.products.delete", query: "mutation($p: UUID!) { deleteProduct(id: $p) }" },
     Probe { target: "User", scope: "user.view", query: "{ me { email } }" },
 ];
 
@@ -124,9 +227,14 @@ fn every_scope_guard_has_a_probe() {
     assert!(missing.is_empty(), "add a probe for {missing:?}");
 }
 
+/// The demo catalog's ids, plus `vs`: every variant of product `p`.
 async fn demo_ids(app: &TestApp) -> Value {
-    let body = app.as_merchant("{ stores { id products(first: 1) { nodes { id } } } }", json!({})).await;
-    json!({ "s": body["data"]["stores"][0]["id"], "p": body["data"]["stores"][0]["products"]["nodes"][0]["id"] })
+    let catalog = demo_catalog(app, &app.merchant).await;
+    let mut ids = catalog.variables();
+    let variants = app.as_merchant("query($p: UUID!) { product(id: $p) { variants { id } } }", ids.clone()).await;
+    ids["vs"] =
+        variants["data"]["product"]["variants"].as_array().expect("variants").iter().map(|v| v["id"].clone()).collect();
+    ids
 }
 
 #[tokio::test]
@@ -171,6 +279,7 @@ async fn session_only_mutations_refuse_keys_and_change_nothing() {
         ("mutation { createApiKey(input: { name: \"k\", scopes: [\"stores.view\"] }) { secret } }", json!({})),
         ("mutation($id: UUID!) { revokeApiKey(id: $id) { id } }", json!({ "id": uuid::Uuid::now_v7() })),
         ("mutation { logout }", json!({})),
+        ("mutation($id: UUID!) { deleteStore(id: $id) }", json!({ "id": uuid::Uuid::now_v7() })),
         ("{ apiKeys { id } }", json!({})),
     ] {
         let body = app.graphql_as(&everything, operation, variables.clone()).await;

@@ -6,7 +6,16 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_codes, spawn_demo_app, TestApp, DEMO_CUSTOMER, RIVAL_MERCHANT};
 
-const STORE_OWNED: &[&str] = &["Store", "Product", "Variant", "CustomField", "CustomFieldOption", "ProductConnection"];
+const STORE_OWNED: &[&str] = &[
+    "Store",
+    "Product",
+    "Variant",
+    "CustomField",
+    "CustomFieldOption",
+    "ProductConnection",
+    "Category",
+    "CategoryConnection",
+];
 /// Root fields returning store-owned types, each covered by a test below.
 const TESTED_ROOTS: &[&str] = &["stores", "store", "product", "productBySlug"];
 
@@ -90,4 +99,96 @@ async fn customers_see_buyable_products_of_their_stores_only() {
     }
     let stores = app.graphql_as(&customer, "query($s: UUID!) { store(id: $s) { name } }", json!({ "s": store })).await;
     assert_eq!(error_codes(&stores), ["FORBIDDEN"], "customers hold no stores.view: {stores}");
+}
+
+/// Every mutation that names a store-owned row, with the variables it takes from a
+/// [`DemoCatalog`](crate::helpers::DemoCatalog).
+const WRITES: &[(&str, &str)] = &[
+    ("updateStore", "mutation($s: UUID!) { updateStore(id: $s, input: { name: \"Taken over\" }) { id } }"),
+    ("deleteStore", "mutation($s: UUID!) { deleteStore(id: $s) }"),
+    ("createCategory", "mutation($s: UUID!) { createCategory(storeId: $s, input: { name: \"Intruder\" }) { id } }"),
+    ("updateCategory", "mutation($c: UUID!) { updateCategory(id: $c, input: { name: \"Intruder\" }) { id } }"),
+    ("deleteCategory", "mutation($c: UUID!) { deleteCategory(id: $c) }"),
+    ("setCategoryProducts", "mutation($c: UUID!) { setCategoryProducts(categoryId: $c, productIds: []) { id } }"),
+    (
+        "createProduct",
+        "mutation($s: UUID!) { createProduct(storeId: $s, input: { name: \"Intruder\", variants: [{ name: \"Intruder\", cost: 1 }] }) { id } }",
+    ),
+    ("updateProduct", "mutation($p: UUID!) { updateProduct(id: $p, input: { name: \"Intruder\" }) { id } }"),
+    ("deleteProduct", "mutation($p: UUID!) { deleteProduct(id: $p) }"),
+    ("duplicateProduct", "mutation($p: UUID!) { duplicateProduct(id: $p) { id } }"),
+    ("reorderProducts", "mutation($s: UUID!, $p: UUID!) { reorderProducts(storeId: $s, productIds: [$p]) { id } }"),
+    ("reorderVariants", "mutation($p: UUID!, $v: UUID!) { reorderVariants(productId: $p, variantIds: [$v]) { id } }"),
+    ("createVariant", "mutation($p: UUID!) { createVariant(productId: $p, input: { name: \"Intruder\", cost: 1 }) { id } }"),
+    ("updateVariant", "mutation($v: UUID!) { updateVariant(id: $v, input: { stock: 0 }) { id } }"),
+    ("deleteVariant", "mutation($v: UUID!) { deleteVariant(id: $v) }"),
+    (
+        "createCustomField",
+        "mutation($v: UUID!) { createCustomField(variantId: $v, input: { label: \"x\", identifier: \"x\", type: TEXT }) { id } }",
+    ),
+    ("updateCustomField", "mutation($f: UUID!) { updateCustomField(id: $f, input: { label: \"x\" }) { id } }"),
+    ("deleteCustomField", "mutation($f: UUID!) { deleteCustomField(id: $f) }"),
+    (
+        "createCustomFieldOption",
+        "mutation($f: UUID!) { createCustomFieldOption(customFieldId: $f, input: { label: \"x\", value: \"x\" }) { id } }",
+    ),
+    ("updateCustomFieldOption", "mutation($o: UUID!) { updateCustomFieldOption(id: $o, input: { label: \"x\" }) { id } }"),
+    ("deleteCustomFieldOption", "mutation($o: UUID!) { deleteCustomFieldOption(id: $o) }"),
+];
+
+/// Mutations that name no store-owned row.
+const ACCOUNT_MUTATIONS: &[&str] =
+    &["login", "refreshSession", "logout", "createApiKey", "revokeApiKey", "createStore"];
+
+#[test]
+fn every_mutation_is_covered_by_the_tenancy_tests() {
+    let document = async_graphql::parser::parse_schema(commerce_gateway::graphql::sdl()).expect("SDL");
+    for definition in document.definitions {
+        let TypeSystemDefinition::Type(definition) = definition else { continue };
+        if definition.node.name.node != "Mutation" {
+            continue;
+        }
+        let TypeKind::Object(mutation) = &definition.node.kind else { continue };
+        for field in &mutation.fields {
+            let name = field.node.name.node.as_str();
+            assert!(
+                ACCOUNT_MUTATIONS.contains(&name) || WRITES.iter().any(|(w, _)| *w == name),
+                "Mutation.{name}: add it to WRITES"
+            );
+        }
+    }
+}
+
+async fn catalog_snapshot(app: &TestApp) -> Value {
+    app.as_merchant(
+        "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 100) { nodes { name order variants { stock order customFields { label options { label } } } } } } }",
+        json!({}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn another_merchant_cannot_change_anything_in_other_stores() {
+    let app = spawn_demo_app().await;
+    let ids = crate::helpers::demo_catalog(&app, &app.merchant).await;
+    let before = catalog_snapshot(&app).await;
+    let rival_session = app.token(RIVAL_MERCHANT).await;
+    let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
+    let nowhere = json!({ "s": uuid::Uuid::now_v7(), "p": uuid::Uuid::now_v7(), "v": uuid::Uuid::now_v7(),
+                          "f": uuid::Uuid::now_v7(), "o": uuid::Uuid::now_v7(), "c": uuid::Uuid::now_v7() });
+    for token in [&rival_session, &rival_key] {
+        for (name, mutation) in WRITES {
+            if *name == "deleteStore" && token == &rival_key {
+                continue; // needs a session; keys are refused before tenancy (see the policy tests)
+            }
+            let foreign = app.graphql_as(token, mutation, ids.variables()).await;
+            assert_eq!(error_codes(&foreign), ["NOT_FOUND"], "{name}: {foreign}");
+            let missing = app.graphql_as(token, mutation, nowhere.clone()).await;
+            assert_eq!(
+                foreign["errors"][0]["message"], missing["errors"][0]["message"],
+                "{name}: same answer as a missing id"
+            );
+        }
+    }
+    assert_eq!(catalog_snapshot(&app).await, before, "nothing changed");
 }

@@ -1,0 +1,389 @@
+//! Product mutations: create (with variants, custom fields and options in one call, like the
+//! Komerza create form), update, soft delete, duplicate, and display order.
+
+use std::collections::HashSet;
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::custom_field_mutations::FieldRows;
+use super::ordering::set_positions;
+use super::owned;
+use super::policy::scope;
+use super::product::Product;
+use super::variant_mutations::{check_skus, insert_variants, VariantInput, VariantRows};
+use crate::auth::principal::Principal;
+use crate::db::begin_write;
+use crate::domain::catalog::{new_product, Coded, Visibility};
+use crate::domain::catalog_rules as rules;
+use crate::domain::validate::Checks;
+use crate::error::{ApiError, GraphqlResult};
+use entity::{category_product, custom_field, custom_field_option, product, variant};
+
+/// A new product and its variants.
+#[derive(InputObject)]
+pub struct CreateProductInput {
+    /// Public name (3–64 characters).
+    pub name: String,
+    /// Markdown description (up to 16384 characters).
+    pub description: Option<String>,
+    /// URL slug (1–72 letters, digits, '-' or '_'), unique among the store's live products. When
+    /// absent, the product's id is used.
+    pub slug: Option<String>,
+    /// Who can see it (default PUBLIC).
+    pub visibility: Option<Visibility>,
+    /// Display position among the store's products, at least 1 (default 1).
+    pub order: Option<i32>,
+    /// Whether the store page marks it as a best seller (default false).
+    pub is_best_seller: Option<bool>,
+    /// Image file names in display order (up to 20).
+    pub image_names: Option<Vec<String>>,
+    /// Whether buyers on VPNs are refused (default false).
+    pub should_block_vpns: Option<bool>,
+    /// Payment gateways that may not be used for it (up to 20).
+    pub blacklisted_payment_gateways: Option<Vec<String>>,
+    /// Free-form metadata (up to 10000 characters).
+    pub metadata: Option<String>,
+    /// Its variants, 1–50, created with it.
+    pub variants: Vec<VariantInput>,
+}
+
+/// Changes to a product; absent fields keep their value, `null` clears an optional one.
+#[derive(InputObject)]
+pub struct UpdateProductInput {
+    pub name: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub slug: Option<String>,
+    pub visibility: Option<Visibility>,
+    pub order: Option<i32>,
+    pub is_best_seller: Option<bool>,
+    pub image_names: Option<Vec<String>>,
+    pub should_block_vpns: Option<bool>,
+    pub blacklisted_payment_gateways: Option<Vec<String>>,
+    pub metadata: MaybeUndefined<String>,
+}
+
+/// Whether another live product of the store already uses `slug`.
+async fn slug_taken<C: ConnectionTrait>(db: &C, store_id: Uuid, slug: &str, except: Uuid) -> Result<bool, ApiError> {
+    let found = product::Entity::find()
+        .filter(product::Column::StoreId.eq(store_id))
+        .filter(product::Column::Slug.eq(slug))
+        .filter(product::Column::DeletedAt.is_null())
+        .filter(product::Column::Id.ne(except))
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+async fn ensure_slug_free<C: ConnectionTrait>(db: &C, row: &product::Model) -> Result<(), ApiError> {
+    if slug_taken(db, row.store_id, &row.slug, row.id).await? {
+        return Err(ApiError::conflict("slug", "is already used by another product of this store"));
+    }
+    Ok(())
+}
+
+impl CreateProductInput {
+    /// The rows this input creates in `store_id`, or every problem found.
+    fn rows(self, store_id: Uuid, created_by: Option<Uuid>) -> Result<(product::Model, Vec<VariantRows>), ApiError> {
+        let id = Uuid::now_v7();
+        let slug = self.slug.unwrap_or_else(|| id.to_string());
+        let mut row = new_product(id, store_id, created_by, &self.name, slug, self.order.unwrap_or(1));
+        row.description = self.description;
+        row.visibility = self.visibility.unwrap_or(Visibility::Public).code();
+        row.is_best_seller = self.is_best_seller.unwrap_or(false);
+        row.image_names = json!(self.image_names.unwrap_or_default());
+        row.should_block_vpns = self.should_block_vpns.unwrap_or(false);
+        row.blacklisted_payment_gateways = json!(self.blacklisted_payment_gateways.unwrap_or_default());
+        row.metadata = self.metadata;
+        let mut checks = Checks::new();
+        rules::check_product(&mut checks, &row);
+        if self.variants.is_empty() || self.variants.len() > rules::MAX_VARIANTS {
+            checks.fail("variants", format!("must have 1 to {} entries", rules::MAX_VARIANTS));
+        }
+        let mut variants = Vec::with_capacity(self.variants.len());
+        for (input, index) in self.variants.into_iter().zip(0_i32..) {
+            checks.within(&format!("variants[{index}]"), |c| {
+                variants.push(input.rows(c, (row.id, row.store_id), index.saturating_add(1)));
+            });
+        }
+        checks.finish()?;
+        Ok((row, variants))
+    }
+}
+
+/// Copies of a product's variants, custom fields and options under a new product. SKUs are
+/// not copied (they are unique per store).
+async fn copy_tree<C: ConnectionTrait>(db: &C, from: Uuid, to: &product::Model) -> Result<Vec<VariantRows>, ApiError> {
+    let variants = variant::Entity::find()
+        .filter(variant::Column::ProductId.eq(from))
+        .order_by_asc(variant::Column::SortOrder)
+        .order_by_asc(variant::Column::Id)
+        .all(db)
+        .await?;
+    let fields = custom_field::Entity::find()
+        .filter(custom_field::Column::VariantId.is_in(variants.iter().map(|v| v.id)))
+        .order_by_asc(custom_field::Column::SortOrder)
+        .order_by_asc(custom_field::Column::Id)
+        .all(db)
+        .await?;
+    let options = custom_field_option::Entity::find()
+        .filter(custom_field_option::Column::CustomFieldId.is_in(fields.iter().map(|f| f.id)))
+        .order_by_asc(custom_field_option::Column::SortOrder)
+        .order_by_asc(custom_field_option::Column::Id)
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let copies = variants
+        .into_iter()
+        .map(|source| {
+            let variant = variant::Model {
+                id: Uuid::now_v7(),
+                product_id: to.id,
+                sku: None,
+                created_at: now,
+                updated_at: now,
+                ..source.clone()
+            };
+            let fields = fields
+                .iter()
+                .filter(|f| f.variant_id == source.id)
+                .map(|source_field| {
+                    let field = custom_field::Model {
+                        id: Uuid::now_v7(),
+                        variant_id: variant.id,
+                        created_at: now,
+                        ..source_field.clone()
+                    };
+                    let options = options
+                        .iter()
+                        .filter(|o| o.custom_field_id == source_field.id)
+                        .map(|o| custom_field_option::Model {
+                            id: Uuid::now_v7(),
+                            custom_field_id: field.id,
+                            created_at: now,
+                            ..o.clone()
+                        })
+                        .collect();
+                    FieldRows { field, options }
+                })
+                .collect();
+            VariantRows { variant, fields }
+        })
+        .collect();
+    Ok(copies)
+}
+
+/// Product mutations.
+#[derive(Default)]
+pub struct ProductMutation;
+
+#[Object]
+impl ProductMutation {
+    /// Creates a product with its variants (and their custom fields and options) in one
+    /// transaction: every problem is reported at once and nothing is written unless all is valid.
+    #[graphql(directive = scope::apply("stores.products.create".into()))]
+    async fn create_product(
+        &self,
+        ctx: &Context<'_>,
+        store_id: Uuid,
+        input: CreateProductInput,
+    ) -> async_graphql::Result<Product> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let store = owned::store(&txn, principal, store_id).await.into_graphql()?;
+        let created_by = principal.access().map(|a| a.user_id);
+        let (row, variants) = input.rows(store.id, created_by).into_graphql()?;
+        ensure_slug_free(&txn, &row).await.into_graphql()?;
+        let skus = variants
+            .iter()
+            .enumerate()
+            .filter_map(|(index, v)| v.variant.sku.clone().map(|sku| (format!("variants[{index}].sku"), sku)))
+            .collect();
+        check_skus(&txn, store.id, skus, None).await.into_graphql()?;
+        let row =
+            row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "slug")).into_graphql()?;
+        insert_variants(&txn, variants).await.into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(Product(row))
+    }
+
+    /// Changes a product's own fields (its variants have their own mutations).
+    #[graphql(directive = scope::apply("stores.products.update".into()))]
+    async fn update_product(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateProductInput,
+    ) -> async_graphql::Result<Product> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let mut row = owned::product(&txn, principal, id).await.into_graphql()?;
+        if let Some(name) = input.name {
+            row.name = name;
+        }
+        input.description.update_to(&mut row.description);
+        if let Some(slug) = input.slug {
+            row.slug = slug;
+        }
+        if let Some(visibility) = input.visibility {
+            row.visibility = visibility.code();
+        }
+        if let Some(order) = input.order {
+            row.sort_order = order;
+        }
+        if let Some(best) = input.is_best_seller {
+            row.is_best_seller = best;
+        }
+        if let Some(images) = input.image_names {
+            row.image_names = json!(images);
+        }
+        if let Some(block) = input.should_block_vpns {
+            row.should_block_vpns = block;
+        }
+        if let Some(gateways) = input.blacklisted_payment_gateways {
+            row.blacklisted_payment_gateways = json!(gateways);
+        }
+        input.metadata.update_to(&mut row.metadata);
+        let mut checks = Checks::new();
+        rules::check_product(&mut checks, &row);
+        checks.finish().into_graphql()?;
+        ensure_slug_free(&txn, &row).await.into_graphql()?;
+        row.updated_at = Utc::now();
+        let row = row
+            .into_active_model()
+            .reset_all()
+            .update(&txn)
+            .await
+            .map_err(|e| ApiError::from_write(e, "slug"))
+            .into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(Product(row))
+    }
+
+    /// Deletes a product: it vanishes from every read and its slug becomes free, while past
+    /// orders keep their lines. Returns its id.
+    #[graphql(directive = scope::apply("stores.products.delete".into()))]
+    async fn delete_product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let mut row = owned::product(&txn, principal, id).await.into_graphql()?.into_active_model();
+        let now = Utc::now();
+        row.deleted_at = sea_orm::Set(Some(now));
+        row.updated_at = sea_orm::Set(now);
+        let row = row.update(&txn).await.into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(row.id)
+    }
+
+    /// Copies a product with its variants, custom fields, options and category links. The copy
+    /// is PRIVATE (so it can be reviewed before it is shown), named "<name> (copy)", with its id
+    /// as slug and no SKUs.
+    #[graphql(directive = scope::apply("stores.products.create".into()))]
+    async fn duplicate_product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Product> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let source = owned::product(&txn, principal, id).await.into_graphql()?;
+        let copy_id = Uuid::now_v7();
+        let now = Utc::now();
+        let mut name: String = source.name.chars().take(rules::PRODUCT_NAME.end() - " (copy)".len()).collect();
+        name.push_str(" (copy)");
+        let copy = product::Model {
+            id: copy_id,
+            name,
+            slug: copy_id.to_string(),
+            visibility: Visibility::Private.code(),
+            created_by: principal.access().map(|a| a.user_id),
+            created_at: now,
+            updated_at: now,
+            ..source.clone()
+        };
+        let variants = copy_tree(&txn, source.id, &copy).await.into_graphql()?;
+        let links = category_product::Entity::find()
+            .filter(category_product::Column::ProductId.eq(source.id))
+            .all(&txn)
+            .await
+            .into_graphql()?;
+        let copy = copy.into_active_model().insert(&txn).await.into_graphql()?;
+        insert_variants(&txn, variants).await.into_graphql()?;
+        if !links.is_empty() {
+            let links = links.into_iter().map(|link| {
+                category_product::Model { id: Uuid::now_v7(), product_id: copy.id, created_at: now, ..link }
+                    .into_active_model()
+            });
+            category_product::Entity::insert_many(links).exec(&txn).await.into_graphql()?;
+        }
+        txn.commit().await.into_graphql()?;
+        Ok(Product(copy))
+    }
+
+    /// Sets the display order of a store's products: the listed products come first, in the
+    /// given sequence (orders 1, 2, …); the others keep their relative order after them.
+    /// Returns the listed products.
+    #[graphql(directive = scope::apply("stores.products.update".into()))]
+    async fn reorder_products(
+        &self,
+        ctx: &Context<'_>,
+        store_id: Uuid,
+        #[graphql(desc = "Live products of the store, each at most once (up to 1000).")] product_ids: Vec<Uuid>,
+    ) -> async_graphql::Result<Vec<Product>> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let store = owned::store(&txn, principal, store_id).await.into_graphql()?;
+        let listed = listed_products(&txn, store.id, &product_ids).await.into_graphql()?;
+        let count = i32::try_from(product_ids.len()).unwrap_or(i32::MAX);
+        product::Entity::update_many()
+            .col_expr(product::Column::SortOrder, Expr::col(product::Column::SortOrder).add(count))
+            .filter(product::Column::StoreId.eq(store.id))
+            .filter(product::Column::DeletedAt.is_null())
+            .filter(product::Column::Id.is_not_in(product_ids.iter().copied()))
+            .exec(&txn)
+            .await
+            .into_graphql()?;
+        set_positions::<product::Entity, _>(&txn, product::Column::Id, product::Column::SortOrder, &product_ids)
+            .await
+            .into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        let mut by_id: std::collections::HashMap<Uuid, product::Model> =
+            listed.into_iter().map(|p| (p.id, p)).collect();
+        Ok(product_ids
+            .iter()
+            .zip(1..)
+            .filter_map(|(id, order)| by_id.remove(id).map(|p| Product(product::Model { sort_order: order, ..p })))
+            .collect())
+    }
+}
+
+/// The live products of `store_id` named by `ids` — every id must be one, listed once, and there
+/// may be at most [`rules::MAX_LINKED_PRODUCTS`]; otherwise `VALIDATION` on `field`.
+pub async fn listed_products<C: ConnectionTrait>(
+    db: &C,
+    store_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<product::Model>, ApiError> {
+    if ids.len() > rules::MAX_LINKED_PRODUCTS {
+        return Err(ApiError::invalid(
+            "productIds",
+            format!("must have at most {} entries", rules::MAX_LINKED_PRODUCTS),
+        ));
+    }
+    if ids.iter().copied().collect::<HashSet<_>>().len() != ids.len() {
+        return Err(ApiError::invalid("productIds", "lists a product twice"));
+    }
+    let found = product::Entity::find()
+        .filter(product::Column::StoreId.eq(store_id))
+        .filter(product::Column::DeletedAt.is_null())
+        .filter(product::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    if found.len() != ids.len() {
+        return Err(ApiError::invalid("productIds", "names a product that is not a live product of this store"));
+    }
+    Ok(found)
+}

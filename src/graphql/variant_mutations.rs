@@ -1,0 +1,345 @@
+//! Variants: their input (also used by `createProduct`), and create, update, delete and
+//! display-order mutations.
+
+use std::collections::HashSet;
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::custom_field_mutations::{check_identifiers_distinct, insert_fields, CustomFieldInput, FieldRows};
+use super::ordering::{next_order, set_positions};
+use super::owned;
+use super::policy::scope;
+use super::product::Variant;
+use crate::auth::principal::Principal;
+use crate::db::begin_write;
+use crate::domain::catalog::{new_variant, Coded, StockMode, VariantType};
+use crate::domain::catalog_rules as rules;
+use crate::domain::money;
+use crate::domain::validate::Checks;
+use crate::error::{ApiError, GraphqlResult};
+use entity::variant;
+
+/// A purchasable version of a product (the Komerza create form's variant, plus `sku` and custom
+/// fields).
+#[derive(InputObject)]
+pub struct VariantInput {
+    /// Display name (3–128 characters).
+    pub name: String,
+    /// Stock-keeping unit, unique within the store (1–64 letters, digits, '-' or '_').
+    pub sku: Option<String>,
+    /// Unit price in the store's currency: 0–100000 with at most two decimals.
+    pub cost: Decimal,
+    /// Units available, 0–2147483647 (default 0).
+    pub stock: Option<i32>,
+    /// How available stock is determined (default FIXED).
+    pub stock_mode: Option<StockMode>,
+    /// One-time purchase or subscription (default ONE_TIME).
+    #[graphql(name = "type")]
+    pub variant_type: Option<VariantType>,
+    /// Fewest units per order, at least 1 (default 1).
+    pub minimum_quantity: Option<i32>,
+    /// Most units per order, or -1 for no limit (default -1).
+    pub maximum_quantity: Option<i32>,
+    /// Display position among the product's variants, at least 1 (default: after the others).
+    pub order: Option<i32>,
+    /// Delivery types among license_keys, dynamic, keyauth, instructions, files (default
+    /// instructions).
+    pub delivery_types: Option<Vec<String>>,
+    /// Image file names (up to 20).
+    pub image_names: Option<Vec<String>>,
+    /// URL called for dynamic fulfilment (http(s), up to 2048 characters; required with `dynamic`).
+    pub dynamic_url: Option<String>,
+    /// Message shown on delivery (up to 4096 characters).
+    pub delivery_message: Option<String>,
+    /// Billing period of a subscription (1–32 characters; required for SUBSCRIPTION only).
+    pub subscription_period: Option<String>,
+    /// Free-form metadata (up to 1000 characters).
+    pub metadata: Option<String>,
+    /// Questions the buyer answers when ordering (up to 25).
+    pub custom_fields: Option<Vec<CustomFieldInput>>,
+}
+
+/// Changes to a variant; absent fields keep their value, `null` clears an optional one.
+#[derive(InputObject)]
+pub struct UpdateVariantInput {
+    pub name: Option<String>,
+    pub sku: MaybeUndefined<String>,
+    pub cost: Option<Decimal>,
+    pub stock: Option<i32>,
+    pub stock_mode: Option<StockMode>,
+    #[graphql(name = "type")]
+    pub variant_type: Option<VariantType>,
+    pub minimum_quantity: Option<i32>,
+    pub maximum_quantity: Option<i32>,
+    pub order: Option<i32>,
+    pub delivery_types: Option<Vec<String>>,
+    pub image_names: Option<Vec<String>>,
+    pub dynamic_url: MaybeUndefined<String>,
+    pub delivery_message: MaybeUndefined<String>,
+    pub subscription_period: MaybeUndefined<String>,
+    pub metadata: MaybeUndefined<String>,
+}
+
+/// The rows of one new variant with its custom fields.
+pub struct VariantRows {
+    pub variant: variant::Model,
+    pub fields: Vec<FieldRows>,
+}
+
+/// A price in cents, or a problem with `field`.
+fn cents(checks: &mut Checks, field: &str, amount: Decimal) -> i64 {
+    money::to_cents(amount).unwrap_or_else(|| {
+        checks.fail(field, "must have at most two decimal places");
+        0
+    })
+}
+
+impl VariantInput {
+    /// The rows this input creates under the product `(product_id, store_id)`; problems are
+    /// recorded in `checks`.
+    pub fn rows(self, checks: &mut Checks, product: (Uuid, Uuid), default_order: i32) -> VariantRows {
+        let id = Uuid::now_v7();
+        let cost = cents(checks, "cost", self.cost);
+        let mut row = new_variant(id, product, &self.name, self.sku, (cost, self.stock.unwrap_or(0)), 1);
+        row.sort_order = self.order.unwrap_or(default_order);
+        row.stock_mode = self.stock_mode.unwrap_or(StockMode::Fixed).code();
+        row.variant_type = self.variant_type.unwrap_or(VariantType::OneTime).code();
+        row.minimum_quantity = self.minimum_quantity.unwrap_or(1);
+        row.maximum_quantity = self.maximum_quantity.unwrap_or(-1);
+        if let Some(types) = self.delivery_types {
+            row.delivery_types = json!(types);
+        }
+        row.image_names = json!(self.image_names.unwrap_or_default());
+        row.dynamic_url = self.dynamic_url;
+        row.delivery_message = self.delivery_message;
+        row.subscription_period = self.subscription_period;
+        row.metadata = self.metadata;
+        rules::check_variant(checks, &row);
+
+        let inputs = self.custom_fields.unwrap_or_default();
+        if inputs.len() > rules::MAX_CUSTOM_FIELDS {
+            checks.fail("customFields", format!("must have at most {} entries", rules::MAX_CUSTOM_FIELDS));
+        }
+        let mut fields = Vec::with_capacity(inputs.len());
+        for (input, index) in inputs.into_iter().zip(0_i32..) {
+            checks.within(&format!("customFields[{index}]"), |c| fields.push(input.rows(c, id, index)));
+        }
+        check_identifiers_distinct(checks, &fields, "customFields");
+        VariantRows { variant: row, fields }
+    }
+}
+
+/// SKUs sent twice in one request, and SKUs another variant of the store already has, as
+/// problems on `fields` (the SKU of each variant, by its field path).
+pub async fn check_skus<C: ConnectionTrait>(
+    db: &C,
+    store_id: Uuid,
+    skus: Vec<(String, String)>,
+    except: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let mut conflicts = Checks::new();
+    let mut seen = HashSet::new();
+    for (field, sku) in &skus {
+        if !seen.insert(sku.as_str()) {
+            conflicts.fail(field, "is used twice");
+        }
+    }
+    if !skus.is_empty() {
+        let mut query = variant::Entity::find()
+            .filter(variant::Column::StoreId.eq(store_id))
+            .filter(variant::Column::Sku.is_in(skus.iter().map(|(_, sku)| sku.clone())));
+        if let Some(id) = except {
+            query = query.filter(variant::Column::Id.ne(id));
+        }
+        let taken: HashSet<String> = query.all(db).await?.into_iter().filter_map(|v| v.sku).collect();
+        for (field, sku) in &skus {
+            if taken.contains(sku) {
+                conflicts.fail(field, "is already used by another variant of this store");
+            }
+        }
+    }
+    conflicts.finish().map_err(|error| match error {
+        ApiError::Validation(problems) => ApiError::Conflict(problems),
+        other => other,
+    })
+}
+
+/// Inserts new variants and their custom fields (one statement per table).
+pub async fn insert_variants<C: ConnectionTrait>(db: &C, variants: Vec<VariantRows>) -> Result<(), ApiError> {
+    let (rows, fields): (Vec<_>, Vec<_>) = variants.into_iter().map(|v| (v.variant, v.fields)).unzip();
+    if !rows.is_empty() {
+        let rows = rows.into_iter().map(|v| v.into_active_model().reset_all());
+        variant::Entity::insert_many(rows).exec(db).await.map_err(|e| ApiError::from_write(e, "sku"))?;
+    }
+    insert_fields(db, fields.into_iter().flatten().collect()).await
+}
+
+/// Variant mutations (under the products scopes).
+#[derive(Default)]
+pub struct VariantMutation;
+
+#[Object]
+impl VariantMutation {
+    /// Adds a variant (with its custom fields) to a product.
+    #[graphql(directive = scope::apply("stores.products.create".into()))]
+    async fn create_variant(
+        &self,
+        ctx: &Context<'_>,
+        product_id: Uuid,
+        input: VariantInput,
+    ) -> async_graphql::Result<Variant> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let product = owned::product(&txn, principal, product_id).await.into_graphql()?;
+        let existing = variant::Entity::find()
+            .filter(variant::Column::ProductId.eq(product.id))
+            .count(&txn)
+            .await
+            .into_graphql()?;
+        let order =
+            next_order::<variant::Entity, _>(&txn, variant::Column::SortOrder, variant::Column::ProductId, product.id)
+                .await
+                .into_graphql()?;
+        let mut checks = Checks::new();
+        if existing >= rules::MAX_VARIANTS as u64 {
+            checks.fail("productId", format!("a product has at most {} variants", rules::MAX_VARIANTS));
+        }
+        let rows = input.rows(&mut checks, (product.id, product.store_id), order);
+        checks.finish().into_graphql()?;
+        let skus = rows.variant.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();
+        check_skus(&txn, product.store_id, skus, None).await.into_graphql()?;
+        let created = rows.variant.clone();
+        insert_variants(&txn, vec![rows]).await.into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(Variant(created))
+    }
+
+    /// Changes a variant.
+    #[graphql(directive = scope::apply("stores.products.update".into()))]
+    async fn update_variant(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateVariantInput,
+    ) -> async_graphql::Result<Variant> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let mut row = owned::variant(&txn, principal, id).await.into_graphql()?;
+        let mut checks = Checks::new();
+        if let Some(name) = input.name {
+            row.name = name;
+        }
+        input.sku.update_to(&mut row.sku);
+        if let Some(cost) = input.cost {
+            row.cost_cents = cents(&mut checks, "cost", cost);
+        }
+        if let Some(stock) = input.stock {
+            row.stock = stock;
+        }
+        if let Some(mode) = input.stock_mode {
+            row.stock_mode = mode.code();
+        }
+        if let Some(kind) = input.variant_type {
+            row.variant_type = kind.code();
+        }
+        if let Some(minimum) = input.minimum_quantity {
+            row.minimum_quantity = minimum;
+        }
+        if let Some(maximum) = input.maximum_quantity {
+            row.maximum_quantity = maximum;
+        }
+        if let Some(order) = input.order {
+            row.sort_order = order;
+        }
+        if let Some(types) = input.delivery_types {
+            row.delivery_types = json!(types);
+        }
+        if let Some(images) = input.image_names {
+            row.image_names = json!(images);
+        }
+        input.dynamic_url.update_to(&mut row.dynamic_url);
+        input.delivery_message.update_to(&mut row.delivery_message);
+        input.subscription_period.update_to(&mut row.subscription_period);
+        input.metadata.update_to(&mut row.metadata);
+        rules::check_variant(&mut checks, &row);
+        checks.finish().into_graphql()?;
+        let skus = row.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();
+        check_skus(&txn, row.store_id, skus, Some(row.id)).await.into_graphql()?;
+        row.updated_at = chrono::Utc::now();
+        let row = row
+            .into_active_model()
+            .reset_all()
+            .update(&txn)
+            .await
+            .map_err(|e| ApiError::from_write(e, "sku"))
+            .into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(Variant(row))
+    }
+
+    /// Deletes a variant and its custom fields; returns its id. Past order lines keep their
+    /// copy of its name, SKU and price. A product keeps at least one variant (`CONFLICT`).
+    #[graphql(directive = scope::apply("stores.products.delete".into()))]
+    async fn delete_variant(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let row = owned::variant(&txn, principal, id).await.into_graphql()?;
+        let siblings = variant::Entity::find()
+            .filter(variant::Column::ProductId.eq(row.product_id))
+            .count(&txn)
+            .await
+            .into_graphql()?;
+        if siblings <= 1 {
+            return Err(ApiError::conflict("id", "a product keeps at least one variant")).into_graphql();
+        }
+        variant::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(row.id)
+    }
+
+    /// Sets the display order of a product's variants: `variantIds` lists every variant of the
+    /// product once, first to last. Returns the variants in their new order.
+    #[graphql(directive = scope::apply("stores.products.update".into()))]
+    async fn reorder_variants(
+        &self,
+        ctx: &Context<'_>,
+        product_id: Uuid,
+        variant_ids: Vec<Uuid>,
+    ) -> async_graphql::Result<Vec<Variant>> {
+        let principal = ctx.data::<Principal>()?;
+        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
+        let product = owned::product(&txn, principal, product_id).await.into_graphql()?;
+        let current: HashSet<Uuid> = variant::Entity::find()
+            .filter(variant::Column::ProductId.eq(product.id))
+            .all(&txn)
+            .await
+            .into_graphql()?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
+        let listed: HashSet<Uuid> = variant_ids.iter().copied().collect();
+        if listed.len() != variant_ids.len() || listed != current {
+            return Err(ApiError::invalid("variantIds", "must list every variant of the product exactly once"))
+                .into_graphql();
+        }
+        set_positions::<variant::Entity, _>(&txn, variant::Column::Id, variant::Column::SortOrder, &variant_ids)
+            .await
+            .into_graphql()?;
+        let rows = variant::Entity::find()
+            .filter(variant::Column::ProductId.eq(product.id))
+            .order_by_asc(variant::Column::SortOrder)
+            .order_by_asc(variant::Column::Id)
+            .all(&txn)
+            .await
+            .into_graphql()?;
+        txn.commit().await.into_graphql()?;
+        Ok(rows.into_iter().map(Variant).collect())
+    }
+}
