@@ -4,7 +4,7 @@ use async_graphql::connection::{Connection, ConnectionNameType, EmptyFields};
 use async_graphql::{Context, Object};
 use uuid::Uuid;
 
-use super::loaders::Loaders;
+use super::loaders::{Loaders, Natural};
 use super::pagination::{self, Cursor, PageArgs};
 use super::policy::scope;
 use super::product::Product;
@@ -70,13 +70,11 @@ impl Category {
         let loaders = ctx.data::<Loaders>()?;
         let name = format!("category-products:{}", self.0.id);
         let args = PageArgs { first, after, last, before };
-        let links = pagination::load_page(ctx, &loaders.category_links, &name, self.0.id, args).await?;
-        let ids: Vec<Uuid> = links.page.rows.iter().map(|link| link.product_id).collect();
+        let links = pagination::load_page(ctx, &loaders.category_links, &name, self.0.id, args, Natural).await?;
+        let ids: Vec<Uuid> = links.page.rows.iter().map(|(_, link)| link.product_id).collect();
         let products = loaders.live_products.load_many(ids).await.into_graphql()?;
         let totals = CategoryProductTotals { category_id: self.0.id };
-        pagination::connection(ctx, &loaders.category_links, &name, links, totals, |link| {
-            products.get(&link.product_id).cloned().map(Product)
-        })
+        pagination::connection(ctx, &name, links, totals, |link| products.get(&link.product_id).cloned().map(Product))
     }
 }
 
@@ -98,7 +96,8 @@ pub struct CategoryProductTotals {
 impl CategoryProductTotals {
     /// How many live products the category has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count = ctx.data::<Loaders>()?.category_link_count.load_one(self.category_id).await.into_graphql()?;
+        let count =
+            ctx.data::<Loaders>()?.category_link_count.load_one((self.category_id, Natural)).await.into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }

@@ -9,6 +9,7 @@
 //! - [`ById`]: rows by their id (the belongs-to side: the products of category links, …).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,11 +17,12 @@ use std::time::Duration;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, ModelTrait,
-    QueryFilter, QueryOrder, QuerySelect, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
 };
 use uuid::Uuid;
 
+use super::product_list::ProductView;
 use entity::{category, category_product, custom_field, custom_field_option, product, variant};
 
 /// Loader errors are shared between every key of a batch.
@@ -28,8 +30,8 @@ pub type LoadError = Arc<DbErr>;
 
 /// The relation loaders of one request.
 pub struct Loaders {
-    pub store_products: DataLoader<PagedHasMany<product::Entity>>,
-    pub store_product_count: DataLoader<CountBy<product::Entity>>,
+    pub store_products: DataLoader<PagedHasMany<product::Entity, ProductView>>,
+    pub store_product_count: DataLoader<CountBy<product::Entity, ProductView>>,
     pub store_categories: DataLoader<PagedHasMany<category::Entity>>,
     pub store_category_count: DataLoader<CountBy<category::Entity>>,
     pub product_variants: DataLoader<HasMany<variant::Entity>>,
@@ -165,30 +167,75 @@ where
     }
 }
 
-/// Where a page starts, which way it runs and how long it is. Keys with equal pages are loaded
-/// in one statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PageRequest {
+/// What a paged list shows of a parent's children beyond the loader's own filter: more
+/// conditions and an ordering. Keys with equal views and pages share one statement.
+pub trait View: Clone + Eq + Hash + Send + Sync + 'static {
+    /// Conditions the children must meet.
+    fn condition(&self) -> Condition {
+        Condition::all()
+    }
+
+    /// The ordering; `None` is the loader's display order (its sort column, then id, ascending).
+    fn sort(&self) -> Option<Sort> {
+        None
+    }
+}
+
+/// Every child, in the loader's display order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Natural;
+
+impl View for Natural {}
+
+/// An ordering by an expression; ties are broken by id in the same direction.
+pub struct Sort {
+    pub key: SortExpr,
+    pub descending: bool,
+}
+
+/// What a list is sorted by.
+pub enum SortExpr {
+    /// An integer expression (a column, a count, a price in cents).
+    Int(Expr),
+    /// A text expression (a lower-cased name).
+    Text(Expr),
+    /// The time-ordered id alone (UUID v7: creation order).
+    Id,
+}
+
+/// Where a page starts, which way it runs, how long it is, and what it lists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageRequest<V> {
     /// Rows wanted; one more is fetched to tell whether more exist beyond the page.
     pub size: u64,
     /// The row the page starts beyond (after it going forward, before it going backward).
     pub cursor: Option<SortKey>,
     /// `first`/`after` (false) or `last`/`before` (true).
     pub backward: bool,
+    pub view: V,
 }
 
-/// A row's place in a `(sort_order, id)` ordering; what cursors encode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// A row's place in its list's ordering: the sort value and the id; what cursors encode.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SortKey {
-    pub order: i32,
+    pub value: SortValue,
     pub id: Uuid,
 }
 
-/// One page of rows, in the sort order, and whether more exist beyond it (in the page's
-/// direction).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+    /// Sorted by id alone.
+    None,
+}
+
+/// One page of rows with their sort keys, in the list's order, and whether more exist beyond
+/// it (in the page's direction).
 #[derive(Debug, Clone)]
 pub struct Page<M> {
-    pub rows: Vec<M>,
+    pub rows: Vec<(SortKey, M)>,
     pub has_more: bool,
 }
 
@@ -198,67 +245,73 @@ impl<M> Default for Page<M> {
     }
 }
 
-/// A page of children for each parent, ordered by `(sort, id)`.
-pub struct PagedHasMany<E: EntityTrait> {
+/// A page of children for each parent, in the order of the key's view.
+pub struct PagedHasMany<E: EntityTrait, V = Natural> {
     db: DatabaseConnection,
     parent: E::Column,
     sort: E::Column,
     id: E::Column,
     filter: Condition,
+    view: PhantomData<V>,
 }
 
-impl<E: EntityTrait> PagedHasMany<E> {
+impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
+    /// Children of `parent` matching `filter`, whose display order is `(sort, id)`.
     pub fn new(db: &DatabaseConnection, parent: E::Column, sort: E::Column, id: E::Column, filter: Condition) -> Self {
-        Self { db: db.clone(), parent, sort, id, filter }
-    }
-
-    /// The key of a row in this loader's ordering.
-    pub fn sort_key(&self, row: &E::Model) -> Result<SortKey, DbErr> {
-        let order = match row.get(self.sort) {
-            Value::Int(Some(order)) => order,
-            other => return Err(DbErr::Type(format!("expected an integer sort key, found {other:?}"))),
-        };
-        Ok(SortKey { order, id: uuid_of(row, self.id)? })
+        Self { db: db.clone(), parent, sort, id, filter, view: PhantomData }
     }
 
     async fn load_page(
         &self,
         parents: Vec<Uuid>,
-        page: PageRequest,
-    ) -> Result<HashMap<(Uuid, PageRequest), Page<E::Model>>, DbErr>
+        page: PageRequest<V>,
+    ) -> Result<HashMap<(Uuid, PageRequest<V>), Page<E::Model>>, DbErr>
     where
         E::Model: FromQueryResult + Send + Sync,
     {
-        let rank = Alias::new("page_rank");
+        let sort = page.view.sort().unwrap_or(Sort { key: SortExpr::Int(Expr::col(self.sort)), descending: false });
         // Backward pages rank from the end; their rows are put back in order below.
-        let order = if page.backward { Order::Desc } else { Order::Asc };
+        let reversed = sort.descending != page.backward;
+        let order = if reversed { Order::Desc } else { Order::Asc };
+        let beyond = |left: Expr, right: Expr| if reversed { left.lt(right) } else { left.gt(right) };
+        let key = match &sort.key {
+            SortExpr::Int(expr) => Some(Expr::cast_as(expr.clone(), Alias::new("BIGINT"))),
+            // Text compares bytes on both backends (SQLite's BINARY; PostgreSQL's "C" collation
+            // rather than the database's locale), so lists and pages agree everywhere.
+            SortExpr::Text(expr) if self.db.get_database_backend() == DbBackend::Postgres => {
+                Some(Expr::cust_with_expr("($1) COLLATE \"C\"", expr.clone()))
+            }
+            SortExpr::Text(expr) => Some(expr.clone()),
+            SortExpr::Id => None,
+        };
+        let rank = Alias::new("page_rank");
+        let mut window = WindowStatement::partition_by(self.parent);
         let mut ranked = Query::select();
+        ranked.column(Asterisk);
+        if let Some(key) = &key {
+            window.order_by_expr(key.clone(), order.clone());
+            ranked.expr_as(key.clone(), Alias::new("sort_value"));
+        }
+        window.order_by(self.id, order);
         ranked
-            .column(Asterisk)
-            .expr_window_as(
-                Func::cust("ROW_NUMBER"),
-                WindowStatement::partition_by(self.parent)
-                    .order_by(self.sort, order.clone())
-                    .order_by(self.id, order)
-                    .to_owned(),
-                rank.clone(),
-            )
+            .expr_window_as(Func::cust("ROW_NUMBER"), window, rank.clone())
             .from(E::default())
             .cond_where(self.filter.clone())
+            .cond_where(page.view.condition())
             .and_where(Expr::col(self.parent).is_in(parents.iter().copied()));
-        if let Some(cursor) = page.cursor {
-            let beyond = |column: E::Column, value: sea_orm::Value| {
-                if page.backward {
-                    Expr::col(column).lt(value)
-                } else {
-                    Expr::col(column).gt(value)
-                }
+        if let Some(cursor) = &page.cursor {
+            let after_id = beyond(Expr::col(self.id), cursor.id.into());
+            let value: Option<Expr> = match &cursor.value {
+                SortValue::Int(value) => Some((*value).into()),
+                SortValue::Text(value) => Some(value.clone().into()),
+                SortValue::None => None,
             };
-            ranked.cond_where(
-                Condition::any()
-                    .add(beyond(self.sort, cursor.order.into()))
-                    .add(Expr::col(self.sort).eq(cursor.order).and(beyond(self.id, cursor.id.into()))),
-            );
+            ranked.cond_where(match (&key, value) {
+                (Some(key), Some(value)) => {
+                    Condition::any().add(beyond(key.clone(), value.clone())).add(key.clone().eq(value).and(after_id))
+                }
+                _ => Condition::all().add(after_id),
+            });
         }
         let limit = i64::try_from(page.size.saturating_add(1)).unwrap_or(i64::MAX);
         let outer = Query::select()
@@ -268,17 +321,23 @@ impl<E: EntityTrait> PagedHasMany<E> {
             .order_by(self.parent, Order::Asc)
             .order_by(rank, Order::Asc)
             .to_owned();
-        let statement = self.db.get_database_backend().build(&outer);
-        let rows = E::find().from_raw_sql(statement).all(&self.db).await?;
+        let rows = self.db.query_all_raw(self.db.get_database_backend().build(&outer)).await?;
 
-        let mut pages: HashMap<(Uuid, PageRequest), Page<E::Model>> =
-            parents.into_iter().map(|parent| ((parent, page), Page::default())).collect();
+        let mut pages: HashMap<(Uuid, PageRequest<V>), Page<E::Model>> =
+            parents.into_iter().map(|parent| ((parent, page.clone()), Page::default())).collect();
         for row in rows {
-            let entry = pages.entry((uuid_of(&row, self.parent)?, page)).or_default();
+            let model = E::Model::from_query_result(&row, "")?;
+            let value = match sort.key {
+                SortExpr::Int(_) => SortValue::Int(row.try_get("", "sort_value")?),
+                SortExpr::Text(_) => SortValue::Text(row.try_get("", "sort_value")?),
+                SortExpr::Id => SortValue::None,
+            };
+            let key = SortKey { value, id: uuid_of(&model, self.id)? };
+            let entry = pages.entry((uuid_of(&model, self.parent)?, page.clone())).or_default();
             if entry.rows.len() as u64 == page.size {
                 entry.has_more = true;
             } else {
-                entry.rows.push(row);
+                entry.rows.push((key, model));
             }
         }
         if page.backward {
@@ -288,21 +347,22 @@ impl<E: EntityTrait> PagedHasMany<E> {
     }
 }
 
-impl<E> Loader<(Uuid, PageRequest)> for PagedHasMany<E>
+impl<E, V> Loader<(Uuid, PageRequest<V>)> for PagedHasMany<E, V>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Clone + Send + Sync,
+    V: View,
 {
     type Value = Page<E::Model>;
     type Error = LoadError;
 
     async fn load(
         &self,
-        keys: &[(Uuid, PageRequest)],
-    ) -> Result<HashMap<(Uuid, PageRequest), Self::Value>, Self::Error> {
-        let mut by_page: HashMap<PageRequest, Vec<Uuid>> = HashMap::new();
+        keys: &[(Uuid, PageRequest<V>)],
+    ) -> Result<HashMap<(Uuid, PageRequest<V>), Self::Value>, Self::Error> {
+        let mut by_page: HashMap<PageRequest<V>, Vec<Uuid>> = HashMap::new();
         for (parent, page) in keys {
-            by_page.entry(*page).or_default().push(*parent);
+            by_page.entry(page.clone()).or_default().push(*parent);
         }
         let mut pages = HashMap::new();
         for (page, parents) in by_page {
@@ -312,15 +372,15 @@ where
     }
 }
 
-/// How many children (matching a filter) each parent has.
-pub struct CountBy<E: EntityTrait> {
+/// How many children (matching the loader's filter and the key's view) each parent has.
+pub struct CountBy<E: EntityTrait, V = Natural> {
     db: DatabaseConnection,
     parent: E::Column,
     filter: Condition,
-    entity: PhantomData<E>,
+    entity: PhantomData<(E, V)>,
 }
 
-impl<E: EntityTrait> CountBy<E> {
+impl<E: EntityTrait, V> CountBy<E, V> {
     pub fn new(db: &DatabaseConnection, parent: E::Column, filter: Condition) -> Self {
         Self { db: db.clone(), parent, filter, entity: PhantomData }
     }
@@ -332,24 +392,31 @@ struct ParentCount {
     count: i64,
 }
 
-impl<E: EntityTrait> Loader<Uuid> for CountBy<E> {
+impl<E: EntityTrait, V: View> Loader<(Uuid, V)> for CountBy<E, V> {
     type Value = u64;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, u64>, Self::Error> {
-        let counts = E::find()
-            .select_only()
-            .column_as(self.parent, "parent")
-            .column_as(Expr::cust("COUNT(*)"), "count")
-            .filter(self.filter.clone())
-            .filter(self.parent.is_in(keys.iter().copied()))
-            .group_by(self.parent)
-            .into_model::<ParentCount>()
-            .all(&self.db)
-            .await?;
-        let mut found: HashMap<Uuid, u64> = keys.iter().map(|k| (*k, 0)).collect();
-        for row in counts {
-            found.insert(row.parent, u64::try_from(row.count).unwrap_or(0));
+    async fn load(&self, keys: &[(Uuid, V)]) -> Result<HashMap<(Uuid, V), u64>, Self::Error> {
+        let mut by_view: HashMap<&V, Vec<Uuid>> = HashMap::new();
+        for (parent, view) in keys {
+            by_view.entry(view).or_default().push(*parent);
+        }
+        let mut found: HashMap<(Uuid, V), u64> = keys.iter().map(|k| (k.clone(), 0)).collect();
+        for (view, parents) in by_view {
+            let counts = E::find()
+                .select_only()
+                .column_as(self.parent, "parent")
+                .column_as(Expr::cust("COUNT(*)"), "count")
+                .filter(self.filter.clone())
+                .filter(view.condition())
+                .filter(self.parent.is_in(parents))
+                .group_by(self.parent)
+                .into_model::<ParentCount>()
+                .all(&self.db)
+                .await?;
+            for row in counts {
+                found.insert((row.parent, view.clone()), u64::try_from(row.count).unwrap_or(0));
+            }
         }
         Ok(found)
     }

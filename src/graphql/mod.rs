@@ -13,6 +13,7 @@ pub mod owned;
 pub mod pagination;
 pub mod policy;
 pub mod product;
+pub mod product_list;
 pub mod product_mutations;
 pub mod session;
 pub mod store;
@@ -93,7 +94,9 @@ pub fn ensure_error_codes(response: &mut async_graphql::Response) {
         if extensions.get("code").is_some() {
             continue;
         }
-        let bad_input = error.message.starts_with("Failed to parse") || error.message.starts_with("Invalid value");
+        let bad_input = ["Failed to parse", "Invalid value", "Expected input type"]
+            .iter()
+            .any(|prefix| error.message.starts_with(prefix));
         if error.path.is_empty() || bad_input {
             extensions.set("code", "VALIDATION");
         } else {

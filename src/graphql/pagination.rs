@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sea_orm::{EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
-use super::loaders::{Page, PageRequest, PagedHasMany, SortKey};
+use super::loaders::{Natural, Page, PageRequest, PagedHasMany, SortKey, SortValue, View};
 use crate::error::{ApiError, GraphqlResult};
 
 /// Largest page a client may ask for.
@@ -35,7 +35,7 @@ pub struct CursorSigner {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CursorBody {
     c: String,
-    o: i32,
+    v: SortValue,
     i: uuid::Uuid,
 }
 
@@ -62,7 +62,7 @@ impl CursorSigner {
     /// The cursor of `key` in `connection`.
     pub fn encode(&self, connection: &str, key: SortKey) -> String {
         let body =
-            serde_json::to_vec(&CursorBody { c: connection.to_owned(), o: key.order, i: key.id }).unwrap_or_default();
+            serde_json::to_vec(&CursorBody { c: connection.to_owned(), v: key.value, i: key.id }).unwrap_or_default();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         format!("{}.{}", b64.encode(&body), b64.encode(self.signature(&body)))
     }
@@ -80,7 +80,7 @@ impl CursorSigner {
             return None;
         }
         let parsed: CursorBody = serde_json::from_slice(&body).ok()?;
-        (parsed.c == connection).then_some(SortKey { order: parsed.o, id: parsed.i })
+        (parsed.c == connection).then_some(SortKey { value: parsed.v, id: parsed.i })
     }
 }
 
@@ -100,9 +100,15 @@ pub struct PageArgs {
     pub before: Option<String>,
 }
 
-/// Checks the arguments (cursors must be of `connection`) and turns them into a page request:
-/// `first`/`after` page forward, `last`/`before` backward; mixing the two is refused.
-pub fn page_request(signer: &CursorSigner, connection: &str, args: PageArgs) -> async_graphql::Result<PageRequest> {
+/// Checks the arguments (cursors must be of `connection`) and turns them into a request for a
+/// page of `view`: `first`/`after` page forward, `last`/`before` backward; mixing the two is
+/// refused.
+pub fn page_request<V>(
+    signer: &CursorSigner,
+    connection: &str,
+    args: PageArgs,
+    view: V,
+) -> async_graphql::Result<PageRequest<V>> {
     let backward = args.last.is_some() || args.before.is_some();
     if backward && (args.first.is_some() || args.after.is_some()) {
         return Err(ApiError::invalid("last", "use first/after or last/before, not both").extend());
@@ -121,11 +127,11 @@ pub fn page_request(signer: &CursorSigner, connection: &str, args: PageArgs) -> 
         ),
         None => None,
     };
-    Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward })
+    Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward, view })
 }
 
-/// Loads one page of `parent`'s children through `loader` and builds the connection named
-/// `name` (cursors are bound to it).
+/// Loads one page of `parent`'s children through `loader` in display order and builds the
+/// connection named `name` (cursors are bound to it).
 pub async fn paged<E, N, T>(
     ctx: &Context<'_>,
     loader: &DataLoader<PagedHasMany<E>>,
@@ -141,62 +147,58 @@ where
     N: OutputType,
     T: async_graphql::ObjectType,
 {
-    let page = load_page(ctx, loader, &name, parent, args).await?;
-    connection(ctx, loader, &name, page, totals, |row| Some(node(row)))
+    let page = load_page(ctx, loader, &name, parent, args, Natural).await?;
+    connection(ctx, &name, page, totals, |row| Some(node(row)))
 }
 
-/// One page of `parent`'s children through `loader`, for the connection named `name`.
-pub async fn load_page<E>(
+/// One page of `parent`'s children of `view` through `loader`, for the connection named `name`.
+pub async fn load_page<E, V>(
     ctx: &Context<'_>,
-    loader: &DataLoader<PagedHasMany<E>>,
+    loader: &DataLoader<PagedHasMany<E, V>>,
     name: &str,
     parent: Uuid,
     args: PageArgs,
+    view: V,
 ) -> async_graphql::Result<LoadedPage<E::Model>>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Clone + Send + Sync,
+    V: View,
 {
-    let request = page_request(ctx.data::<CursorSigner>()?, name, args)?;
+    let request = page_request(ctx.data::<CursorSigner>()?, name, args, view)?;
+    let (has_cursor, backward) = (request.cursor.is_some(), request.backward);
     let page = loader.load_one((parent, request)).await.into_graphql()?.unwrap_or_default();
-    Ok(LoadedPage { page, request })
+    Ok(LoadedPage { page, has_cursor, backward })
 }
 
-/// A page and the request it answers.
+/// A page and how it was asked for.
 pub struct LoadedPage<M> {
     pub page: Page<M>,
-    request: PageRequest,
+    has_cursor: bool,
+    backward: bool,
 }
 
-/// Builds the connection `name` from a page of `loader`; `node` gives each row's GraphQL object
-/// (rows it maps to `None` are left out).
-pub fn connection<E, N, T, Name>(
+/// Builds the connection `name` from a page; `node` gives each row's GraphQL object (rows it
+/// maps to `None` are left out).
+pub fn connection<M, N, T, Name>(
     ctx: &Context<'_>,
-    loader: &DataLoader<PagedHasMany<E>>,
     name: &str,
-    loaded: LoadedPage<E::Model>,
+    loaded: LoadedPage<M>,
     totals: T,
-    node: impl Fn(E::Model) -> Option<N>,
+    node: impl Fn(M) -> Option<N>,
 ) -> async_graphql::Result<Connection<Cursor, N, T, EmptyFields, Name>>
 where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Clone + Send + Sync,
     N: OutputType,
     T: async_graphql::ObjectType,
     Name: ConnectionNameType,
 {
     let signer = ctx.data::<CursorSigner>()?;
-    let LoadedPage { page, request } = loaded;
-    let (has_previous, has_next) = if request.backward {
-        (page.has_more, request.cursor.is_some())
-    } else {
-        (request.cursor.is_some(), page.has_more)
-    };
+    let LoadedPage { page, has_cursor, backward } = loaded;
+    let (has_previous, has_next) = if backward { (page.has_more, has_cursor) } else { (has_cursor, page.has_more) };
     let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
-    for row in page.rows {
-        let cursor = signer.encode(name, loader.loader().sort_key(&row).into_graphql()?);
+    for (key, row) in page.rows {
         if let Some(node) = node(row) {
-            connection.edges.push(Edge::new(cursor, node));
+            connection.edges.push(Edge::new(signer.encode(name, key), node));
         }
     }
     Ok(connection)
@@ -209,13 +211,13 @@ mod tests {
     #[test]
     fn cursors_are_bound_to_their_connection_and_signer() {
         let signer = CursorSigner::new(b"one secret");
-        let key = SortKey { order: 7, id: uuid::Uuid::now_v7() };
-        let cursor = signer.encode("products:a", key);
-        assert_eq!(signer.decode("products:a", &cursor), Some(key));
+        let key = SortKey { value: SortValue::Int(7), id: uuid::Uuid::now_v7() };
+        let cursor = signer.encode("products:a", key.clone());
+        assert_eq!(signer.decode("products:a", &cursor), Some(key.clone()));
         assert_eq!(signer.decode("products:b", &cursor), None, "another connection");
         assert_eq!(CursorSigner::new(b"another secret").decode("products:a", &cursor), None, "another deployment");
         let (body, signature) = cursor.split_once('.').expect("two parts");
-        let forged = CursorBody { c: "products:a".into(), o: 99, i: key.id };
+        let forged = CursorBody { c: "products:a".into(), v: SortValue::Int(99), i: key.id };
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let edited = format!("{}.{signature}", b64.encode(serde_json::to_vec(&forged).expect("json")));
         assert_eq!(signer.decode("products:a", &edited), None, "an edited body");

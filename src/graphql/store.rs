@@ -6,10 +6,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use uuid::Uuid;
 
 use super::category::Category;
-use super::loaders::Loaders;
+use super::loaders::{Loaders, Natural};
 use super::pagination::{self, Cursor, PageArgs};
 use super::policy::scope;
 use super::product::Product;
+use super::product_list::{ProductFilter, ProductSortKey, ProductView};
 use crate::auth::principal::Principal;
 use crate::error::GraphqlResult;
 use entity::store;
@@ -80,12 +81,15 @@ impl Store {
         &self.0.webhook_secret
     }
 
-    /// The store's live products in display order (`order`, then id). Page forward with
-    /// `first`/`after` or backward with `last`/`before`; pages of at most 100.
+    /// The store's live products matching `filter`, sorted by `sortKey` (display order by
+    /// default; `reverse` for descending), ties broken by id. Page forward with `first`/`after`
+    /// or backward with `last`/`before`; pages of at most 100. A cursor pages only the list (same
+    /// filter and sort) it came from.
     #[graphql(
         directive = scope::apply("stores.products.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
     )]
+    #[allow(clippy::too_many_arguments)] // each is a GraphQL argument of the field
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -93,11 +97,18 @@ impl Store {
         #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
         #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Which products to list (all live ones when absent).")] filter: Option<ProductFilter>,
+        #[graphql(desc = "What to sort by (ORDER when absent).")] sort_key: Option<ProductSortKey>,
+        #[graphql(desc = "Sort descending (false when absent).")] reverse: Option<bool>,
     ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
+        let view = ProductView::new(filter.unwrap_or_default(), sort_key.unwrap_or_default(), reverse.unwrap_or(false))
+            .into_graphql()?;
         let loader = &ctx.data::<Loaders>()?.store_products;
+        let name = format!("products:{}:{}", self.0.id, view.digest());
         let args = PageArgs { first, after, last, before };
-        let totals = ProductTotals { store_id: self.0.id };
-        pagination::paged(ctx, loader, format!("products:{}", self.0.id), self.0.id, args, totals, Product).await
+        let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
+        let totals = ProductTotals { store_id: self.0.id, view };
+        pagination::connection(ctx, &name, page, totals, |row| Some(Product(row)))
     }
 
     /// The store's categories in display order (`order`, then id). Page forward with
@@ -130,21 +141,24 @@ pub struct CategoryTotals {
 impl CategoryTotals {
     /// How many categories the store has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count = ctx.data::<Loaders>()?.store_category_count.load_one(self.store_id).await.into_graphql()?;
+        let count =
+            ctx.data::<Loaders>()?.store_category_count.load_one((self.store_id, Natural)).await.into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }
 
 pub struct ProductTotals {
     store_id: Uuid,
+    view: ProductView,
 }
 
 /// Connection-wide fields of a store's product list.
 #[Object]
 impl ProductTotals {
-    /// How many live products the store has, across all pages.
+    /// How many live products of the store match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count = ctx.data::<Loaders>()?.store_product_count.load_one(self.store_id).await.into_graphql()?;
+        let key = (self.store_id, self.view.clone());
+        let count = ctx.data::<Loaders>()?.store_product_count.load_one(key).await.into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }

@@ -13,6 +13,7 @@ mod helpers;
 mod http_surface;
 mod migrations;
 mod policy;
+mod product_lists;
 mod query_cost;
 mod rate_limits;
 mod scale;
