@@ -30,6 +30,12 @@ pub enum ApiError {
     /// variant, …).
     #[error("conflict: {}", summary(.0))]
     Conflict(Vec<FieldError>),
+    /// An order asks for more units than a variant has in stock.
+    #[error("insufficient stock: {}", summary(.0))]
+    InsufficientStock(Vec<FieldError>),
+    /// An order cannot move from its status to the one asked for.
+    #[error("{0}")]
+    InvalidTransition(String),
     #[error("internal error")]
     Internal(Arc<DbErr>),
 }
@@ -94,6 +100,8 @@ impl ApiError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation(_) => "VALIDATION",
             Self::Conflict(_) => "CONFLICT",
+            Self::InsufficientStock(_) => "INSUFFICIENT_STOCK",
+            Self::InvalidTransition(_) => "INVALID_TRANSITION",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -106,7 +114,7 @@ impl ErrorExtensions for ApiError {
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code());
-            if let Self::Validation(fields) | Self::Conflict(fields) = self {
+            if let Self::Validation(fields) | Self::Conflict(fields) | Self::InsufficientStock(fields) = self {
                 let details: Vec<async_graphql::Value> = fields
                     .iter()
                     .map(|f| {

@@ -7,6 +7,8 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::domain::pricing;
+
 use entity::{coupon, customer, order, order_item, order_status_change, product, store, user, variant};
 
 /// A demo order: who bought what, and the statuses it went through.
@@ -111,12 +113,10 @@ impl DemoOrder {
         let created_at = Utc::now() - Duration::days(self.days_ago);
         let order_id = Uuid::now_v7();
         let mut items = Vec::new();
-        let mut subtotal = 0i64;
         for (sku, quantity) in self.lines {
             let (product, variant) =
                 variants.get(sku).ok_or_else(|| anyhow::anyhow!("demo order names an unknown SKU {sku}"))?;
             let line_total = variant.cost_cents * i64::from(*quantity);
-            subtotal += line_total;
             items.push(order_item::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 order_id: Set(order_id),
@@ -138,9 +138,13 @@ impl DemoOrder {
             }
             None => None,
         };
-        // Percentages of whole cents, rounded half up: exact integer arithmetic.
-        let percent = coupon.and_then(|c| c.percentage_decrease).map_or(0, i64::from);
-        let discount = (subtotal * percent + 50) / 100;
+        let lines: Vec<pricing::Line> = self
+            .lines
+            .iter()
+            .filter_map(|(sku, quantity)| variants.get(sku).map(|(_, v)| (v, *quantity)))
+            .map(|(v, quantity)| pricing::Line { variant_id: v.id, unit_cents: v.cost_cents, quantity })
+            .collect();
+        let totals = pricing::price(&lines, coupon.map(pricing::CouponTerms::of).as_ref(), 0);
         let status = self.path.last().copied().unwrap_or("pending");
         order::ActiveModel {
             id: Set(order_id),
@@ -149,10 +153,10 @@ impl DemoOrder {
             customer_email: Set(buyer.email.clone()),
             status: Set(status.into()),
             currency_code: Set(store.currency_code.clone()),
-            subtotal_cents: Set(subtotal),
-            discount_cents: Set(discount),
-            credit_used_cents: Set(0),
-            total_cents: Set(subtotal - discount),
+            subtotal_cents: Set(totals.subtotal),
+            discount_cents: Set(totals.discount),
+            credit_used_cents: Set(totals.credit_used),
+            total_cents: Set(totals.total),
             coupon_id: Set(coupon.map(|c| c.id)),
             coupon_code: Set(coupon.map(|c| c.code.clone())),
             created_by: Set(buyer.user_id),

@@ -4,6 +4,8 @@ pub mod catalog;
 pub mod catalog_rules;
 pub mod json;
 pub mod money;
+pub mod order_status;
+pub mod pricing;
 pub mod seed;
 pub mod stores;
 pub mod users;

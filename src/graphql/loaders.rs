@@ -22,8 +22,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::customer::CustomerView;
+use super::order::OrderView;
 use super::product_list::ProductView;
-use entity::{category, category_product, custom_field, custom_field_option, product, variant};
+use entity::{
+    category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
+    order_item, order_status_change, product, variant,
+};
 
 /// Loader errors are shared between every key of a batch.
 pub type LoadError = Arc<DbErr>;
@@ -40,6 +45,15 @@ pub struct Loaders {
     pub category_links: DataLoader<PagedHasMany<category_product::Entity>>,
     pub category_link_count: DataLoader<CountBy<category_product::Entity>>,
     pub live_products: DataLoader<ById<product::Entity>>,
+    pub store_customers: DataLoader<PagedHasMany<customer::Entity, CustomerView>>,
+    pub store_customer_count: DataLoader<CountBy<customer::Entity, CustomerView>>,
+    pub customer_balance_entries: DataLoader<HasMany<customer_balance_entry::Entity>>,
+    pub store_coupons: DataLoader<PagedHasMany<coupon::Entity, ByCreation>>,
+    pub store_coupon_count: DataLoader<CountBy<coupon::Entity, ByCreation>>,
+    pub store_orders: DataLoader<PagedHasMany<order::Entity, OrderView>>,
+    pub store_order_count: DataLoader<CountBy<order::Entity, OrderView>>,
+    pub order_items: DataLoader<HasMany<order_item::Entity>>,
+    pub order_history: DataLoader<HasMany<order_status_change::Entity>>,
 }
 
 impl Loaders {
@@ -110,6 +124,50 @@ impl Loaders {
             ),
             category_link_count: loader(CountBy::new(db, category_product::Column::CategoryId, live_links()), delay),
             live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
+            store_customers: loader(
+                PagedHasMany::new(
+                    db,
+                    customer::Column::StoreId,
+                    customer::Column::Id,
+                    customer::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            store_customer_count: loader(CountBy::new(db, customer::Column::StoreId, Condition::all()), delay),
+            customer_balance_entries: loader(
+                HasMany::new(
+                    db,
+                    customer_balance_entry::Column::CustomerId,
+                    &[customer_balance_entry::Column::CreatedAt, customer_balance_entry::Column::Id],
+                ),
+                delay,
+            ),
+            store_coupons: loader(
+                PagedHasMany::new(
+                    db,
+                    coupon::Column::StoreId,
+                    coupon::Column::Id,
+                    coupon::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            store_coupon_count: loader(CountBy::new(db, coupon::Column::StoreId, Condition::all()), delay),
+            store_orders: loader(
+                PagedHasMany::new(db, order::Column::StoreId, order::Column::Id, order::Column::Id, Condition::all()),
+                delay,
+            ),
+            store_order_count: loader(CountBy::new(db, order::Column::StoreId, Condition::all()), delay),
+            order_items: loader(HasMany::new(db, order_item::Column::OrderId, &[order_item::Column::Id]), delay),
+            order_history: loader(
+                HasMany::new(
+                    db,
+                    order_status_change::Column::OrderId,
+                    &[order_status_change::Column::CreatedAt, order_status_change::Column::Id],
+                ),
+                delay,
+            ),
         }
     }
 }
@@ -187,6 +245,16 @@ pub struct Natural;
 
 impl View for Natural {}
 
+/// Every child, oldest first (ids are UUID v7: creation order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ByCreation;
+
+impl View for ByCreation {
+    fn sort(&self) -> Option<Sort> {
+        Some(Sort { key: SortExpr::Id, descending: false })
+    }
+}
+
 /// An ordering by an expression; ties are broken by id in the same direction.
 pub struct Sort {
     pub key: SortExpr,
@@ -199,6 +267,8 @@ pub enum SortExpr {
     Int(Expr),
     /// A text expression (a lower-cased name).
     Text(Expr),
+    /// A timestamp column.
+    Time(Expr),
     /// The time-ordered id alone (UUID v7: creation order).
     Id,
 }
@@ -223,10 +293,10 @@ pub struct SortKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
 pub enum SortValue {
     Int(i64),
     Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
     /// Sorted by id alone.
     None,
 }
@@ -281,7 +351,7 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
             SortExpr::Text(expr) if self.db.get_database_backend() == DbBackend::Postgres => {
                 Some(Expr::cust_with_expr("($1) COLLATE \"C\"", expr.clone()))
             }
-            SortExpr::Text(expr) => Some(expr.clone()),
+            SortExpr::Text(expr) | SortExpr::Time(expr) => Some(expr.clone()),
             SortExpr::Id => None,
         };
         let rank = Alias::new("page_rank");
@@ -304,6 +374,7 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
             let value: Option<Expr> = match &cursor.value {
                 SortValue::Int(value) => Some((*value).into()),
                 SortValue::Text(value) => Some(value.clone().into()),
+                SortValue::Time(value) => Some((*value).into()),
                 SortValue::None => None,
             };
             ranked.cond_where(match (&key, value) {
@@ -330,6 +401,7 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
             let value = match sort.key {
                 SortExpr::Int(_) => SortValue::Int(row.try_get("", "sort_value")?),
                 SortExpr::Text(_) => SortValue::Text(row.try_get("", "sort_value")?),
+                SortExpr::Time(_) => SortValue::Time(row.try_get("", "sort_value")?),
                 SortExpr::Id => SortValue::None,
             };
             let key = SortKey { value, id: uuid_of(&model, self.id)? };

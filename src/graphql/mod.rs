@@ -2,12 +2,17 @@
 //! `Query` and `Mutation`, the authorization [`policy`], per-request loaders, and the SDL export
 //! that `schema.graphql` must match.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod category;
 pub mod category_mutations;
 pub mod cost;
+pub mod coupon;
 pub mod custom_field_mutations;
+pub mod customer;
 pub mod loaders;
+pub mod order;
+pub mod order_mutations;
 pub mod ordering;
 pub mod owned;
 pub mod pagination;
@@ -15,6 +20,7 @@ pub mod policy;
 pub mod product;
 pub mod product_list;
 pub mod product_mutations;
+pub mod search;
 pub mod session;
 pub mod store;
 pub mod store_mutations;
@@ -36,7 +42,7 @@ use policy::{Policy, PolicyExtension};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
-pub struct Query(store::StoreQuery, product::ProductQuery, user::UserQuery, api_keys::ApiKeyQuery);
+pub struct Query(store::StoreQuery, product::ProductQuery, order::OrderQuery, user::UserQuery, api_keys::ApiKeyQuery);
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
@@ -48,6 +54,9 @@ pub struct Mutation(
     product_mutations::ProductMutation,
     variant_mutations::VariantMutation,
     custom_field_mutations::CustomFieldMutation,
+    customer::CustomerMutation,
+    coupon::CouponMutation,
+    order_mutations::OrderMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -84,6 +84,14 @@ impl CursorSigner {
     }
 }
 
+/// The name of the list of `parent`'s `kind` rows shown through `view` (its filter and sort):
+/// cursors carry it, so a cursor pages only the list it came from.
+pub fn list_name(kind: &str, parent: Uuid, view: &impl std::fmt::Debug) -> String {
+    let digest = Sha256::digest(format!("{view:?}").as_bytes());
+    let short: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{kind}:{parent}:{short}")
+}
+
 /// Query cost of a page: its size times the cost of one node. An invalid size costs one node: the
 /// resolver refuses it with a precise error before anything is loaded.
 pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {

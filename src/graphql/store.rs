@@ -5,8 +5,13 @@ use async_graphql::{Context, Object};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::analytics::{self, StoreAnalytics};
 use super::category::Category;
+use super::coupon::Coupon;
+use super::customer::{Customer, CustomerView};
+use super::loaders::ByCreation;
 use super::loaders::{Loaders, Natural};
+use super::order::{self, Order, OrderFilter, OrderTotals};
 use super::pagination::{self, Cursor, PageArgs};
 use super::policy::scope;
 use super::product::Product;
@@ -104,7 +109,7 @@ impl Store {
         let view = ProductView::new(filter.unwrap_or_default(), sort_key.unwrap_or_default(), reverse.unwrap_or(false))
             .into_graphql()?;
         let loader = &ctx.data::<Loaders>()?.store_products;
-        let name = format!("products:{}:{}", self.0.id, view.digest());
+        let name = pagination::list_name("products", self.0.id, &view);
         let args = PageArgs { first, after, last, before };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
         let totals = ProductTotals { store_id: self.0.id, view };
@@ -129,6 +134,113 @@ impl Store {
         let args = PageArgs { first, after, last, before };
         let totals = CategoryTotals { store_id: self.0.id };
         pagination::paged(ctx, loader, format!("categories:{}", self.0.id), self.0.id, args, totals, Category).await
+    }
+
+    /// The store's customers, oldest first, optionally only those whose email or name contains
+    /// `search` (ignoring ASCII case, 1–100 characters).
+    #[graphql(
+        directive = scope::apply("stores.customers.view".into()),
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)] // each is a GraphQL argument of the field
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Cursor, Customer, CustomerTotals>> {
+        let view = CustomerView::new(search).into_graphql()?;
+        let loader = &ctx.data::<Loaders>()?.store_customers;
+        let name = pagination::list_name("customers", self.0.id, &view);
+        let args = PageArgs { first, after, last, before };
+        let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
+        pagination::connection(ctx, &name, page, CustomerTotals { store_id: self.0.id, view }, |row| {
+            Some(Customer(row))
+        })
+    }
+
+    /// The store's coupons, oldest first.
+    #[graphql(
+        directive = scope::apply("stores.coupons.view".into()),
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
+    )]
+    async fn coupons(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Cursor, Coupon, CouponTotals>> {
+        let loader = &ctx.data::<Loaders>()?.store_coupons;
+        let name = pagination::list_name("coupons", self.0.id, &ByCreation);
+        let args = PageArgs { first, after, last, before };
+        let page = pagination::load_page(ctx, loader, &name, self.0.id, args, ByCreation).await?;
+        pagination::connection(ctx, &name, page, CouponTotals { store_id: self.0.id }, |row| Some(Coupon(row)))
+    }
+
+    /// The store's orders, newest first, matching `filter`.
+    #[graphql(
+        directive = scope::apply("stores.orders.view".into()),
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)] // each is a GraphQL argument of the field
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrderFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Connection<Cursor, Order, OrderTotals>> {
+        order::orders_page(ctx, self.0.id, PageArgs { first, after, last, before }, filter).await
+    }
+
+    /// Sales between `from` (default: 30 days before `to`) and `to` (default: now): revenue,
+    /// order count, average order value and the `top` (0–50, default 5) products by revenue.
+    #[graphql(directive = scope::apply("stores.analytics.view".into()))]
+    async fn analytics(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+        top: Option<i32>,
+    ) -> async_graphql::Result<StoreAnalytics> {
+        let range = analytics::range(from, to, top).into_graphql()?;
+        analytics::compute(ctx, self.0.id, range).await.into_graphql()
+    }
+}
+
+pub struct CustomerTotals {
+    store_id: Uuid,
+    view: CustomerView,
+}
+
+/// Connection-wide fields of a customer list.
+#[Object]
+impl CustomerTotals {
+    /// How many customers match, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let key = (self.store_id, self.view.clone());
+        Ok(ctx.data::<Loaders>()?.store_customer_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+    }
+}
+
+pub struct CouponTotals {
+    store_id: Uuid,
+}
+
+/// Connection-wide fields of a coupon list.
+#[Object]
+impl CouponTotals {
+    /// How many coupons the store has, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let key = (self.store_id, ByCreation);
+        Ok(ctx.data::<Loaders>()?.store_coupon_count.load_one(key).await.into_graphql()?.unwrap_or(0))
     }
 }
 

@@ -231,12 +231,20 @@ pub struct DemoCatalog {
     pub field: Value,
     pub option: Value,
     pub category: Value,
+    /// A variant without custom fields.
+    pub plain_variant: Value,
+    pub customer: Value,
+    pub coupon: Value,
+    /// The newest order (pending) and the one before it (confirmed).
+    pub orders: [Value; 2],
 }
 
 impl DemoCatalog {
-    /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`.
+    /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`, `pv`, `cu` (customer), `cp` (coupon),
+    /// `or` and `or2` (orders).
     pub fn variables(&self) -> Value {
-        json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category })
+        json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category,
+                "pv": self.plain_variant, "cu": self.customer, "cp": self.coupon, "or": self.orders[0], "or2": self.orders[1] })
     }
 }
 
@@ -245,7 +253,8 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
     let body = app
         .graphql_as(
             token,
-            "{ stores { id categories { nodes { id } } products(first: 50) { nodes { id variants { id customFields { id type options { id } } } } } } }",
+            "{ stores { id categories { nodes { id } } customers(first: 1) { nodes { id } } coupons(first: 1) { nodes { id } } orders(first: 2) { nodes { id } }
+               products(first: 50) { nodes { id variants { id customFields { id type options { id } } } } } } }",
             json!({}),
         )
         .await;
@@ -266,5 +275,14 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         option: field["options"][0]["id"].clone(),
         field: field["id"].clone(),
         category: store["categories"]["nodes"][0]["id"].clone(),
+        plain_variant: products
+            .iter()
+            .map(|p| &p["variants"][0])
+            .find(|v| v["customFields"].as_array().is_some_and(Vec::is_empty))
+            .expect("a variant without custom fields")["id"]
+            .clone(),
+        customer: store["customers"]["nodes"][0]["id"].clone(),
+        coupon: store["coupons"]["nodes"][0]["id"].clone(),
+        orders: [store["orders"]["nodes"][0]["id"].clone(), store["orders"]["nodes"][1]["id"].clone()],
     }
 }

@@ -103,7 +103,106 @@ const PROBES: &[Probe] = &[
         query: "{ stores { categories(first: 1) { nodes { products(first: 1) { totalCount } } } } }",
     },
     Probe { target: "Query.me", scope: "user.view", query: "{ me { id } }" },
+    Probe {
+        target: "Store.customers",
+        scope: "stores.customers.view",
+        query: "{ stores { customers(first: 1) { totalCount } } }",
+    },
+    Probe {
+        target: "Customer",
+        scope: "stores.customers.view",
+        query: "{ stores { customers(first: 1) { nodes { email } } } }",
+    },
+    Probe {
+        target: "BalanceEntry",
+        scope: "stores.customers.view",
+        query: "{ stores { customers(first: 1) { nodes { balanceHistory { amount } } } } }",
+    },
+    Probe { target: "Store.coupons", scope: "stores.coupons.view", query: "{ stores { coupons(first: 1) { totalCount } } }" },
+    Probe { target: "Coupon", scope: "stores.coupons.view", query: "{ stores { coupons(first: 1) { nodes { code } } } }" },
+    Probe { target: "Store.orders", scope: "stores.orders.view", query: "{ stores { orders(first: 1) { totalCount } } }" },
+    Probe { target: "Query.order", scope: "stores.orders.view", query: "query($or: UUID!) { order(id: $or) { id } }" },
+    Probe {
+        target: "Query.orders",
+        scope: "stores.orders.view",
+        query: "query($s: UUID!) { orders(storeId: $s, first: 1) { totalCount } }",
+    },
+    Probe { target: "Order", scope: "stores.orders.view", query: "query($or: UUID!) { order(id: $or) { total } }" },
+    Probe {
+        target: "OrderItem",
+        scope: "stores.orders.view",
+        query: "query($or: UUID!) { order(id: $or) { items { sku } } }",
+    },
+    Probe {
+        target: "OrderStatusChange",
+        scope: "stores.orders.view",
+        query: "query($or: UUID!) { order(id: $or) { history { to } } }",
+    },
+    Probe {
+        target: "CustomFieldValue",
+        scope: "stores.orders.view",
+        query: "query($or: UUID!) { order(id: $or) { items { customFieldValues { value } } } }",
+    },
+    Probe { target: "Store.analytics", scope: "stores.analytics.view", query: "{ stores { analytics { revenue } } }" },
+    Probe { target: "StoreAnalytics", scope: "stores.analytics.view", query: "{ stores { analytics { orderCount } } }" },
+    Probe {
+        target: "ProductSales",
+        scope: "stores.analytics.view",
+        query: "{ stores { analytics { topProducts { quantity } } } }",
+    },
     // Mutations, ordered so that each finds what it writes (deletes come last).
+    Probe {
+        target: "Mutation.createCustomer",
+        scope: "stores.customers.create",
+        query: "mutation($s: UUID!) { createCustomer(storeId: $s, input: { email: \"probe@example.com\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateCustomer",
+        scope: "stores.customers.update",
+        query: "mutation($cu: UUID!) { updateCustomer(id: $cu, input: { name: \"Probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.adjustCustomerBalance",
+        scope: "stores.customers.update",
+        query: "mutation($cu: UUID!) { adjustCustomerBalance(id: $cu, input: { amount: 1, reason: \"Probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.createCoupon",
+        scope: "stores.coupons.create",
+        query: "mutation($s: UUID!) { createCoupon(storeId: $s, input: { code: \"PROBE\", percentageDecrease: 5 }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateCoupon",
+        scope: "stores.coupons.update",
+        query: "mutation($cp: UUID!) { updateCoupon(id: $cp, input: { isEnabled: true }) { id } }",
+    },
+    Probe {
+        target: "Mutation.createOrder",
+        scope: "stores.orders.create",
+        query: "mutation($s: UUID!, $pv: UUID!) { createOrder(storeId: $s, input: { customerEmail: \"probe@example.com\", items: [{ variantId: $pv, quantity: 1 }] }) { id } }",
+    },
+    Probe {
+        target: "Mutation.confirmOrder",
+        scope: "stores.orders.deliver",
+        query: "mutation($or: UUID!) { confirmOrder(id: $or) { id } }",
+    },
+    Probe { target: "Mutation.shipOrder", scope: "stores.orders.deliver", query: "mutation($or: UUID!) { shipOrder(id: $or) { id } }" },
+    Probe {
+        target: "Mutation.deliverOrder",
+        scope: "stores.orders.deliver",
+        query: "mutation($or: UUID!) { deliverOrder(id: $or) { id } }",
+    },
+    Probe {
+        target: "Mutation.refundOrder",
+        scope: "stores.orders.refund",
+        query: "mutation($or: UUID!) { refundOrder(id: $or, reason: \"Probe\") { id } }",
+    },
+    Probe {
+        target: "Mutation.cancelOrder",
+        scope: "stores.orders.refund",
+        query: "mutation($or2: UUID!) { cancelOrder(id: $or2, reason: \"Probe\") { id } }",
+    },
+    Probe { target: "Mutation.deleteCoupon", scope: "stores.coupons.delete", query: "mutation($cp: UUID!) { deleteCoupon(id: $cp) }" },
     Probe {
         target: "Mutation.createStore",
         scope: "stores.create",

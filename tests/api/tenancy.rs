@@ -17,7 +17,7 @@ const STORE_OWNED: &[&str] = &[
     "CategoryConnection",
 ];
 /// Root fields returning store-owned types, each covered by a test below.
-const TESTED_ROOTS: &[&str] = &["stores", "store", "product", "productBySlug"];
+const TESTED_ROOTS: &[&str] = &["stores", "store", "product", "productBySlug", "order", "orders"];
 
 fn named_type(ty: &str) -> &str {
     ty.trim_matches(|c| c == '[' || c == ']' || c == '!')
@@ -52,29 +52,35 @@ async fn demo_ids(app: &TestApp) -> (Value, Value, Value) {
     (store["id"].clone(), public, private)
 }
 
-const PATHS: &str = "query($s: UUID!, $p: UUID!) {
+const PATHS: &str = "query($s: UUID!, $p: UUID!, $or: UUID!) {
   store(id: $s) { id name products(first: 5) { totalCount nodes { id } } }
   product(id: $p) { id name variants { id customFields { id options { id } } } }
   productBySlug(storeId: $s, slug: \"ceramic-mug\") { id name }
+  order(id: $or) { id total }
+  orders(storeId: $s) { totalCount }
 }";
 
 #[tokio::test]
 async fn another_merchant_sees_other_stores_as_missing() {
     let app = spawn_demo_app().await;
     let (store, product, _) = demo_ids(&app).await;
+    let order = crate::helpers::demo_catalog(&app, &app.merchant).await.orders[0].clone();
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere = json!({ "s": uuid::Uuid::now_v7(), "p": uuid::Uuid::now_v7() });
+    let nowhere = json!({ "s": uuid::Uuid::now_v7(), "p": uuid::Uuid::now_v7(), "or": uuid::Uuid::now_v7() });
     for token in [&rival_session, &rival_key] {
-        let foreign = app.graphql_as(token, PATHS, json!({ "s": store, "p": product })).await;
+        let foreign = app.graphql_as(token, PATHS, json!({ "s": store, "p": product, "or": order })).await;
         let missing = app.graphql_as(token, PATHS, nowhere.clone()).await;
-        assert_eq!(foreign["data"], json!({ "store": null, "product": null, "productBySlug": null }));
+        assert_eq!(
+            foreign["data"],
+            json!({ "store": null, "product": null, "productBySlug": null, "order": null, "orders": null })
+        );
         assert!(foreign.get("errors").is_none());
         assert_eq!(foreign, missing, "a foreign id answers exactly like a missing one");
         let stores = app.graphql_as(token, "{ stores { name } }", json!({})).await;
         assert_eq!(stores["data"]["stores"], json!([{ "name": "Rival Store" }]));
     }
-    let own = app.as_merchant(PATHS, json!({ "s": store, "p": product })).await;
+    let own = app.as_merchant(PATHS, json!({ "s": store, "p": product, "or": order })).await;
     assert!(own["data"]["store"]["id"].is_string() && own["data"]["product"]["id"].is_string(), "{own}");
     assert_eq!(own["data"]["productBySlug"]["name"], "Ceramic Mug");
 }
@@ -134,6 +140,24 @@ const WRITES: &[(&str, &str)] = &[
     ),
     ("updateCustomFieldOption", "mutation($o: UUID!) { updateCustomFieldOption(id: $o, input: { label: \"x\" }) { id } }"),
     ("deleteCustomFieldOption", "mutation($o: UUID!) { deleteCustomFieldOption(id: $o) }"),
+    ("createCustomer", "mutation($s: UUID!) { createCustomer(storeId: $s, input: { email: \"x@example.com\" }) { id } }"),
+    ("updateCustomer", "mutation($cu: UUID!) { updateCustomer(id: $cu, input: { name: \"x\" }) { id } }"),
+    (
+        "adjustCustomerBalance",
+        "mutation($cu: UUID!) { adjustCustomerBalance(id: $cu, input: { amount: 100, reason: \"x\" }) { id } }",
+    ),
+    ("createCoupon", "mutation($s: UUID!) { createCoupon(storeId: $s, input: { code: \"X\", percentageDecrease: 100 }) { id } }"),
+    ("updateCoupon", "mutation($cp: UUID!) { updateCoupon(id: $cp, input: { percentageDecrease: 100 }) { id } }"),
+    ("deleteCoupon", "mutation($cp: UUID!) { deleteCoupon(id: $cp) }"),
+    (
+        "createOrder",
+        "mutation($s: UUID!, $v: UUID!) { createOrder(storeId: $s, input: { customerEmail: \"x@example.com\", items: [{ variantId: $v, quantity: 1 }] }) { id } }",
+    ),
+    ("confirmOrder", "mutation($or: UUID!) { confirmOrder(id: $or) { id } }"),
+    ("shipOrder", "mutation($or2: UUID!) { shipOrder(id: $or2) { id } }"),
+    ("deliverOrder", "mutation($or: UUID!) { deliverOrder(id: $or) { id } }"),
+    ("cancelOrder", "mutation($or: UUID!) { cancelOrder(id: $or, reason: \"x\") { id } }"),
+    ("refundOrder", "mutation($or2: UUID!) { refundOrder(id: $or2, reason: \"x\") { id } }"),
 ];
 
 /// Mutations that name no store-owned row.
@@ -161,7 +185,8 @@ fn every_mutation_is_covered_by_the_tenancy_tests() {
 
 async fn catalog_snapshot(app: &TestApp) -> Value {
     app.as_merchant(
-        "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 100) { nodes { name order variants { stock order customFields { label options { label } } } } } } }",
+        "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 30) { nodes { name order variants { stock order customFields { label options { label } } } } }
+           customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } } } }",
         json!({}),
     )
     .await
@@ -174,8 +199,11 @@ async fn another_merchant_cannot_change_anything_in_other_stores() {
     let before = catalog_snapshot(&app).await;
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere = json!({ "s": uuid::Uuid::now_v7(), "p": uuid::Uuid::now_v7(), "v": uuid::Uuid::now_v7(),
-                          "f": uuid::Uuid::now_v7(), "o": uuid::Uuid::now_v7(), "c": uuid::Uuid::now_v7() });
+    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2"]
+        .iter()
+        .map(|k| (k.to_string(), json!(uuid::Uuid::now_v7())))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     for token in [&rival_session, &rival_key] {
         for (name, mutation) in WRITES {
             if *name == "deleteStore" && token == &rival_key {
