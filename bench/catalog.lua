@@ -1,14 +1,22 @@
--- wrk script: POST the nested catalog query with a bearer token.
--- Environment: QUERY (the GraphQL document), TOKEN (optional bearer token).
-local query = os.getenv("QUERY")
+-- wrk script: POST a GraphQL document (QUERY), or with METHOD=GET call the URL as it is (a REST
+-- route), with a bearer token (TOKEN) and optionally X-Store-Id (STORE).
 local token = os.getenv("TOKEN")
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
+local store = os.getenv("STORE")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
-local escaped = query:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ")
-wrk.body = '{"query":"' .. escaped .. '"}'
+if store and store ~= "" then
+  wrk.headers["X-Store-Id"] = store
+end
+if os.getenv("METHOD") == "GET" then
+  wrk.method = "GET"
+else
+  local query = os.getenv("QUERY")
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  local escaped = query:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ")
+  wrk.body = '{"query":"' .. escaped .. '"}'
+end
 
 local non2xx = 0
 response = function(status, headers, body)

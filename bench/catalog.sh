@@ -44,6 +44,10 @@ OURS=${OURS//PAGE/$PAGE}
 PEER='query { allStores { nodes { rowId name productsByStoreId(first: PAGE) { totalCount nodes { rowId name slug variantsByProductId { nodes { rowId name sku costCents stock customFieldsByVariantId { nodes { rowId label fieldType customFieldOptionsByCustomFieldId { nodes { label value } } } } } } } } } } }'
 PEER=${PEER//PAGE/$PAGE}
 
+# What GET /v2/products?pageSize=PAGE runs (the route's document), for the REST overhead.
+LIST='query { store(id: "STORE") { products(first: PAGE, offset: 0) { totalCount nodes { id storeId name description visibility imageNames dateCreated dateUpdated categorySlugs variants { sku cost stock } } } } }'
+LIST=${LIST//PAGE/$PAGE}
+
 wait_for() { for _ in $(seq 1 600); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "timed out waiting for $1" >&2; return 1; }
 metric() { curl -s "$1/metrics" | awk '/^commerce_db_statements_total/ {print $2}'; }
 results=()
@@ -73,6 +77,15 @@ run_ours() {
   per_request=$(awk -v d=$((after - before)) -v r="$requests" 'BEGIN { printf "%.2f", d / r }')
   rss=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")
   results+=("$(printf '%-28s %s statements/request=%s peak_rss=%s' "commerce-gateway ($name)" "${line#BENCH }" "$per_request" "$rss")")
+  # REST overhead: GET /v2/products?pageSize=PAGE against the same GraphQL the route runs.
+  local store
+  store=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" \
+    -d '{"query":"{ stores { id } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  local graphql rest
+  graphql=$(QUERY=${LIST//STORE/$store} TOKEN=$token wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s bench/catalog.lua "http://127.0.0.1:$port/graphql" | grep '^BENCH')
+  rest=$(METHOD=GET STORE=$store TOKEN=$token wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s bench/catalog.lua "http://127.0.0.1:$port/v2/products?pageSize=$PAGE" | grep '^BENCH')
+  results+=("$(printf '%-28s %s' "  one store's list, GraphQL" "${graphql#BENCH }")")
+  results+=("$(printf '%-28s %s' "  the same via GET /v2/products" "${rest#BENCH }")")
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 

@@ -20,6 +20,7 @@ pub struct Model {
     pub coupon_id: Option<Uuid>,
     pub coupon_code: Option<String>,
     pub created_by: Option<Uuid>,
+    pub notes: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

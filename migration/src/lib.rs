@@ -9,6 +9,7 @@ mod m20261122_000002_stores;
 mod m20261122_000003_catalog;
 mod m20261122_000004_sales;
 mod m20261122_000005_engagement;
+mod m20261122_000006_order_notes;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_catalog::Migration),
             Box::new(m20261122_000004_sales::Migration),
             Box::new(m20261122_000005_engagement::Migration),
+            Box::new(m20261122_000006_order_notes::Migration),
         ]
     }
 }

@@ -160,6 +160,7 @@ impl DemoOrder {
             coupon_id: Set(coupon.map(|c| c.id)),
             coupon_code: Set(coupon.map(|c| c.code.clone())),
             created_by: Set(buyer.user_id),
+            notes: Set(None),
             created_at: Set(created_at),
             updated_at: Set(created_at + Duration::hours(self.path.len() as i64)),
         }

@@ -69,7 +69,7 @@ impl Category {
     {
         let loaders = ctx.data::<Loaders>()?;
         let name = format!("category-products:{}", self.0.id);
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs { first, after, last, before, offset: None };
         let links = pagination::load_page(ctx, &loaders.category_links, &name, self.0.id, args, Natural).await?;
         let ids: Vec<Uuid> = links.page.rows.iter().map(|(_, link)| link.product_id).collect();
         let products = loaders.live_products.load_many(ids).await.into_graphql()?;

@@ -45,6 +45,8 @@ pub struct Loaders {
     pub category_links: DataLoader<PagedHasMany<category_product::Entity>>,
     pub category_link_count: DataLoader<CountBy<category_product::Entity>>,
     pub live_products: DataLoader<ById<product::Entity>>,
+    pub product_category_links: DataLoader<HasMany<category_product::Entity>>,
+    pub categories: DataLoader<ById<category::Entity>>,
     pub store_customers: DataLoader<PagedHasMany<customer::Entity, CustomerView>>,
     pub store_customer_count: DataLoader<CountBy<customer::Entity, CustomerView>>,
     pub customer_balance_entries: DataLoader<HasMany<customer_balance_entry::Entity>>,
@@ -124,6 +126,11 @@ impl Loaders {
             ),
             category_link_count: loader(CountBy::new(db, category_product::Column::CategoryId, live_links()), delay),
             live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
+            product_category_links: loader(
+                HasMany::new(db, category_product::Column::ProductId, &[category_product::Column::Id]),
+                delay,
+            ),
+            categories: loader(ById::new(db, category::Column::Id, Condition::all()), delay),
             store_customers: loader(
                 PagedHasMany::new(
                     db,
@@ -282,6 +289,8 @@ pub struct PageRequest<V> {
     pub cursor: Option<SortKey>,
     /// `first`/`after` (false) or `last`/`before` (true).
     pub backward: bool,
+    /// Rows skipped before the page (for page-numbered clients), counted in the page's direction.
+    pub offset: u64,
     pub view: V,
 }
 
@@ -384,10 +393,12 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
                 _ => Condition::all().add(after_id),
             });
         }
-        let limit = i64::try_from(page.size.saturating_add(1)).unwrap_or(i64::MAX);
+        let skip = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(page.size.saturating_add(1)).unwrap_or(i64::MAX).saturating_add(skip);
         let outer = Query::select()
             .column(Asterisk)
             .from_subquery(ranked.to_owned(), Alias::new("ranked"))
+            .and_where(Expr::col(rank.clone()).gt(skip))
             .and_where(Expr::col(rank.clone()).lte(limit))
             .order_by(self.parent, Order::Asc)
             .order_by(rank, Order::Asc)

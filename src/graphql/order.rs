@@ -77,6 +77,16 @@ impl Order {
         money::from_cents(self.0.total_cents)
     }
 
+    /// Free-text notes.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// When the order last changed (UTC).
+    async fn date_updated(&self) -> DateTime {
+        self.0.updated_at
+    }
+
     /// The coupon code used, if any.
     async fn coupon_code(&self) -> Option<&str> {
         self.0.coupon_code.as_deref()
@@ -354,10 +364,11 @@ impl OrderQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Option<Connection<Cursor, Order, OrderTotals>>> {
         if !ctx.data::<Principal>()?.sees_store(store_id) {
             return Ok(None);
         }
-        orders_page(ctx, store_id, PageArgs { first, after, last, before }, filter).await.map(Some)
+        orders_page(ctx, store_id, PageArgs { first, after, last, before, offset }, filter).await.map(Some)
     }
 }

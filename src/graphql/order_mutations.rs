@@ -64,8 +64,10 @@ pub struct OrderItemInput {
 pub struct CreateOrderInput {
     /// 1–50 lines.
     pub items: Vec<OrderItemInput>,
-    /// The buyer (required unless a customer places their own order); a new email becomes a new
-    /// customer of the store.
+    /// The buyer, by id: a customer of the store. Give this or `customerEmail` (neither when a
+    /// customer places their own order).
+    pub customer_id: Option<Uuid>,
+    /// The buyer, by email; a new email becomes a new customer of the store.
     pub customer_email: Option<String>,
     /// The name of a new customer (1–128 characters).
     pub customer_name: Option<String>,
@@ -73,6 +75,8 @@ pub struct CreateOrderInput {
     pub coupon_code: Option<String>,
     /// Pay what the coupon leaves with the customer's store credit, as far as it goes.
     pub use_store_credit: Option<bool>,
+    /// Free-text notes kept with the order (up to 1000 characters).
+    pub notes: Option<String>,
 }
 
 /// A line with the rows it was resolved to.
@@ -112,6 +116,10 @@ fn check_shape(input: &CreateOrderInput) -> Result<(), ApiError> {
     }
     checks.optional_text("customerName", input.customer_name.as_deref(), 1..=128);
     checks.optional_text("couponCode", input.coupon_code.as_deref(), 1..=64);
+    checks.optional_text("notes", input.notes.as_deref(), 0..=1000);
+    if input.customer_id.is_some() && input.customer_email.is_some() {
+        checks.fail("customerId", "give customerId or customerEmail, not both");
+    }
     checks.finish()
 }
 
@@ -131,6 +139,13 @@ async fn buyer(
             .one(txn)
             .await?
             .ok_or(ApiError::NotFound("store"));
+    }
+    if let Some(id) = input.customer_id {
+        return customer::Entity::find_by_id(id)
+            .filter(customer::Column::StoreId.eq(store_id))
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::invalid("customerId", "is not a customer of this store"));
     }
     let Some(email) = input.customer_email.as_deref().and_then(crate::domain::users::normalize_email) else {
         return Err(ApiError::invalid("customerEmail", "is required for an order placed for a customer"));
@@ -403,6 +418,7 @@ async fn place(
         coupon_id: coupon.as_ref().map(|c| c.id),
         coupon_code: coupon.as_ref().map(|c| c.code.clone()),
         created_by: principal.access().map(|a| a.user_id),
+        notes: input.notes.clone(),
         created_at: now,
         updated_at: now,
     }

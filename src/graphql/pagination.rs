@@ -100,13 +100,19 @@ pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
     usize::try_from(size).unwrap_or(1).max(1) * child_complexity
 }
 
-/// The Relay arguments of a connection field.
+/// The Relay arguments of a connection field, plus an optional offset for page-numbered
+/// clients.
+#[derive(Default)]
 pub struct PageArgs {
     pub first: Option<i32>,
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    pub offset: Option<i32>,
 }
+
+/// Largest `offset` (page-numbered clients past this should filter instead).
+pub const MAX_OFFSET: i32 = 100_000;
 
 /// Checks the arguments (cursors must be of `connection`) and turns them into a request for a
 /// page of `view`: `first`/`after` page forward, `last`/`before` backward; mixing the two is
@@ -127,6 +133,10 @@ pub fn page_request<V>(
     if !(0..=MAX_PAGE_SIZE).contains(&size) {
         return Err(ApiError::invalid(size_field, format!("must be between 0 and {MAX_PAGE_SIZE}")).extend());
     }
+    let offset = args.offset.unwrap_or(0);
+    if !(0..=MAX_OFFSET).contains(&offset) {
+        return Err(ApiError::invalid("offset", format!("must be between 0 and {MAX_OFFSET}")).extend());
+    }
     let cursor = match cursor {
         Some(cursor) => Some(
             signer
@@ -135,7 +145,7 @@ pub fn page_request<V>(
         ),
         None => None,
     };
-    Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward, view })
+    Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward, offset: offset.unsigned_abs().into(), view })
 }
 
 /// Loads one page of `parent`'s children through `loader` in display order and builds the
@@ -174,7 +184,7 @@ where
     V: View,
 {
     let request = page_request(ctx.data::<CursorSigner>()?, name, args, view)?;
-    let (has_cursor, backward) = (request.cursor.is_some(), request.backward);
+    let (has_cursor, backward) = (request.cursor.is_some() || request.offset > 0, request.backward);
     let page = loader.load_one((parent, request)).await.into_graphql()?.unwrap_or_default();
     Ok(LoadedPage { page, has_cursor, backward })
 }

@@ -5,7 +5,7 @@
 
 use async_graphql::{Enum, InputObject};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use crate::domain::catalog_rules::MAX_COST_CENTS;
 use crate::domain::money;
 use crate::domain::validate::Checks;
 use crate::error::ApiError;
-use entity::{category_product, product, variant};
+use entity::{category, category_product, product, variant};
 
 /// Longest search text.
 pub const MAX_SEARCH_LEN: usize = 100;
@@ -28,6 +28,10 @@ pub struct ProductFilter {
     pub search: Option<String>,
     /// Only products linked to this category.
     pub category_id: Option<Uuid>,
+    /// Only products linked to the store's category with this slug.
+    pub category_slug: Option<String>,
+    /// Only products that are not PRIVATE (true) or only PRIVATE ones (false).
+    pub active: Option<bool>,
     /// Only products with this visibility.
     pub visibility: Option<Visibility>,
     /// Only best sellers (true) or only the others (false).
@@ -61,6 +65,8 @@ pub enum ProductSortKey {
 pub struct ProductView {
     search: Option<String>,
     category: Option<Uuid>,
+    category_slug: Option<String>,
+    active: Option<bool>,
     visibility: Option<i16>,
     best_seller: Option<bool>,
     low_stock: Option<i32>,
@@ -88,6 +94,7 @@ impl ProductView {
         let mut prices = (None, None);
         checks.within("filter", |c| {
             c.optional_text("search", filter.search.as_deref(), 1..=MAX_SEARCH_LEN);
+            c.optional_text("categorySlug", filter.category_slug.as_deref(), 1..=72);
             if let Some(low) = filter.low_stock {
                 c.number("lowStock", low, 0..=i32::MAX);
             }
@@ -102,6 +109,8 @@ impl ProductView {
         Ok(Self {
             search: filter.search.map(|s| s.to_lowercase()),
             category: filter.category_id,
+            category_slug: filter.category_slug,
+            active: filter.active,
             visibility: filter.visibility.map(Coded::code),
             best_seller: filter.is_best_seller,
             low_stock: filter.low_stock,
@@ -131,6 +140,27 @@ impl View for ProductView {
                 .and_where(category_product::Column::CategoryId.eq(category))
                 .to_owned();
             condition = condition.add(product::Column::Id.in_subquery(linked));
+        }
+        if let Some(slug) = &self.category_slug {
+            let linked = Query::select()
+                .column((category_product::Entity, category_product::Column::ProductId))
+                .from(category_product::Entity)
+                .inner_join(
+                    category::Entity,
+                    Expr::col((category::Entity, category::Column::Id))
+                        .equals((category_product::Entity, category_product::Column::CategoryId)),
+                )
+                .and_where(Expr::col((category::Entity, category::Column::Slug)).eq(slug.as_str()))
+                .to_owned();
+            condition = condition.add(product::Column::Id.in_subquery(linked));
+        }
+        if let Some(active) = self.active {
+            let private = Visibility::Private.code();
+            condition = condition.add(if active {
+                product::Column::Visibility.ne(private)
+            } else {
+                product::Column::Visibility.eq(private)
+            });
         }
         if let Some(visibility) = self.visibility {
             condition = condition.add(product::Column::Visibility.eq(visibility));

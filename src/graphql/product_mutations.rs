@@ -14,18 +14,19 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::custom_field_mutations::FieldRows;
+use super::ordering::next_order;
 use super::ordering::set_positions;
 use super::owned;
 use super::policy::scope;
 use super::product::Product;
-use super::variant_mutations::{check_skus, insert_variants, VariantInput, VariantRows};
+use super::variant_mutations::{check_skus, insert_variants, UpdateVariantInput, VariantInput, VariantRows};
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog::{new_product, Coded, Visibility};
 use crate::domain::catalog_rules as rules;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
-use entity::{category_product, custom_field, custom_field_option, product, variant};
+use entity::{category, category_product, custom_field, custom_field_option, product, variant};
 
 /// A new product and its variants.
 #[derive(InputObject)]
@@ -53,6 +54,8 @@ pub struct CreateProductInput {
     pub metadata: Option<String>,
     /// Its variants, 1–50, created with it.
     pub variants: Vec<VariantInput>,
+    /// Slugs of the store's categories to put it in (appended last in each; up to 100).
+    pub category_slugs: Option<Vec<String>>,
 }
 
 /// Changes to a product; absent fields keep their value, `null` clears an optional one.
@@ -68,6 +71,71 @@ pub struct UpdateProductInput {
     pub should_block_vpns: Option<bool>,
     pub blacklisted_payment_gateways: Option<Vec<String>>,
     pub metadata: MaybeUndefined<String>,
+    /// The categories it is in, by slug (replaces the current ones; new ones are appended last).
+    pub category_slugs: Option<Vec<String>>,
+    /// Changes to its first variant in display order (what single-variant clients call "the
+    /// product's" price, SKU and stock).
+    pub default_variant: Option<UpdateVariantInput>,
+}
+
+/// Most categories one product may be put in at once.
+pub const MAX_PRODUCT_CATEGORIES: usize = 100;
+
+/// Makes the store's categories with `slugs` the product's categories: links to others are
+/// removed, new links are appended last in their category.
+async fn set_categories<C: ConnectionTrait>(
+    db: &C,
+    product: &product::Model,
+    slugs: &[String],
+) -> Result<(), ApiError> {
+    let distinct: HashSet<&String> = slugs.iter().collect();
+    if slugs.len() > MAX_PRODUCT_CATEGORIES || distinct.len() != slugs.len() {
+        return Err(ApiError::invalid(
+            "categorySlugs",
+            format!("must list at most {MAX_PRODUCT_CATEGORIES} categories, each once"),
+        ));
+    }
+    let wanted = category::Entity::find()
+        .filter(category::Column::StoreId.eq(product.store_id))
+        .filter(category::Column::Slug.is_in(slugs.iter().cloned()))
+        .all(db)
+        .await?;
+    if wanted.len() != slugs.len() {
+        return Err(ApiError::invalid("categorySlugs", "names a category this store does not have"));
+    }
+    let wanted_ids: Vec<Uuid> = wanted.iter().map(|c| c.id).collect();
+    category_product::Entity::delete_many()
+        .filter(category_product::Column::ProductId.eq(product.id))
+        .filter(category_product::Column::CategoryId.is_not_in(wanted_ids.iter().copied()))
+        .exec(db)
+        .await?;
+    let linked: HashSet<Uuid> = category_product::Entity::find()
+        .filter(category_product::Column::ProductId.eq(product.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.category_id)
+        .collect();
+    for category_id in wanted_ids.into_iter().filter(|id| !linked.contains(id)) {
+        let order = next_order::<category_product::Entity, _>(
+            db,
+            category_product::Column::SortOrder,
+            category_product::Column::CategoryId,
+            category_id,
+        )
+        .await?;
+        category_product::Model {
+            id: Uuid::now_v7(),
+            category_id,
+            product_id: product.id,
+            sort_order: order,
+            created_at: Utc::now(),
+        }
+        .into_active_model()
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether another live product of the store already uses `slug`.
@@ -199,6 +267,7 @@ impl ProductMutation {
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
         let store = owned::store(&txn, principal, store_id).await.into_graphql()?;
         let created_by = principal.access().map(|a| a.user_id);
+        let categories = input.category_slugs.clone();
         let (row, variants) = input.rows(store.id, created_by).into_graphql()?;
         ensure_slug_free(&txn, &row).await.into_graphql()?;
         let skus = variants
@@ -210,6 +279,9 @@ impl ProductMutation {
         let row =
             row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "slug")).into_graphql()?;
         insert_variants(&txn, variants).await.into_graphql()?;
+        if let Some(slugs) = &categories {
+            set_categories(&txn, &row, slugs).await.into_graphql()?;
+        }
         txn.commit().await.into_graphql()?;
         Ok(Product(row))
     }
@@ -253,8 +325,43 @@ impl ProductMutation {
         input.metadata.update_to(&mut row.metadata);
         let mut checks = Checks::new();
         rules::check_product(&mut checks, &row);
+        let default_variant = match input.default_variant {
+            Some(patch) => {
+                let first = variant::Entity::find()
+                    .filter(variant::Column::ProductId.eq(row.id))
+                    .order_by_asc(variant::Column::SortOrder)
+                    .order_by_asc(variant::Column::Id)
+                    .one(&txn)
+                    .await
+                    .into_graphql()?;
+                first.map(|mut first| {
+                    checks.within("defaultVariant", |c| {
+                        patch.apply(c, &mut first);
+                        rules::check_variant(c, &first);
+                    });
+                    first
+                })
+            }
+            None => None,
+        };
         checks.finish().into_graphql()?;
         ensure_slug_free(&txn, &row).await.into_graphql()?;
+        if let Some(first) = default_variant {
+            let skus = first.sku.iter().map(|sku| ("defaultVariant.sku".to_owned(), sku.clone())).collect();
+            check_skus(&txn, row.store_id, skus, Some(first.id)).await.into_graphql()?;
+            let mut first = first;
+            first.updated_at = Utc::now();
+            first
+                .into_active_model()
+                .reset_all()
+                .update(&txn)
+                .await
+                .map_err(|e| ApiError::from_write(e, "defaultVariant.sku"))
+                .into_graphql()?;
+        }
+        if let Some(slugs) = &input.category_slugs {
+            set_categories(&txn, &row, slugs).await.into_graphql()?;
+        }
         row.updated_at = Utc::now();
         let row = row
             .into_active_model()

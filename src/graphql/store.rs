@@ -102,6 +102,7 @@ impl Store {
         #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
         #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
         #[graphql(desc = "Which products to list (all live ones when absent).")] filter: Option<ProductFilter>,
         #[graphql(desc = "What to sort by (ORDER when absent).")] sort_key: Option<ProductSortKey>,
         #[graphql(desc = "Sort descending (false when absent).")] reverse: Option<bool>,
@@ -110,7 +111,7 @@ impl Store {
             .into_graphql()?;
         let loader = &ctx.data::<Loaders>()?.store_products;
         let name = pagination::list_name("products", self.0.id, &view);
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
         let totals = ProductTotals { store_id: self.0.id, view };
         pagination::connection(ctx, &name, page, totals, |row| Some(Product(row)))
@@ -131,7 +132,7 @@ impl Store {
         #[graphql(desc = "Return the categories before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Cursor, Category, CategoryTotals>> {
         let loader = &ctx.data::<Loaders>()?.store_categories;
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs { first, after, last, before, offset: None };
         let totals = CategoryTotals { store_id: self.0.id };
         pagination::paged(ctx, loader, format!("categories:{}", self.0.id), self.0.id, args, totals, Category).await
     }
@@ -155,7 +156,7 @@ impl Store {
         let view = CustomerView::new(search).into_graphql()?;
         let loader = &ctx.data::<Loaders>()?.store_customers;
         let name = pagination::list_name("customers", self.0.id, &view);
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs { first, after, last, before, offset: None };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
         pagination::connection(ctx, &name, page, CustomerTotals { store_id: self.0.id, view }, |row| {
             Some(Customer(row))
@@ -177,7 +178,7 @@ impl Store {
     ) -> async_graphql::Result<Connection<Cursor, Coupon, CouponTotals>> {
         let loader = &ctx.data::<Loaders>()?.store_coupons;
         let name = pagination::list_name("coupons", self.0.id, &ByCreation);
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs { first, after, last, before, offset: None };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, ByCreation).await?;
         pagination::connection(ctx, &name, page, CouponTotals { store_id: self.0.id }, |row| Some(Coupon(row)))
     }
@@ -196,8 +197,9 @@ impl Store {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Order, OrderTotals>> {
-        order::orders_page(ctx, self.0.id, PageArgs { first, after, last, before }, filter).await
+        order::orders_page(ctx, self.0.id, PageArgs { first, after, last, before, offset }, filter).await
     }
 
     /// Sales between `from` (default: 30 days before `to`) and `to` (default: now): revenue,

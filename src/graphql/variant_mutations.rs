@@ -87,6 +87,47 @@ pub struct UpdateVariantInput {
     pub metadata: MaybeUndefined<String>,
 }
 
+impl UpdateVariantInput {
+    /// Applies the changes to `row`; a price with too many decimals is recorded in `checks`.
+    pub fn apply(self, checks: &mut Checks, row: &mut variant::Model) {
+        if let Some(name) = self.name {
+            row.name = name;
+        }
+        self.sku.update_to(&mut row.sku);
+        if let Some(cost) = self.cost {
+            row.cost_cents = cents(checks, "cost", cost);
+        }
+        if let Some(stock) = self.stock {
+            row.stock = stock;
+        }
+        if let Some(mode) = self.stock_mode {
+            row.stock_mode = mode.code();
+        }
+        if let Some(kind) = self.variant_type {
+            row.variant_type = kind.code();
+        }
+        if let Some(minimum) = self.minimum_quantity {
+            row.minimum_quantity = minimum;
+        }
+        if let Some(maximum) = self.maximum_quantity {
+            row.maximum_quantity = maximum;
+        }
+        if let Some(order) = self.order {
+            row.sort_order = order;
+        }
+        if let Some(types) = self.delivery_types {
+            row.delivery_types = json!(types);
+        }
+        if let Some(images) = self.image_names {
+            row.image_names = json!(images);
+        }
+        self.dynamic_url.update_to(&mut row.dynamic_url);
+        self.delivery_message.update_to(&mut row.delivery_message);
+        self.subscription_period.update_to(&mut row.subscription_period);
+        self.metadata.update_to(&mut row.metadata);
+    }
+}
+
 /// The rows of one new variant with its custom fields.
 pub struct VariantRows {
     pub variant: variant::Model,
@@ -233,41 +274,7 @@ impl VariantMutation {
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
         let mut row = owned::variant(&txn, principal, id).await.into_graphql()?;
         let mut checks = Checks::new();
-        if let Some(name) = input.name {
-            row.name = name;
-        }
-        input.sku.update_to(&mut row.sku);
-        if let Some(cost) = input.cost {
-            row.cost_cents = cents(&mut checks, "cost", cost);
-        }
-        if let Some(stock) = input.stock {
-            row.stock = stock;
-        }
-        if let Some(mode) = input.stock_mode {
-            row.stock_mode = mode.code();
-        }
-        if let Some(kind) = input.variant_type {
-            row.variant_type = kind.code();
-        }
-        if let Some(minimum) = input.minimum_quantity {
-            row.minimum_quantity = minimum;
-        }
-        if let Some(maximum) = input.maximum_quantity {
-            row.maximum_quantity = maximum;
-        }
-        if let Some(order) = input.order {
-            row.sort_order = order;
-        }
-        if let Some(types) = input.delivery_types {
-            row.delivery_types = json!(types);
-        }
-        if let Some(images) = input.image_names {
-            row.image_names = json!(images);
-        }
-        input.dynamic_url.update_to(&mut row.dynamic_url);
-        input.delivery_message.update_to(&mut row.delivery_message);
-        input.subscription_period.update_to(&mut row.subscription_period);
-        input.metadata.update_to(&mut row.metadata);
+        input.apply(&mut checks, &mut row);
         rules::check_variant(&mut checks, &row);
         checks.finish().into_graphql()?;
         let skus = row.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();

@@ -1,4 +1,4 @@
-//! The HTTP surface: routes, and the layers every request passes through — request id, tracing,
+//! The HTTP surface: routes (GraphQL, the REST shim, health, metrics), and the layers every request passes through — request id, tracing,
 //! security headers and CORS for all; authentication and rate limiting for the API routes.
 
 mod authenticate;
@@ -19,6 +19,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use authenticate::Caller;
 pub use graphql::TransportLimits;
 
 use crate::auth::authenticator::Authenticator;
@@ -59,6 +60,7 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .merge(crate::rest::router())
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), authenticate::authenticate))
         .layer(from_fn_with_state(state.clone(), metrics::measure));

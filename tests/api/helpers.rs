@@ -231,7 +231,8 @@ pub struct DemoCatalog {
     pub field: Value,
     pub option: Value,
     pub category: Value,
-    /// A variant without custom fields.
+    /// A product whose first variant has no custom fields, and that variant.
+    pub plain_product: Value,
     pub plain_variant: Value,
     pub customer: Value,
     pub coupon: Value,
@@ -268,6 +269,10 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
             Some((p["id"].clone(), variant["id"].clone(), field.clone()))
         })
         .unwrap_or_else(|| panic!("a product with a select field: {body}"));
+    let plain = products
+        .iter()
+        .find(|p| p["variants"][0]["customFields"].as_array().is_some_and(Vec::is_empty))
+        .expect("a product without custom fields");
     DemoCatalog {
         store: store["id"].clone(),
         product,
@@ -275,14 +280,50 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         option: field["options"][0]["id"].clone(),
         field: field["id"].clone(),
         category: store["categories"]["nodes"][0]["id"].clone(),
-        plain_variant: products
-            .iter()
-            .map(|p| &p["variants"][0])
-            .find(|v| v["customFields"].as_array().is_some_and(Vec::is_empty))
-            .expect("a variant without custom fields")["id"]
-            .clone(),
+        plain_product: plain["id"].clone(),
+        plain_variant: plain["variants"][0]["id"].clone(),
         customer: store["customers"]["nodes"][0]["id"].clone(),
         coupon: store["coupons"]["nodes"][0]["id"].clone(),
         orders: [store["orders"]["nodes"][0]["id"].clone(), store["orders"]["nodes"][1]["id"].clone()],
+    }
+}
+
+impl TestApp {
+    /// A REST call with an optional bearer token, JSON body and extra headers; returns the status
+    /// and the JSON body (`Null` when there is none).
+    pub async fn rest_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("REST call");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        (status, body)
+    }
+
+    pub async fn rest(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.rest_with(method, path, token, body, &[]).await
     }
 }

@@ -18,6 +18,8 @@ mod policy;
 mod product_lists;
 mod query_cost;
 mod rate_limits;
+mod rest_commerce;
+mod rest_komerza;
 mod scale;
 mod schema;
 mod secrets_at_rest;

@@ -1,0 +1,296 @@
+//! Komerza endpoints at the root: `{success, message, code, data}` envelopes, paginated lists
+//! `{success, pages, data}`, integer codes for visibility, stock mode and variant type.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::decimal;
+use super::envelope::komerza;
+use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+
+macro_rules! with_product {
+    ($($operation:literal),+) => {
+        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways slug metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
+    };
+}
+
+macro_rules! with_store {
+    ($($operation:literal),+) => {
+        concat!($($operation,)+ " fragment S on Store { id dateCreated name description url currencyCode prependProductNameToReceipt isAutomaticReviewsEnabled isCustomerBalanceEnabled isInactive maintenanceReason }")
+    };
+}
+
+const GET_STORE: &str = with_store!("query($store: UUID!) { store(id: $store) { ...S } }");
+const UPDATE_STORE: &str = with_store!(
+    "mutation($store: UUID!, $input: UpdateStoreInput!) { store: updateStore(id: $store, input: $input) { ...S } }"
+);
+const LIST_PRODUCTS: &str = with_product!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { products(first: $first, offset: $offset) { totalCount nodes { ...P } } } }");
+const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } }");
+const CREATE_PRODUCT: &str = with_product!("mutation($store: UUID!, $input: CreateProductInput!) { product: createProduct(storeId: $store, input: $input) { ...P } }");
+const DUPLICATE_PRODUCT: &str = with_product!("mutation($id: UUID!) { product: duplicateProduct(id: $id) { ...P } }");
+const DELETE_PRODUCT: &str = "mutation($id: UUID!) { deleteProduct(id: $id) }";
+const USER: &str = "{ me { id email name dateCreated } }";
+
+const STORE_FORM: &[Field] = &[
+    field("name", "string", true),
+    field("description", "string", true),
+    field("prependProductNameToReceipt", "boolean", true),
+    field("currencyCode", "string", true),
+    field("isAutomaticReviewsEnabled", "boolean", true),
+];
+const PRODUCT_FORM: &[Field] = &[
+    field("variants", "array", true),
+    field("name", "string", true),
+    field("description", "string", false),
+    field("isBestSeller", "boolean", false),
+    field("slug", "string", false),
+];
+/// What a variant of the create form may carry.
+const VARIANT_FORM: &[&str] = &[
+    "name",
+    "cost",
+    "minimumQuantity",
+    "maximumQuantity",
+    "order",
+    "type",
+    "stock",
+    "deliveryTypes",
+    "stockMode",
+    "dynamicUrl",
+    "deliveryMessage",
+    "subscriptionPeriod",
+];
+
+pub static ROUTES: [Route; 8] = [
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/stores/{storeId}",
+        summary: "Get a store",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: None,
+        renames: &[],
+        document: GET_STORE,
+        variables: |r| Ok(json!({ "store": r.store_id()? })),
+        respond: |_, data| found(&data["store"], "store").map(|s| ok(s.clone())),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::PUT,
+        path: "/stores/{storeId}",
+        summary: "Update a store",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: Some(STORE_FORM),
+        renames: &[],
+        document: UPDATE_STORE,
+        variables: |r| {
+            let mut input = json!({});
+            for f in STORE_FORM {
+                input[f.name] = r.body[f.name].clone();
+            }
+            Ok(json!({ "store": r.store_id()?, "input": input }))
+        },
+        respond: |_, data| Ok(ok(data["store"].clone())),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/stores/{storeId}/products",
+        summary: "List a store's products (Page, PageSize)",
+        authenticated: true,
+        store_scoped: true,
+        query: &["Page", "PageSize"],
+        body: None,
+        renames: &[],
+        document: LIST_PRODUCTS,
+        variables: |r| {
+            let page = r.query_parse::<i64>("Page", "a whole number")?.unwrap_or(1);
+            let size = r.query_parse::<i64>("PageSize", "a whole number")?.unwrap_or(20);
+            if !(1..=100).contains(&size) {
+                return Err(RestError::validation("PageSize", "must be between 1 and 100"));
+            }
+            if page < 1 || (page - 1) * size > i64::from(crate::graphql::pagination::MAX_OFFSET) {
+                return Err(RestError::validation("Page", "must be at least 1 and not beyond the first 100000 items"));
+            }
+            Ok(json!({ "store": r.store_id()?, "first": size, "offset": (page - 1) * size }))
+        },
+        respond: |r, data| {
+            let products = &found(&data["store"], "store")?["products"];
+            let size = r.query_parse::<i64>("PageSize", "a whole number")?.unwrap_or(20);
+            let total = products["totalCount"].as_i64().unwrap_or(0);
+            let items: Vec<Value> =
+                products["nodes"].as_array().map(|n| n.iter().map(product).collect()).unwrap_or_default();
+            Ok(Reply {
+                status: StatusCode::OK,
+                body: Some(json!({ "success": true, "pages": (total + size - 1) / size, "data": items })),
+            })
+        },
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/stores/{storeId}/products/{productId}",
+        summary: "Get a product",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: None,
+        renames: &[],
+        document: GET_PRODUCT,
+        variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
+        respond: |r, data| Ok(ok(product(of_store(r, &data["product"])?))),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::POST,
+        path: "/stores/{storeId}/products",
+        summary: "Create a product with its variants",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: Some(PRODUCT_FORM),
+        renames: &[],
+        document: CREATE_PRODUCT,
+        variables: |r| {
+            let variants =
+                r.body["variants"].as_array().ok_or_else(|| RestError::validation("variants", "must be an array"))?;
+            let mut inputs = Vec::with_capacity(variants.len());
+            for (index, variant) in variants.iter().enumerate() {
+                inputs.push(variant_input(variant, index)?);
+            }
+            Ok(json!({ "store": r.store_id()?, "input": {
+                "name": r.body["name"], "description": r.body_field("description"), "isBestSeller": r.body_field("isBestSeller"),
+                "slug": r.body_field("slug"), "variants": inputs,
+            } }))
+        },
+        respond: |_, data| Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(product(&data["product"]))) }),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::DELETE,
+        path: "/stores/{storeId}/products/{productId}",
+        summary: "Delete a product (orders keep their lines)",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: None,
+        renames: &[],
+        document: DELETE_PRODUCT,
+        variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
+        respond: |_, _| Ok(ok(Value::Null)),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::POST,
+        path: "/stores/{storeId}/products/{productId}/duplicate",
+        summary: "Duplicate a product with its variants, fields and options",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: None,
+        renames: &[],
+        document: DUPLICATE_PRODUCT,
+        variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
+        respond: |_, data| Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(product(&data["product"]))) }),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/user",
+        summary: "The signed-in user",
+        authenticated: true,
+        store_scoped: false,
+        query: &[],
+        body: None,
+        renames: &[],
+        document: USER,
+        variables: |_| Ok(json!({})),
+        respond: |_, data| Ok(ok(data["me"].clone())),
+    },
+];
+
+fn ok(data: Value) -> Reply {
+    Reply { status: StatusCode::OK, body: Some(komerza(data)) }
+}
+
+fn found<'a>(row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
+    if row.is_null() {
+        Err(RestError::not_found(what))
+    } else {
+        Ok(row)
+    }
+}
+
+/// A product of the store in the path, or `NOT_FOUND`.
+fn of_store<'a>(r: &RestRequest, row: &'a Value) -> Result<&'a Value, RestError> {
+    let store = r.store_id()?.to_string();
+    found(row, "product").and_then(|p| {
+        if p["storeId"].as_str() == Some(store.as_str()) {
+            Ok(p)
+        } else {
+            Err(RestError::not_found("product"))
+        }
+    })
+}
+
+const VISIBILITY: &[&str] = &["PUBLIC", "UNLISTED", "PRIVATE"];
+const STOCK_MODE: &[&str] = &["FIXED", "CALCULATED", "UNLIMITED"];
+const VARIANT_TYPE: &[&str] = &["ONE_TIME", "SUBSCRIPTION"];
+
+/// An enum name as Komerza's integer code.
+fn code(names: &[&str], value: &Value) -> Value {
+    value.as_str().and_then(|v| names.iter().position(|n| *n == v)).map_or(Value::Null, |i| json!(i))
+}
+
+/// A Komerza integer code as the enum name, or a validation error on `field`.
+fn name(names: &[&str], value: &Value, field: &str) -> Result<Value, RestError> {
+    value
+        .as_u64()
+        .and_then(|i| names.get(usize::try_from(i).ok()?))
+        .map(|n| json!(n))
+        .ok_or_else(|| RestError::validation(field, format!("must be one of 0 to {}", names.len() - 1)))
+}
+
+/// A variant of the create form as a GraphQL `VariantInput`.
+fn variant_input(variant: &Value, index: usize) -> Result<Value, RestError> {
+    let object =
+        variant.as_object().ok_or_else(|| RestError::validation(&format!("variants[{index}]"), "must be an object"))?;
+    if let Some(extra) = object.keys().find(|k| !VARIANT_FORM.contains(&k.as_str())) {
+        return Err(RestError::validation(&format!("variants[{index}].{extra}"), "is not accepted here"));
+    }
+    let mut input = json!({});
+    for (key, value) in object.iter().filter(|(_, v)| !v.is_null()) {
+        input[key.as_str()] = match key.as_str() {
+            "cost" => decimal(value),
+            "type" => name(VARIANT_TYPE, value, &format!("variants[{index}].type"))?,
+            "stockMode" => name(STOCK_MODE, value, &format!("variants[{index}].stockMode"))?,
+            _ => value.clone(),
+        };
+    }
+    Ok(input)
+}
+
+/// A GraphQL product as Komerza shows it (integer codes; costs as numbers).
+fn product(p: &Value) -> Value {
+    let mut product = p.clone();
+    product["visibility"] = code(VISIBILITY, &p["visibility"]);
+    product["additionalFees"] = json!({});
+    if let Some(variants) = product["variants"].as_array_mut() {
+        for variant in variants {
+            variant["cost"] = super::number(&variant["cost"]);
+            variant["stockMode"] = code(STOCK_MODE, &variant["stockMode"]);
+            variant["type"] = code(VARIANT_TYPE, &variant["type"]);
+            variant["files"] = json!([]);
+            if let Some(fields) = variant["customFields"].as_array_mut() {
+                for field in fields {
+                    field["type"] = json!(field["type"].as_str().map(str::to_lowercase));
+                }
+            }
+        }
+    }
+    product
+}

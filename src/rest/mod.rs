@@ -1,0 +1,272 @@
+//! The REST compatibility shim (DESIGN decision 5): legacy clients call the documented Komerza and
+//! Commerce API endpoints; each endpoint is a row of a route table ([`commerce::ROUTES`],
+//! [`komerza::ROUTES`]) that runs a GraphQL document through the same schema, guards, tenancy,
+//! validation and loaders as GraphQL clients, and maps the result to the family's envelope.
+//! `GET /openapi.json` is generated from the same table.
+
+pub mod commerce;
+mod envelope;
+pub mod komerza;
+pub mod openapi;
+pub mod route;
+
+use std::collections::HashMap;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{RawPathParams, RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::{Extension, Json, Router};
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::auth::principal::Principal;
+use crate::http::{AppState, Caller};
+use route::{Family, RestError, RestRequest, Route, StoreContext};
+
+/// Every shim route, in table order.
+pub fn all_routes() -> impl Iterator<Item = &'static Route> {
+    commerce::ROUTES.iter().chain(komerza::ROUTES.iter())
+}
+
+/// The shim's router (its layers — authentication, rate limits, metrics — are the API's).
+pub fn router() -> Router<AppState> {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for route in all_routes() {
+        let filter = match route.method {
+            Method::GET => MethodFilter::GET,
+            Method::POST => MethodFilter::POST,
+            Method::PUT => MethodFilter::PUT,
+            Method::PATCH => MethodFilter::PATCH,
+            _ => MethodFilter::DELETE,
+        };
+        let handler =
+            move |state: State<AppState>,
+                  caller: Extension<Caller>,
+                  params: RawPathParams,
+                  query: RawQuery,
+                  headers: HeaderMap,
+                  body: Body| handle(route, state, caller, params, query, headers, body);
+        match by_path.iter_mut().find(|(path, _)| *path == route.path) {
+            Some((_, methods)) => *methods = std::mem::take(methods).on(filter, handler),
+            None => by_path.push((route.path, on(filter, handler))),
+        }
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, methods)| router.route(path, methods))
+        .route("/openapi.json", axum::routing::get(|| async { Json(openapi::document()) }))
+}
+
+async fn handle(
+    route: &'static Route,
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    params: RawPathParams,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match run(route, &state, caller, params, query, &headers, body).await {
+        Ok(reply) => match reply.body {
+            Some(body) => (reply.status, Json(body)).into_response(),
+            None => reply.status.into_response(),
+        },
+        Err(error) => envelope::error(route.family, &error),
+    }
+}
+
+async fn run(
+    route: &'static Route,
+    state: &AppState,
+    caller: Caller,
+    params: RawPathParams,
+    query: Option<String>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<route::Reply, RestError> {
+    let principal = caller.0.map_err(|error| RestError::new("UNAUTHENTICATED", error.to_string()))?;
+    if route.authenticated && matches!(principal, Principal::Anonymous) {
+        return Err(RestError::new("UNAUTHENTICATED", "send a credential: Authorization: Bearer <token>"));
+    }
+    let query: HashMap<String, String> = match query {
+        Some(query) => serde_urlencoded::from_str::<Vec<(String, String)>>(&query)
+            .map_err(|_| RestError::validation("query", "is not a valid query string"))?
+            .into_iter()
+            .collect(),
+        None => HashMap::new(),
+    };
+    let body = match route.body {
+        Some(fields) => read_body(headers, body, state.transport.max_body_bytes, fields).await?,
+        None => Value::Null,
+    };
+    let path: HashMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    let store = if route.store_scoped {
+        Some(resolve_store(route.family, state, &principal, &path, headers).await?)
+    } else {
+        None
+    };
+    let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let request = RestRequest { path, query, body, store, idempotency_key };
+    let variables = (route.variables)(&request)?;
+    let data = execute(state, principal, route, variables).await?;
+    (route.respond)(&request, &data)
+}
+
+/// Reads a JSON object body: the right content type, within the size limit, well-formed, and
+/// with no field the route does not accept (no mass assignment) and every required one.
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize, fields: &[route::Field]) -> Result<Value, RestError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if !json {
+        return Err(RestError::transport(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the body as Content-Type: application/json",
+        ));
+    }
+    let bytes = to_bytes(body, limit).await.map_err(|_| {
+        RestError::transport(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than {limit} bytes"))
+    })?;
+    let value: Value =
+        serde_json::from_slice(&bytes).map_err(|e| RestError::validation("body", format!("is not valid JSON: {e}")))?;
+    let Value::Object(object) = &value else {
+        return Err(RestError::validation("body", "must be a JSON object"));
+    };
+    let mut problems = Vec::new();
+    for (key, value) in object {
+        match fields.iter().find(|f| f.name == key) {
+            None => problems.push((key.clone(), "is not accepted here".to_owned())),
+            Some(field) if !value.is_null() && !has_kind(value, field.kind) => {
+                problems.push((key.clone(), format!("must be a JSON {}", field.kind)));
+            }
+            Some(_) => {}
+        }
+    }
+    for field in fields.iter().filter(|f| f.required) {
+        if object.get(field.name).is_none_or(Value::is_null) {
+            problems.push((field.name.to_owned(), "is required".to_owned()));
+        }
+    }
+    if !problems.is_empty() {
+        let message = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
+        return Err(RestError { details: problems, ..RestError::new("VALIDATION", message) });
+    }
+    Ok(value)
+}
+
+/// Whether `value` is of the documented JSON type.
+fn has_kind(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        _ => true,
+    }
+}
+
+/// The store a call is about: Komerza names it in the path; the Commerce API uses the
+/// `X-Store-Id` header, or the caller's only store. Another tenant's store is `NOT_FOUND`.
+async fn resolve_store(
+    family: Family,
+    state: &AppState,
+    principal: &Principal,
+    path: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<StoreContext, RestError> {
+    let visible = principal.access().map(|a| &a.stores);
+    let id = match family {
+        Family::Komerza => path.get("storeId").and_then(|v| Uuid::parse_str(v).ok()),
+        Family::Commerce => match headers.get("x-store-id") {
+            Some(header) => Some(
+                header
+                    .to_str()
+                    .ok()
+                    .and_then(|v| Uuid::parse_str(v.trim()).ok())
+                    .ok_or_else(|| RestError::validation("X-Store-Id", "must be a store id (UUID)"))?,
+            ),
+            None => match visible.map(|stores| stores.iter().collect::<Vec<_>>()).unwrap_or_default().as_slice() {
+                [only] => Some(**only),
+                [] => None,
+                _ => return Err(RestError::validation("X-Store-Id", "is required: the caller has several stores")),
+            },
+        },
+    };
+    let id = id.filter(|id| principal.sees_store(*id)).ok_or_else(|| RestError::not_found("store"))?;
+    let currency = match family {
+        Family::Commerce => {
+            let store = entity::store::Entity::find_by_id(id)
+                .one(&state.db)
+                .await
+                .map_err(|_| RestError::new("INTERNAL", "internal error"))?
+                .ok_or_else(|| RestError::not_found("store"))?;
+            Some(store.currency_code)
+        }
+        Family::Komerza => None,
+    };
+    Ok(StoreContext { id, currency })
+}
+
+/// Runs the route's document as the caller; the first error (with its code and details, field
+/// names translated by the route) becomes the answer.
+async fn execute(state: &AppState, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
+    let request = async_graphql::Request::new(route.document).variables(async_graphql::Variables::from_json(variables));
+    let request = crate::graphql::prepare(request, &state.db, principal, state.batch_delay);
+    let mut response = state.schema.execute(request).await;
+    crate::graphql::ensure_error_codes(&mut response);
+    if let Some(error) = response.errors.first() {
+        let extensions = error.extensions.as_ref();
+        let code = extensions.and_then(|e| e.get("code")).map(|c| c.to_string().trim_matches('"').to_owned());
+        let code = KNOWN_CODES.iter().copied().find(|known| Some(*known) == code.as_deref()).unwrap_or("INTERNAL");
+        let details = extensions
+            .and_then(|e| e.get("details"))
+            .and_then(|d| serde_json::to_value(d).ok())
+            .and_then(|d| d.as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| {
+                let field = d["field"].as_str().unwrap_or_default();
+                let field = route.renames.iter().find(|(from, _)| *from == field).map_or(field, |(_, to)| to);
+                (field.to_owned(), d["message"].as_str().unwrap_or_default().to_owned())
+            })
+            .collect::<Vec<_>>();
+        let message = if details.is_empty() {
+            error.message.clone()
+        } else {
+            details.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ")
+        };
+        return Err(RestError { details, ..RestError::new(code, message) });
+    }
+    response.data.into_json().map_err(|_| RestError::new("INTERNAL", "internal error"))
+}
+
+const KNOWN_CODES: &[&str] = &[
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "VALIDATION",
+    "CONFLICT",
+    "INSUFFICIENT_STOCK",
+    "INVALID_TRANSITION",
+    "RATE_LIMITED",
+    "INTERNAL",
+];
+
+/// A JSON number from a GraphQL `Decimal` string (`"19.99"` → `19.99`), for the fields the
+/// documents declare as numbers; the digits are kept as they are.
+pub fn number(value: &Value) -> Value {
+    value.as_str().and_then(|s| serde_json::from_str::<serde_json::Number>(s).ok()).map_or(Value::Null, Value::Number)
+}
+
+/// A JSON number as the decimal string GraphQL's `Decimal` takes (digits kept, no float).
+pub fn decimal(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => json!(n.to_string()),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,143 @@
+//! What a REST route is: a row of the route table. It names a GraphQL document, how the request
+//! (path, query string, body, headers) becomes the document's variables, and how the result
+//! becomes the family's response. Everything else — authentication, scopes, tenancy,
+//! validation, loaders — happens in the GraphQL schema, exactly as for GraphQL clients.
+
+use std::collections::HashMap;
+
+use axum::http::{Method, StatusCode};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The API family a route belongs to; it decides the envelopes and error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Commerce API 2.4.0 under `/v2`: bare objects, `{data, total, page, pageSize, pages}`
+    /// lists, `{code, message, details}` errors.
+    Commerce,
+    /// Komerza at the root: `{success, message, code, data}` envelopes.
+    Komerza,
+}
+
+/// A documented body field: its name, JSON type (for the OpenAPI document) and whether it is
+/// required. Fields a body may not carry (ids, prices of order lines, …) are simply not listed:
+/// the shim refuses unlisted fields with a 400.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub required: bool,
+}
+
+pub const fn field(name: &'static str, kind: &'static str, required: bool) -> Field {
+    Field { name, kind, required }
+}
+
+/// One REST call, parsed.
+pub struct RestRequest {
+    pub path: HashMap<String, String>,
+    pub query: HashMap<String, String>,
+    /// The JSON body (`Null` when the route takes none).
+    pub body: Value,
+    /// The store the call is about: the `{storeId}` of Komerza paths, or for the Commerce API the
+    /// caller's store (see [`super::store`]).
+    pub store: Option<StoreContext>,
+    pub idempotency_key: Option<String>,
+}
+
+/// The store a call is about.
+#[derive(Debug, Clone)]
+pub struct StoreContext {
+    pub id: Uuid,
+    /// The store's currency, where the route needs it (Commerce API).
+    pub currency: Option<String>,
+}
+
+/// A failure before or after the GraphQL document ran, with a GraphQL-style code (and, for
+/// transport problems such as a wrong content type, the HTTP status to use).
+#[derive(Debug)]
+pub struct RestError {
+    pub code: &'static str,
+    pub message: String,
+    pub details: Vec<(String, String)>,
+    pub status: Option<StatusCode>,
+}
+
+impl RestError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), details: vec![], status: None }
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            details: vec![(field.to_owned(), message.clone())],
+            ..Self::new("VALIDATION", format!("{field}: {message}"))
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new("NOT_FOUND", format!("{what} not found"))
+    }
+
+    /// A transport-level refusal with its own status (413, 415).
+    pub fn transport(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status: Some(status), ..Self::new("VALIDATION", message) }
+    }
+}
+
+/// A successful answer: its status and body (none for 204).
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Option<Value>,
+}
+
+pub type Variables = fn(&RestRequest) -> Result<Value, RestError>;
+pub type Respond = fn(&RestRequest, &Value) -> Result<Reply, RestError>;
+
+/// A row of the route table.
+pub struct Route {
+    pub family: Family,
+    pub method: Method,
+    /// The path with `{name}` parameters, as axum and OpenAPI write it.
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// Whether the call needs a credential (login and refresh do not).
+    pub authenticated: bool,
+    /// Whether the call is about one store (resolved before the document runs).
+    pub store_scoped: bool,
+    /// Query-string parameters it reads.
+    pub query: &'static [&'static str],
+    /// Body fields it accepts; `None` for routes without a body.
+    pub body: Option<&'static [Field]>,
+    /// How GraphQL input paths in error details read in this API (`variants[0].cost` → `price`).
+    pub renames: &'static [(&'static str, &'static str)],
+    /// The GraphQL document it runs.
+    pub document: &'static str,
+    pub variables: Variables,
+    pub respond: Respond,
+}
+
+impl RestRequest {
+    /// A body field, if present and not null.
+    pub fn body_field(&self, name: &str) -> Option<&Value> {
+        self.body.get(name).filter(|v| !v.is_null())
+    }
+
+    /// A path parameter that must be a UUID; anything else answers as a missing resource.
+    pub fn path_uuid(&self, name: &str, what: &str) -> Result<Uuid, RestError> {
+        self.path.get(name).and_then(|v| Uuid::parse_str(v).ok()).ok_or_else(|| RestError::not_found(what))
+    }
+
+    pub fn store_id(&self) -> Result<Uuid, RestError> {
+        self.store.as_ref().map(|s| s.id).ok_or_else(|| RestError::not_found("store"))
+    }
+
+    /// A query parameter parsed as `T`, or a validation error naming it.
+    pub fn query_parse<T: std::str::FromStr>(&self, name: &str, what: &str) -> Result<Option<T>, RestError> {
+        match self.query.get(name) {
+            None => Ok(None),
+            Some(raw) => raw.parse().map(Some).map_err(|_| RestError::validation(name, format!("must be {what}"))),
+        }
+    }
+}
