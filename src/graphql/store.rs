@@ -130,9 +130,10 @@ impl Store {
         #[graphql(desc = "Return the categories after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
         #[graphql(desc = "Return the categories before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Category, CategoryTotals>> {
         let loader = &ctx.data::<Loaders>()?.store_categories;
-        let args = PageArgs { first, after, last, before, offset: None };
+        let args = PageArgs { first, after, last, before, offset };
         let totals = CategoryTotals { store_id: self.0.id };
         pagination::paged(ctx, loader, format!("categories:{}", self.0.id), self.0.id, args, totals, Category).await
     }
@@ -152,11 +153,12 @@ impl Store {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Customer, CustomerTotals>> {
         let view = CustomerView::new(search).into_graphql()?;
         let loader = &ctx.data::<Loaders>()?.store_customers;
         let name = pagination::list_name("customers", self.0.id, &view);
-        let args = PageArgs { first, after, last, before, offset: None };
+        let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
         pagination::connection(ctx, &name, page, CustomerTotals { store_id: self.0.id, view }, |row| {
             Some(Customer(row))
@@ -175,10 +177,11 @@ impl Store {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Coupon, CouponTotals>> {
         let loader = &ctx.data::<Loaders>()?.store_coupons;
         let name = pagination::list_name("coupons", self.0.id, &ByCreation);
-        let args = PageArgs { first, after, last, before, offset: None };
+        let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, ByCreation).await?;
         pagination::connection(ctx, &name, page, CouponTotals { store_id: self.0.id }, |row| Some(Coupon(row)))
     }

@@ -8,6 +8,7 @@ use super::decimal;
 use super::envelope::komerza;
 use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
 
+/// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
     ($($operation:literal),+) => {
         concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways slug metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
@@ -27,6 +28,9 @@ const UPDATE_STORE: &str = with_store!(
 const LIST_PRODUCTS: &str = with_product!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { products(first: $first, offset: $offset) { totalCount nodes { ...P } } } }");
 const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } }");
 const CREATE_PRODUCT: &str = with_product!("mutation($store: UUID!, $input: CreateProductInput!) { product: createProduct(storeId: $store, input: $input) { ...P } }");
+const UPDATE_PRODUCT: &str = with_product!(
+    "mutation($id: UUID!, $input: UpdateProductInput!) { product: updateProduct(id: $id, input: $input) { ...P } }"
+);
 const DUPLICATE_PRODUCT: &str = with_product!("mutation($id: UUID!) { product: duplicateProduct(id: $id) { ...P } }");
 const DELETE_PRODUCT: &str = "mutation($id: UUID!) { deleteProduct(id: $id) }";
 const USER: &str = "{ me { id email name dateCreated } }";
@@ -45,8 +49,20 @@ const PRODUCT_FORM: &[Field] = &[
     field("isBestSeller", "boolean", false),
     field("slug", "string", false),
 ];
-/// What a variant of the create form may carry.
-const VARIANT_FORM: &[&str] = &[
+const PRODUCT_UPDATE: &[Field] = &[
+    field("name", "string", false),
+    field("description", "string", false),
+    field("slug", "string", false),
+    field("visibility", "integer", false),
+    field("order", "integer", false),
+    field("isBestSeller", "boolean", false),
+    field("imageNames", "array", false),
+    field("shouldBlockVpns", "boolean", false),
+    field("blacklistedPaymentGateways", "array", false),
+    field("metadata", "string", false),
+];
+/// What a variant of a Komerza form may carry.
+pub(super) const VARIANT_FORM: &[&str] = &[
     "name",
     "cost",
     "minimumQuantity",
@@ -61,7 +77,7 @@ const VARIANT_FORM: &[&str] = &[
     "subscriptionPeriod",
 ];
 
-pub static ROUTES: [Route; 8] = [
+pub static ROUTES: [Route; 9] = [
     Route {
         family: Family::Komerza,
         method: Method::GET,
@@ -160,7 +176,7 @@ pub static ROUTES: [Route; 8] = [
                 r.body["variants"].as_array().ok_or_else(|| RestError::validation("variants", "must be an array"))?;
             let mut inputs = Vec::with_capacity(variants.len());
             for (index, variant) in variants.iter().enumerate() {
-                inputs.push(variant_input(variant, index)?);
+                inputs.push(variant_input(variant, &format!("variants[{index}]."))?);
             }
             Ok(json!({ "store": r.store_id()?, "input": {
                 "name": r.body["name"], "description": r.body_field("description"), "isBestSeller": r.body_field("isBestSeller"),
@@ -168,6 +184,26 @@ pub static ROUTES: [Route; 8] = [
             } }))
         },
         respond: |_, data| Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(product(&data["product"]))) }),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::PUT,
+        path: "/stores/{storeId}/products/{productId}",
+        summary: "Update a product's own fields (absent fields keep their value)",
+        authenticated: true,
+        store_scoped: true,
+        query: &[],
+        body: Some(PRODUCT_UPDATE),
+        renames: &[],
+        document: UPDATE_PRODUCT,
+        variables: |r| {
+            let mut input = r.body.clone();
+            if let Some(visibility) = r.body_field("visibility") {
+                input["visibility"] = name(VISIBILITY, visibility, "visibility")?;
+            }
+            Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": input }))
+        },
+        respond: |_, data| Ok(ok(product(&data["product"]))),
     },
     Route {
         family: Family::Komerza,
@@ -213,11 +249,41 @@ pub static ROUTES: [Route; 8] = [
     },
 ];
 
-fn ok(data: Value) -> Reply {
+pub(super) fn ok(data: Value) -> Reply {
     Reply { status: StatusCode::OK, body: Some(komerza(data)) }
 }
 
-fn found<'a>(row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
+/// `Page` (1-based) and `PageSize` (1–100, default 20) as `first` and `offset`, with the store.
+pub(super) fn page_args(r: &RestRequest) -> Result<Value, RestError> {
+    let (size, offset) = paging(r)?;
+    Ok(json!({ "store": r.store_id()?, "first": size, "offset": offset }))
+}
+
+fn paging(r: &RestRequest) -> Result<(i64, i64), RestError> {
+    let page = r.query_parse::<i64>("Page", "a whole number")?.unwrap_or(1);
+    let size = r.query_parse::<i64>("PageSize", "a whole number")?.unwrap_or(20);
+    if !(1..=100).contains(&size) {
+        return Err(RestError::validation("PageSize", "must be between 1 and 100"));
+    }
+    if page < 1 || (page - 1) * size > i64::from(crate::graphql::pagination::MAX_OFFSET) {
+        return Err(RestError::validation("Page", "must be at least 1 and not beyond the first 100000 items"));
+    }
+    Ok((size, (page - 1) * size))
+}
+
+/// A paginated Komerza list `{success, pages, data}` of a connection's nodes.
+pub(super) fn list(r: &RestRequest, connection: &Value, map: fn(&Value) -> Value) -> Result<Reply, RestError> {
+    let (size, _) = paging(r)?;
+    let total = connection["totalCount"].as_i64().unwrap_or(0);
+    let items: Vec<Value> =
+        connection["nodes"].as_array().map(|nodes| nodes.iter().map(map).collect()).unwrap_or_default();
+    Ok(Reply {
+        status: StatusCode::OK,
+        body: Some(json!({ "success": true, "pages": (total + size - 1) / size, "data": items })),
+    })
+}
+
+pub(super) fn found<'a>(row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
     if row.is_null() {
         Err(RestError::not_found(what))
     } else {
@@ -237,17 +303,17 @@ fn of_store<'a>(r: &RestRequest, row: &'a Value) -> Result<&'a Value, RestError>
     })
 }
 
-const VISIBILITY: &[&str] = &["PUBLIC", "UNLISTED", "PRIVATE"];
+pub(super) const VISIBILITY: &[&str] = &["PUBLIC", "UNLISTED", "PRIVATE"];
 const STOCK_MODE: &[&str] = &["FIXED", "CALCULATED", "UNLIMITED"];
 const VARIANT_TYPE: &[&str] = &["ONE_TIME", "SUBSCRIPTION"];
 
 /// An enum name as Komerza's integer code.
-fn code(names: &[&str], value: &Value) -> Value {
+pub(super) fn code(names: &[&str], value: &Value) -> Value {
     value.as_str().and_then(|v| names.iter().position(|n| *n == v)).map_or(Value::Null, |i| json!(i))
 }
 
 /// A Komerza integer code as the enum name, or a validation error on `field`.
-fn name(names: &[&str], value: &Value, field: &str) -> Result<Value, RestError> {
+pub(super) fn name(names: &[&str], value: &Value, field: &str) -> Result<Value, RestError> {
     value
         .as_u64()
         .and_then(|i| names.get(usize::try_from(i).ok()?))
@@ -255,19 +321,20 @@ fn name(names: &[&str], value: &Value, field: &str) -> Result<Value, RestError> 
         .ok_or_else(|| RestError::validation(field, format!("must be one of 0 to {}", names.len() - 1)))
 }
 
-/// A variant of the create form as a GraphQL `VariantInput`.
-fn variant_input(variant: &Value, index: usize) -> Result<Value, RestError> {
+/// A variant of a Komerza form as a GraphQL variant input; `prefix` (`variants[0].`) names its
+/// fields in errors.
+pub(super) fn variant_input(variant: &Value, prefix: &str) -> Result<Value, RestError> {
     let object =
-        variant.as_object().ok_or_else(|| RestError::validation(&format!("variants[{index}]"), "must be an object"))?;
+        variant.as_object().ok_or_else(|| RestError::validation(prefix.trim_end_matches('.'), "must be an object"))?;
     if let Some(extra) = object.keys().find(|k| !VARIANT_FORM.contains(&k.as_str())) {
-        return Err(RestError::validation(&format!("variants[{index}].{extra}"), "is not accepted here"));
+        return Err(RestError::validation(&format!("{prefix}{extra}"), "is not accepted here"));
     }
     let mut input = json!({});
     for (key, value) in object.iter().filter(|(_, v)| !v.is_null()) {
         input[key.as_str()] = match key.as_str() {
             "cost" => decimal(value),
-            "type" => name(VARIANT_TYPE, value, &format!("variants[{index}].type"))?,
-            "stockMode" => name(STOCK_MODE, value, &format!("variants[{index}].stockMode"))?,
+            "type" => name(VARIANT_TYPE, value, &format!("{prefix}type"))?,
+            "stockMode" => name(STOCK_MODE, value, &format!("{prefix}stockMode"))?,
             _ => value.clone(),
         };
     }
@@ -275,22 +342,36 @@ fn variant_input(variant: &Value, index: usize) -> Result<Value, RestError> {
 }
 
 /// A GraphQL product as Komerza shows it (integer codes; costs as numbers).
-fn product(p: &Value) -> Value {
+pub(super) fn product(p: &Value) -> Value {
     let mut product = p.clone();
     product["visibility"] = code(VISIBILITY, &p["visibility"]);
     product["additionalFees"] = json!({});
     if let Some(variants) = product["variants"].as_array_mut() {
-        for variant in variants {
-            variant["cost"] = super::number(&variant["cost"]);
-            variant["stockMode"] = code(STOCK_MODE, &variant["stockMode"]);
-            variant["type"] = code(VARIANT_TYPE, &variant["type"]);
-            variant["files"] = json!([]);
-            if let Some(fields) = variant["customFields"].as_array_mut() {
-                for field in fields {
-                    field["type"] = json!(field["type"].as_str().map(str::to_lowercase));
-                }
-            }
+        for v in variants {
+            *v = variant(v);
         }
     }
     product
+}
+
+/// A GraphQL variant as Komerza shows it.
+pub(super) fn variant(v: &Value) -> Value {
+    let mut variant = v.clone();
+    variant["cost"] = super::number(&v["cost"]);
+    variant["stockMode"] = code(STOCK_MODE, &v["stockMode"]);
+    variant["type"] = code(VARIANT_TYPE, &v["type"]);
+    variant["files"] = json!([]);
+    if let Some(fields) = variant["customFields"].as_array_mut() {
+        for f in fields {
+            *f = custom_field(f);
+        }
+    }
+    variant
+}
+
+/// A GraphQL custom field as Komerza shows it (its type in lower case).
+pub(super) fn custom_field(f: &Value) -> Value {
+    let mut field = f.clone();
+    field["type"] = json!(f["type"].as_str().map(str::to_lowercase));
+    field
 }

@@ -1,12 +1,14 @@
 //! The REST compatibility shim (DESIGN decision 5): legacy clients call the documented Komerza and
 //! Commerce API endpoints; each endpoint is a row of a route table ([`commerce::ROUTES`],
-//! [`komerza::ROUTES`]) that runs a GraphQL document through the same schema, guards, tenancy,
+//! [`komerza::ROUTES`] and the sales routes beside it) that runs a GraphQL document through the same schema, guards, tenancy,
 //! validation and loaders as GraphQL clients, and maps the result to the family's envelope.
 //! `GET /openapi.json` is generated from the same table.
 
 pub mod commerce;
 mod envelope;
 pub mod komerza;
+mod komerza_sales;
+mod komerza_variants;
 pub mod openapi;
 pub mod route;
 
@@ -28,7 +30,11 @@ use route::{Family, RestError, RestRequest, Route, StoreContext};
 
 /// Every shim route, in table order.
 pub fn all_routes() -> impl Iterator<Item = &'static Route> {
-    commerce::ROUTES.iter().chain(komerza::ROUTES.iter())
+    commerce::ROUTES
+        .iter()
+        .chain(komerza::ROUTES.iter())
+        .chain(komerza_sales::ROUTES.iter())
+        .chain(komerza_variants::ROUTES.iter())
 }
 
 /// The shim's router (its layers — authentication, rate limits, metrics — are the API's).

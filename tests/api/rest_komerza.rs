@@ -184,3 +184,306 @@ async fn every_komerza_route_refuses_a_missing_credential_a_missing_scope_and_an
         assert!((200..300).contains(&status), "{method} {path}: {allowed}");
     }
 }
+
+/// Places an order through GraphQL and moves it to `shipped`; returns its id.
+async fn shipped_order(app: &crate::helpers::TestApp, store: &Value, variant: &Value) -> String {
+    let placed = app
+        .as_merchant(
+            "mutation($s: UUID!, $v: UUID!) { createOrder(storeId: $s, input: { customerEmail: \"ship@example.com\", items: [{ variantId: $v, quantity: 1 }] }) { id } }",
+            json!({ "s": store, "v": variant }),
+        )
+        .await;
+    let id = placed["data"]["createOrder"]["id"].clone();
+    for step in ["confirmOrder", "shipOrder"] {
+        app.as_merchant(&format!("mutation($id: UUID!) {{ {step}(id: $id) {{ id }} }}"), json!({ "id": id })).await;
+    }
+    id.as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn sales_routes_refuse_a_missing_credential_a_missing_scope_and_another_tenants_ids() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let text = |v: &Value| v.as_str().expect("id").to_owned();
+    let (store, category, coupon, customer) =
+        (text(&ids.store), text(&ids.category), text(&ids.coupon), text(&ids.customer));
+    let (newest, confirmed) = (text(&ids.orders[0]), text(&ids.orders[1]));
+    let shipped = shipped_order(&app, &ids.store, &ids.plain_variant).await;
+    let order_body =
+        json!({ "customerEmail": "rest@example.com", "items": [{ "variantId": ids.plain_variant, "quantity": 1 }] });
+    let routes: Vec<(Method, String, Option<Value>, &str)> = vec![
+        (Method::GET, format!("/stores/{store}/categories"), None, "stores.categories.view"),
+        (
+            Method::POST,
+            format!("/stores/{store}/categories"),
+            Some(json!({ "name": "Scoped", "visibility": 1 })),
+            "stores.categories.create",
+        ),
+        (
+            Method::PUT,
+            format!("/stores/{store}/categories/{category}"),
+            Some(json!({ "name": "Renamed" })),
+            "stores.categories.update",
+        ),
+        (Method::GET, format!("/stores/{store}/coupons"), None, "stores.coupons.view"),
+        (
+            Method::POST,
+            format!("/stores/{store}/coupons"),
+            Some(json!({ "code": "SCOPED", "amountDecrease": 2.5 })),
+            "stores.coupons.create",
+        ),
+        (
+            Method::PUT,
+            format!("/stores/{store}/coupons/{coupon}"),
+            Some(json!({ "isEnabled": true })),
+            "stores.coupons.update",
+        ),
+        (Method::GET, format!("/stores/{store}/customers?Search=example"), None, "stores.customers.view"),
+        (
+            Method::POST,
+            format!("/stores/{store}/customers"),
+            Some(json!({ "email": "scoped@example.com" })),
+            "stores.customers.create",
+        ),
+        (
+            Method::PUT,
+            format!("/stores/{store}/customers/{customer}"),
+            Some(json!({ "name": "Renamed" })),
+            "stores.customers.update",
+        ),
+        (Method::GET, format!("/stores/{store}/orders"), None, "stores.orders.view"),
+        (Method::GET, format!("/stores/{store}/orders/{newest}"), None, "stores.orders.view"),
+        (Method::POST, format!("/stores/{store}/orders"), Some(order_body), "stores.orders.create"),
+        (Method::POST, format!("/stores/{store}/orders/{shipped}/deliver"), None, "stores.orders.deliver"),
+        (
+            Method::POST,
+            format!("/stores/{store}/orders/{confirmed}/refund"),
+            Some(json!({ "reason": "Damaged" })),
+            "stores.orders.refund",
+        ),
+        (Method::DELETE, format!("/stores/{store}/categories/{category}"), None, "stores.categories.delete"),
+        (Method::DELETE, format!("/stores/{store}/coupons/{coupon}"), None, "stores.coupons.delete"),
+    ];
+    let rival = app.token(RIVAL_MERCHANT).await;
+    let rival_store = app.graphql_as(&rival, "{ stores { id } }", json!({})).await["data"]["stores"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    for (method, path, body, scope) in &routes {
+        let (status, refused) = app.rest(method.clone(), path, None, body.clone()).await;
+        assert_refused(status, &refused, 401, "Unauthorized");
+        let others: Vec<&str> = commerce_gateway::auth::scope::ALL.iter().copied().filter(|s| s != scope).collect();
+        let lacking = app.api_key(&app.merchant, &others, None).await;
+        let (status, refused) = app.rest(method.clone(), path, Some(&lacking), body.clone()).await;
+        assert_refused(status, &refused, 403, "AccessDenied");
+        let (status, foreign) = app.rest(method.clone(), path, Some(&rival), body.clone()).await;
+        assert_refused(status, &foreign, 404, "NotFound");
+        let through_own = path.replace(&store, &rival_store);
+        if through_own.trim_end_matches(|c: char| c.is_alphabetic() || c == '/').split('/').count() > 4 {
+            let (status, foreign) = app.rest(method.clone(), &through_own, Some(&rival), body.clone()).await;
+            assert_refused(status, &foreign, 404, "NotFound");
+        }
+        let (status, allowed) = app.rest(method.clone(), path, Some(&app.merchant), body.clone()).await;
+        assert!((200..300).contains(&status), "{method} {path}: {allowed}");
+        assert_eq!(allowed["success"], true, "{path}: {allowed}");
+    }
+}
+
+#[tokio::test]
+async fn sales_routes_speak_komerza_and_refuse_bad_input() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let store = ids.store.as_str().expect("id").to_owned();
+    let token = Some(app.merchant.as_str());
+    let (status, page) = app.rest(Method::GET, &format!("/stores/{store}/categories?PageSize=2"), token, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
+    assert!(page["data"][0]["visibility"].is_number(), "visibility is Komerza's integer code");
+    let (_, orders) = app.rest(Method::GET, &format!("/stores/{store}/orders?PageSize=100"), token, None).await;
+    let first = &orders["data"][0];
+    assert!(
+        first["total"].is_number() && first["status"].is_string() && first["items"][0]["unitPrice"].is_number(),
+        "{first}"
+    );
+    let (status, created) = app
+        .rest_with(
+            Method::POST,
+            &format!("/stores/{store}/orders"),
+            token,
+            Some(json!({ "customerEmail": "kom@example.com", "couponCode": "welcome10", "items": [{ "variantId": ids.plain_variant, "quantity": 2 }] })),
+            &[("idempotency-key", "kom-1")],
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert!(created["data"]["discount"].as_f64() > Some(0.0));
+    let (_, again) = app
+        .rest_with(
+            Method::POST,
+            &format!("/stores/{store}/orders"),
+            token,
+            Some(json!({ "customerEmail": "kom@example.com", "couponCode": "welcome10", "items": [{ "variantId": ids.plain_variant, "quantity": 2 }] })),
+            &[("idempotency-key", "kom-1")],
+        )
+        .await;
+    assert_eq!(again["data"]["id"], created["data"]["id"]);
+    let pending = created["data"]["id"].as_str().expect("id");
+    let (status, early) =
+        app.rest(Method::POST, &format!("/stores/{store}/orders/{pending}/deliver"), token, None).await;
+    assert_refused(status, &early, 409, "InvalidTransition");
+
+    for (method, path, body, field) in [
+        (Method::POST, format!("/stores/{store}/categories"), json!({ "name": "Bad", "visibility": 5 }), "visibility"),
+        (Method::POST, format!("/stores/{store}/categories"), json!({ "name": "" }), "name"),
+        (Method::POST, format!("/stores/{store}/categories"), json!({ "name": "n".repeat(65) }), "name"),
+        (
+            Method::POST,
+            format!("/stores/{store}/coupons"),
+            json!({ "code": "BOTH", "percentageDecrease": 5, "amountDecrease": 1 }),
+            "percentageDecrease",
+        ),
+        (Method::POST, format!("/stores/{store}/coupons"), json!({ "percentageDecrease": 5 }), "code"),
+        (Method::POST, format!("/stores/{store}/customers"), json!({ "email": "not-an-email" }), "email"),
+        (
+            Method::POST,
+            format!("/stores/{store}/customers"),
+            json!({ "email": "a@example.com", "balance": 100 }),
+            "balance",
+        ),
+        (
+            Method::POST,
+            format!("/stores/{store}/orders"),
+            json!({ "customerEmail": "a@example.com", "items": [{ "variantId": ids.plain_variant, "quantity": 1, "unitPrice": 0.01 }] }),
+            "items[0].unitPrice",
+        ),
+        (
+            Method::POST,
+            format!("/stores/{store}/orders"),
+            json!({ "customerEmail": "a@example.com", "items": [{ "variantId": ids.plain_variant, "quantity": 1 }], "status": "delivered" }),
+            "status",
+        ),
+        (Method::POST, format!("/stores/{store}/orders/{pending}/refund"), json!({}), "reason"),
+        (
+            Method::POST,
+            format!("/stores/{store}/orders/{pending}/refund"),
+            json!({ "reason": "r".repeat(513) }),
+            "reason",
+        ),
+    ] {
+        let (status, refused) = app.rest(method, &path, token, Some(body.clone())).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+        let fields: Vec<&str> = refused["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(fields.contains(&field), "{path} {body}: {refused}");
+    }
+    for query in ["Page=0", "PageSize=101", "PageSize=x"] {
+        let (status, refused) = app.rest(Method::GET, &format!("/stores/{store}/customers?{query}"), token, None).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+    }
+}
+
+#[tokio::test]
+async fn variants_fields_and_options_have_komerza_routes() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let token = Some(app.merchant.as_str());
+    let base =
+        format!("/stores/{}/products/{}", ids.store.as_str().expect("id"), ids.plain_product.as_str().expect("id"));
+
+    let (status, updated) =
+        app.rest(Method::PUT, &base, token, Some(json!({ "isBestSeller": true, "visibility": 1 }))).await;
+    assert_eq!(
+        (status, updated["data"]["isBestSeller"].clone(), updated["data"]["visibility"].clone()),
+        (200, json!(true), json!(1)),
+        "{updated}"
+    );
+    let (status, refused) = app.rest(Method::PUT, &base, token, Some(json!({ "visibility": 9 }))).await;
+    assert_refused(status, &refused, 400, "ValidationError");
+
+    let (status, created) = app
+        .rest(
+            Method::POST,
+            &format!("{base}/variants"),
+            token,
+            Some(json!({ "name": "Gift box", "cost": 4.5, "type": 0, "stockMode": 2, "stock": 0 })),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let variant = &created["data"];
+    assert_eq!((variant["cost"].clone(), variant["stockMode"].clone()), (json!(4.5), json!(2)));
+    let variant_path = format!("{base}/variants/{}", variant["id"].as_str().expect("id"));
+    let (status, changed) =
+        app.rest(Method::PUT, &variant_path, token, Some(json!({ "cost": 5, "maximumQuantity": 2 }))).await;
+    assert_eq!(
+        (status, changed["data"]["cost"].clone(), changed["data"]["maximumQuantity"].clone()),
+        (200, json!(5.0), json!(2)),
+        "{changed}"
+    );
+
+    let (status, field) = app
+        .rest(
+            Method::POST,
+            &format!("{variant_path}/fields"),
+            token,
+            Some(json!({ "label": "Wrap", "identifier": "wrap", "type": "select", "isRequired": true, "options": [{ "label": "Red", "value": "red" }] })),
+        )
+        .await;
+    assert_eq!((status, field["data"]["type"].clone()), (201, json!("select")), "{field}");
+    let field_path = format!("{variant_path}/fields/{}", field["data"]["id"].as_str().expect("id"));
+    let (status, option) = app
+        .rest(Method::POST, &format!("{field_path}/options"), token, Some(json!({ "label": "Gold", "value": "gold" })))
+        .await;
+    assert_eq!((status, option["data"]["order"].clone()), (201, json!(1)), "{option}");
+    let option_path = format!("{field_path}/options/{}", option["data"]["id"].as_str().expect("id"));
+    let (status, renamed) = app.rest(Method::PUT, &option_path, token, Some(json!({ "label": "Golden" }))).await;
+    assert_eq!((status, renamed["data"]["label"].clone()), (200, json!("Golden")));
+    let (status, relabeled) = app.rest(Method::PUT, &field_path, token, Some(json!({ "label": "Gift wrap" }))).await;
+    assert_eq!((status, relabeled["data"]["label"].clone()), (200, json!("Gift wrap")));
+
+    for (method, path, body, field) in [
+        (Method::POST, format!("{base}/variants"), json!({ "name": "ab", "cost": 1 }), "name"),
+        (Method::POST, format!("{base}/variants"), json!({ "name": "Valid", "cost": -1 }), "cost"),
+        (Method::POST, format!("{base}/variants"), json!({ "name": "Valid", "cost": 1, "type": 4 }), "type"),
+        (Method::POST, format!("{base}/variants"), json!({ "name": "Valid", "cost": 1, "id": "x" }), "id"),
+        (
+            Method::POST,
+            format!("{variant_path}/fields"),
+            json!({ "label": "L", "identifier": "i", "type": "date" }),
+            "type",
+        ),
+        (Method::POST, format!("{variant_path}/fields"), json!({ "label": "L", "type": "text" }), "identifier"),
+        (Method::POST, format!("{field_path}/options"), json!({ "label": "L", "value": "v".repeat(65) }), "value"),
+        (Method::PUT, option_path.clone(), json!({ "value": "" }), "value"),
+    ] {
+        let (status, refused) = app.rest(method, &path, token, Some(body.clone())).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+        let fields: Vec<&str> = refused["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(fields.contains(&field), "{path} {body}: {refused}");
+    }
+
+    let rival = app.token(RIVAL_MERCHANT).await;
+    for path in [&option_path, &field_path, &variant_path] {
+        let (status, foreign) = app.rest(Method::DELETE, path, Some(&rival), None).await;
+        assert_refused(status, &foreign, 404, "NotFound");
+        let (status, anonymous) = app.rest(Method::DELETE, path, None, None).await;
+        assert_refused(status, &anonymous, 401, "Unauthorized");
+        let lacking = app.api_key(&app.merchant, &["stores.products.view"], None).await;
+        let (status, refused) = app.rest(Method::DELETE, path, Some(&lacking), None).await;
+        assert_refused(status, &refused, 403, "AccessDenied");
+        let (status, deleted) = app.rest(Method::DELETE, path, token, None).await;
+        assert_eq!((status, deleted["success"].clone()), (200, json!(true)), "{path}: {deleted}");
+    }
+    let (single, only) = crate::orders::product_with_stock(&app, &ids.store, "1.00", 1).await;
+    let only_path = format!(
+        "/stores/{}/products/{}/variants/{}",
+        ids.store.as_str().expect("id"),
+        single.as_str().expect("id"),
+        only.as_str().expect("id")
+    );
+    let (status, last) = app.rest(Method::DELETE, &only_path, token, None).await;
+    assert_refused(status, &last, 409, "Conflict");
+}

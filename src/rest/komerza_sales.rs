@@ -1,0 +1,344 @@
+//! Komerza routes for categories, coupons, customers and orders under `/stores/{storeId}`.
+//! Bodies use the GraphQL input names (which follow Komerza's JSON); visibility travels as
+//! Komerza's integer code and money as JSON numbers.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::komerza::{code, found, list, name, ok, page_args, VISIBILITY};
+use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+use super::{decimal, number};
+
+macro_rules! category_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment C on Category { id dateCreated name visibility order storeId slug }")
+    };
+}
+
+macro_rules! coupon_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment K on Coupon { id dateCreated code uses maximumUses isEnabled storeId percentageDecrease amountDecrease variantIds expirationDate }")
+    };
+}
+
+macro_rules! customer_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment U on Customer { id dateCreated storeId email name balance }")
+    };
+}
+
+macro_rules! order_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment O on Order { id dateCreated storeId customerId customerEmail status currencyCode subtotal discount creditUsed total couponCode notes items { id productId variantId productName variantName sku unitPrice quantity lineTotal customFieldValues { identifier value } } history { from to reason dateCreated } }")
+    };
+}
+
+macro_rules! route {
+    ($method:ident, $path:literal, $summary:literal, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
+        Route {
+            family: Family::Komerza,
+            method: Method::$method,
+            path: $path,
+            summary: $summary,
+            authenticated: true,
+            store_scoped: true,
+            query: $query,
+            body: $body,
+            renames: &[],
+            document: $document,
+            variables: $variables,
+            respond: $respond,
+        }
+    };
+}
+
+const CATEGORY_FORM: &[Field] = &[
+    field("name", "string", true),
+    field("slug", "string", false),
+    field("visibility", "integer", false),
+    field("order", "integer", false),
+    field("productIds", "array", false),
+];
+const CATEGORY_PATCH: &[Field] = &[
+    field("name", "string", false),
+    field("slug", "string", false),
+    field("visibility", "integer", false),
+    field("order", "integer", false),
+];
+const COUPON_FORM: &[Field] = &[
+    field("code", "string", true),
+    field("percentageDecrease", "integer", false),
+    field("amountDecrease", "number", false),
+    field("maximumUses", "integer", false),
+    field("isEnabled", "boolean", false),
+    field("variantIds", "array", false),
+    field("expirationDate", "string", false),
+];
+const COUPON_PATCH: &[Field] = &[
+    field("code", "string", false),
+    field("percentageDecrease", "integer", false),
+    field("amountDecrease", "number", false),
+    field("maximumUses", "integer", false),
+    field("isEnabled", "boolean", false),
+    field("variantIds", "array", false),
+    field("expirationDate", "string", false),
+];
+const CUSTOMER_FORM: &[Field] = &[field("email", "string", true), field("name", "string", false)];
+const CUSTOMER_PATCH: &[Field] = &[field("email", "string", false), field("name", "string", false)];
+const ORDER_FORM: &[Field] = &[
+    field("items", "array", true),
+    field("customerEmail", "string", false),
+    field("customerId", "string", false),
+    field("customerName", "string", false),
+    field("couponCode", "string", false),
+    field("useStoreCredit", "boolean", false),
+    field("notes", "string", false),
+];
+/// What an order line may carry (never a price: the server prices).
+const ORDER_ITEM: &[&str] = &["productId", "variantId", "quantity", "customFieldValues"];
+
+pub static ROUTES: [Route; 16] = [
+    route!(
+        GET,
+        "/stores/{storeId}/categories",
+        "List a store's categories in display order (Page, PageSize)",
+        &["Page", "PageSize"],
+        None,
+        category_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { categories(first: $first, offset: $offset) { totalCount nodes { ...C } } } }"),
+        |r| page_args(r),
+        |r, data| list(r, &found(&data["store"], "store")?["categories"], category)
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/categories",
+        "Create a category, optionally with its products in order",
+        &[],
+        Some(CATEGORY_FORM),
+        category_doc!("mutation($store: UUID!, $input: CreateCategoryInput!) { row: createCategory(storeId: $store, input: $input) { ...C } }"),
+        |r| Ok(json!({ "store": r.store_id()?, "input": visibility_input(&r.body)? })),
+        |_, data| created(category(&data["row"]))
+    ),
+    route!(
+        PUT,
+        "/stores/{storeId}/categories/{categoryId}",
+        "Update a category",
+        &[],
+        Some(CATEGORY_PATCH),
+        category_doc!("mutation($id: UUID!, $input: UpdateCategoryInput!) { row: updateCategory(id: $id, input: $input) { ...C } }"),
+        |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")?, "input": visibility_input(&r.body)? })),
+        |_, data| Ok(ok(category(&data["row"])))
+    ),
+    route!(
+        DELETE,
+        "/stores/{storeId}/categories/{categoryId}",
+        "Delete a category (its products stay)",
+        &[],
+        None,
+        "mutation($id: UUID!) { deleteCategory(id: $id) }",
+        |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")? })),
+        |_, _| Ok(ok(Value::Null))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/coupons",
+        "List a store's coupons (Page, PageSize)",
+        &["Page", "PageSize"],
+        None,
+        coupon_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { coupons(first: $first, offset: $offset) { totalCount nodes { ...K } } } }"),
+        |r| page_args(r),
+        |r, data| list(r, &found(&data["store"], "store")?["coupons"], coupon)
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/coupons",
+        "Create a coupon (a percentage or an amount off)",
+        &[],
+        Some(COUPON_FORM),
+        coupon_doc!("mutation($store: UUID!, $input: CreateCouponInput!) { row: createCoupon(storeId: $store, input: $input) { ...K } }"),
+        |r| Ok(json!({ "store": r.store_id()?, "input": money_input(&r.body, "amountDecrease") })),
+        |_, data| created(coupon(&data["row"]))
+    ),
+    route!(
+        PUT,
+        "/stores/{storeId}/coupons/{couponId}",
+        "Update a coupon",
+        &[],
+        Some(COUPON_PATCH),
+        coupon_doc!("mutation($id: UUID!, $input: UpdateCouponInput!) { row: updateCoupon(id: $id, input: $input) { ...K } }"),
+        |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")?, "input": money_input(&r.body, "amountDecrease") })),
+        |_, data| Ok(ok(coupon(&data["row"])))
+    ),
+    route!(
+        DELETE,
+        "/stores/{storeId}/coupons/{couponId}",
+        "Delete a coupon (orders keep its code)",
+        &[],
+        None,
+        "mutation($id: UUID!) { deleteCoupon(id: $id) }",
+        |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")? })),
+        |_, _| Ok(ok(Value::Null))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/customers",
+        "List a store's customers (Page, PageSize, Search by email or name)",
+        &["Page", "PageSize", "Search"],
+        None,
+        customer_doc!("query($store: UUID!, $first: Int!, $offset: Int!, $search: String) { store(id: $store) { customers(first: $first, offset: $offset, search: $search) { totalCount nodes { ...U } } } }"),
+        |r| {
+            let mut variables = page_args(r)?;
+            variables["search"] = json!(r.query.get("Search"));
+            Ok(variables)
+        },
+        |r, data| list(r, &found(&data["store"], "store")?["customers"], customer)
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/customers",
+        "Create a customer",
+        &[],
+        Some(CUSTOMER_FORM),
+        customer_doc!("mutation($store: UUID!, $input: CreateCustomerInput!) { row: createCustomer(storeId: $store, input: $input) { ...U } }"),
+        |r| Ok(json!({ "store": r.store_id()?, "input": r.body })),
+        |_, data| created(customer(&data["row"]))
+    ),
+    route!(
+        PUT,
+        "/stores/{storeId}/customers/{customerId}",
+        "Update a customer's email or name",
+        &[],
+        Some(CUSTOMER_PATCH),
+        customer_doc!("mutation($id: UUID!, $input: UpdateCustomerInput!) { row: updateCustomer(id: $id, input: $input) { ...U } }"),
+        |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")?, "input": r.body })),
+        |_, data| Ok(ok(customer(&data["row"])))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/orders",
+        "List a store's orders, newest first (Page, PageSize)",
+        &["Page", "PageSize"],
+        None,
+        order_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { orders(storeId: $store, first: $first, offset: $offset) { totalCount nodes { ...O } } }"),
+        |r| page_args(r),
+        |r, data| list(r, found(&data["orders"], "store")?, order)
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/orders/{orderId}",
+        "Get an order",
+        &[],
+        None,
+        order_doc!("query($id: UUID!) { row: order(id: $id) { ...O } }"),
+        |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
+        |r, data| Ok(ok(order(of_store(r, &data["row"], "order")?)))
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/orders",
+        "Place an order (prices are the server's; Idempotency-Key makes retries safe)",
+        &[],
+        Some(ORDER_FORM),
+        order_doc!("mutation($store: UUID!, $input: CreateOrderInput!, $key: String) { row: createOrder(storeId: $store, input: $input, idempotencyKey: $key) { ...O } }"),
+        |r| {
+            let items = r.body["items"].as_array().ok_or_else(|| RestError::validation("items", "must be an array"))?;
+            for (index, item) in items.iter().enumerate() {
+                let object = item.as_object().ok_or_else(|| RestError::validation(&format!("items[{index}]"), "must be an object"))?;
+                if let Some(extra) = object.keys().find(|k| !ORDER_ITEM.contains(&k.as_str())) {
+                    return Err(RestError::validation(&format!("items[{index}].{extra}"), "is not accepted here"));
+                }
+            }
+            Ok(json!({ "store": r.store_id()?, "input": r.body, "key": r.idempotency_key }))
+        },
+        |_, data| created(order(&data["row"]))
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/orders/{orderId}/deliver",
+        "Mark a shipped order delivered",
+        &[],
+        None,
+        order_doc!("mutation($id: UUID!) { row: deliverOrder(id: $id) { ...O } }"),
+        |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
+        |_, data| Ok(ok(order(&data["row"])))
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/orders/{orderId}/refund",
+        "Refund an order (store credit spent on it is returned); needs a reason",
+        &[],
+        Some(&[field("reason", "string", true)]),
+        order_doc!("mutation($id: UUID!, $reason: String!) { row: refundOrder(id: $id, reason: $reason) { ...O } }"),
+        |r| Ok(json!({ "id": r.path_uuid("orderId", "order")?, "reason": r.body["reason"] })),
+        |_, data| Ok(ok(order(&data["row"])))
+    ),
+];
+
+fn created(data: Value) -> Result<Reply, RestError> {
+    Ok(Reply { status: StatusCode::CREATED, body: Some(super::envelope::komerza(data)) })
+}
+
+/// A row of the store in the path, or `NOT_FOUND`.
+fn of_store<'a>(r: &RestRequest, row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
+    let store = r.store_id()?.to_string();
+    found(row, what).and_then(|row| {
+        if row["storeId"].as_str() == Some(store.as_str()) {
+            Ok(row)
+        } else {
+            Err(RestError::not_found(what))
+        }
+    })
+}
+
+/// A body with Komerza's integer `visibility` as the GraphQL enum name.
+fn visibility_input(body: &Value) -> Result<Value, RestError> {
+    let mut input = body.clone();
+    if let Some(visibility) = body.get("visibility").filter(|v| !v.is_null()) {
+        input["visibility"] = name(VISIBILITY, visibility, "visibility")?;
+    }
+    Ok(input)
+}
+
+/// A body with the money field `key` as a decimal string.
+fn money_input(body: &Value, key: &str) -> Value {
+    let mut input = body.clone();
+    if let Some(amount) = body.get(key).filter(|v| !v.is_null()) {
+        input[key] = decimal(amount);
+    }
+    input
+}
+
+/// `row` with the listed decimal fields as JSON numbers.
+fn with_numbers(row: &Value, keys: &[&str]) -> Value {
+    let mut row = row.clone();
+    for key in keys {
+        if row.get(*key).is_some_and(|v| !v.is_null()) {
+            row[*key] = number(&row[*key]);
+        }
+    }
+    row
+}
+
+fn category(row: &Value) -> Value {
+    let mut row = row.clone();
+    row["visibility"] = code(VISIBILITY, &row["visibility"]);
+    row
+}
+
+fn coupon(row: &Value) -> Value {
+    with_numbers(row, &["amountDecrease"])
+}
+
+fn customer(row: &Value) -> Value {
+    with_numbers(row, &["balance"])
+}
+
+fn order(row: &Value) -> Value {
+    let mut order = with_numbers(row, &["subtotal", "discount", "creditUsed", "total"]);
+    order["status"] = json!(row["status"].as_str().map(str::to_lowercase));
+    if let Some(items) = order["items"].as_array_mut() {
+        for item in items {
+            *item = with_numbers(item, &["unitPrice", "lineTotal"]);
+        }
+    }
+    order
+}

@@ -1,0 +1,197 @@
+//! Komerza routes for a product's variants, their custom fields and the fields' options, under
+//! `/stores/{storeId}/products/{productId}/variants`.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::envelope::komerza;
+use super::komerza::{custom_field, ok, variant, variant_input};
+use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+
+macro_rules! variant_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment V on Variant { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } }")
+    };
+}
+
+macro_rules! field_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment F on CustomField { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } }")
+    };
+}
+
+macro_rules! option_doc {
+    ($operation:literal) => {
+        concat!($operation, " fragment X on CustomFieldOption { id dateCreated customFieldId label value order }")
+    };
+}
+
+macro_rules! route {
+    ($method:ident, $path:literal, $summary:literal, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
+        Route {
+            family: Family::Komerza,
+            method: Method::$method,
+            path: $path,
+            summary: $summary,
+            authenticated: true,
+            store_scoped: true,
+            query: &[],
+            body: $body,
+            renames: &[],
+            document: $document,
+            variables: $variables,
+            respond: $respond,
+        }
+    };
+}
+
+/// The variant form's fields with their JSON types.
+const VARIANT_FIELDS: &[Field] = &[
+    field("name", "string", false),
+    field("cost", "number", false),
+    field("minimumQuantity", "integer", false),
+    field("maximumQuantity", "integer", false),
+    field("order", "integer", false),
+    field("type", "integer", false),
+    field("stock", "integer", false),
+    field("deliveryTypes", "array", false),
+    field("stockMode", "integer", false),
+    field("dynamicUrl", "string", false),
+    field("deliveryMessage", "string", false),
+    field("subscriptionPeriod", "string", false),
+];
+const FIELD_FORM: &[Field] = &[
+    field("label", "string", true),
+    field("identifier", "string", true),
+    field("type", "string", true),
+    field("isRequired", "boolean", false),
+    field("placeholder", "string", false),
+    field("hint", "string", false),
+    field("order", "integer", false),
+    field("options", "array", false),
+];
+const FIELD_PATCH: &[Field] = &[
+    field("label", "string", false),
+    field("identifier", "string", false),
+    field("type", "string", false),
+    field("isRequired", "boolean", false),
+    field("placeholder", "string", false),
+    field("hint", "string", false),
+    field("order", "integer", false),
+];
+const OPTION_FORM: &[Field] =
+    &[field("label", "string", true), field("value", "string", true), field("order", "integer", false)];
+const OPTION_PATCH: &[Field] =
+    &[field("label", "string", false), field("value", "string", false), field("order", "integer", false)];
+
+pub static ROUTES: [Route; 9] = [
+    route!(
+        POST,
+        "/stores/{storeId}/products/{productId}/variants",
+        "Add a variant to a product",
+        Some(VARIANT_FIELDS),
+        variant_doc!("mutation($id: UUID!, $input: VariantInput!) { row: createVariant(productId: $id, input: $input) { ...V } }"),
+        |r| Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": variant_input(&r.body, "")? })),
+        |_, data| created(variant(&data["row"]))
+    ),
+    route!(
+        PUT,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}",
+        "Update a variant (absent fields keep their value)",
+        Some(VARIANT_FIELDS),
+        variant_doc!("mutation($id: UUID!, $input: UpdateVariantInput!) { row: updateVariant(id: $id, input: $input) { ...V } }"),
+        |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "input": variant_input(&r.body, "")? })),
+        |_, data| Ok(ok(variant(&data["row"])))
+    ),
+    route!(
+        DELETE,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}",
+        "Delete a variant (a product keeps at least one)",
+        None,
+        "mutation($id: UUID!) { deleteVariant(id: $id) }",
+        |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")? })),
+        |_, _| Ok(ok(Value::Null))
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields",
+        "Add a custom field (with its options) to a variant",
+        Some(FIELD_FORM),
+        field_doc!("mutation($id: UUID!, $input: CustomFieldInput!) { row: createCustomField(variantId: $id, input: $input) { ...F } }"),
+        |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "input": field_input(r)? })),
+        |_, data| created(custom_field(&data["row"]))
+    ),
+    route!(
+        PUT,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
+        "Update a custom field",
+        Some(FIELD_PATCH),
+        field_doc!("mutation($id: UUID!, $input: UpdateCustomFieldInput!) { row: updateCustomField(id: $id, input: $input) { ...F } }"),
+        |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")?, "input": field_input(r)? })),
+        |_, data| Ok(ok(custom_field(&data["row"])))
+    ),
+    route!(
+        DELETE,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
+        "Delete a custom field and its options",
+        None,
+        "mutation($id: UUID!) { deleteCustomField(id: $id) }",
+        |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")? })),
+        |_, _| Ok(ok(Value::Null))
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options",
+        "Add an option to a select or radio field",
+        Some(OPTION_FORM),
+        option_doc!("mutation($id: UUID!, $input: CustomFieldOptionInput!) { row: createCustomFieldOption(customFieldId: $id, input: $input) { ...X } }"),
+        |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")?, "input": r.body })),
+        |_, data| created(data["row"].clone())
+    ),
+    route!(
+        PUT,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
+        "Update an option",
+        Some(OPTION_PATCH),
+        option_doc!("mutation($id: UUID!, $input: UpdateCustomFieldOptionInput!) { row: updateCustomFieldOption(id: $id, input: $input) { ...X } }"),
+        |r| Ok(json!({ "id": r.path_uuid("optionId", "custom field option")?, "input": r.body })),
+        |_, data| Ok(ok(data["row"].clone()))
+    ),
+    route!(
+        DELETE,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
+        "Delete an option",
+        None,
+        "mutation($id: UUID!) { deleteCustomFieldOption(id: $id) }",
+        |r| Ok(json!({ "id": r.path_uuid("optionId", "custom field option")? })),
+        |_, _| Ok(ok(Value::Null))
+    ),
+];
+
+fn created(data: Value) -> Result<Reply, RestError> {
+    Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(data)) })
+}
+
+/// A custom-field body with Komerza's lower-case `type` as the GraphQL enum name.
+fn field_input(r: &RestRequest) -> Result<Value, RestError> {
+    let mut input = r.body.clone();
+    if let Some(kind) = r.body_field("type") {
+        let known = ["text", "textarea", "select", "checkbox", "radio", "number"];
+        let kind = kind.as_str().filter(|k| known.contains(k));
+        let kind = kind.ok_or_else(|| RestError::validation("type", format!("must be one of {}", known.join(", "))))?;
+        input["type"] = json!(kind.to_uppercase());
+    }
+    Ok(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::komerza::VARIANT_FORM;
+    use super::*;
+
+    #[test]
+    fn the_variant_form_fields_are_the_ones_variant_input_accepts() {
+        let names: Vec<&str> = VARIANT_FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(names, VARIANT_FORM);
+    }
+}
