@@ -28,6 +28,11 @@ impl Default for CostLimits {
 /// Installs [`CostLimits`] and the cost report on a schema.
 pub struct CostExtension(pub CostLimits);
 
+/// Marks a request whose document is one of the server's own (a REST route's), not a client's:
+/// its cost is bounded by the route (pages of at most 100), so the limits for client-written
+/// documents do not apply; the cost is still measured and reported.
+pub struct FixedDocument;
+
 impl ExtensionFactory for CostExtension {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(CostMeter {
@@ -82,6 +87,9 @@ impl Extension for CostMeter {
         let result = next.run(ctx).await?;
         self.requested.store(result.complexity, Ordering::Relaxed);
         self.depth.store(result.depth, Ordering::Relaxed);
+        if ctx.data_opt::<FixedDocument>().is_some() {
+            return Ok(result);
+        }
         if result.depth > self.limits.max_depth {
             let message =
                 format!("the query is nested {} levels deep; the limit is {}", result.depth, self.limits.max_depth);

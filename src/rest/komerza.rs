@@ -25,7 +25,7 @@ const GET_STORE: &str = with_store!("query($store: UUID!) { store(id: $store) { 
 const UPDATE_STORE: &str = with_store!(
     "mutation($store: UUID!, $input: UpdateStoreInput!) { store: updateStore(id: $store, input: $input) { ...S } }"
 );
-const LIST_PRODUCTS: &str = with_product!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { products(first: $first, offset: $offset) { totalCount nodes { ...P } } } }");
+const LIST_PRODUCTS: &str = with_product!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: ProductFilter, $sort: ProductSortKey, $reverse: Boolean) { store(id: $store) { products(first: $first, offset: $offset, filter: $filter, sortKey: $sort, reverse: $reverse) { totalCount nodes { ...P } } } }");
 const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } }");
 const CREATE_PRODUCT: &str = with_product!("mutation($store: UUID!, $input: CreateProductInput!) { product: createProduct(storeId: $store, input: $input) { ...P } }");
 const UPDATE_PRODUCT: &str = with_product!(
@@ -116,35 +116,16 @@ pub static ROUTES: [Route; 9] = [
         family: Family::Komerza,
         method: Method::GET,
         path: "/stores/{storeId}/products",
-        summary: "List a store's products (Page, PageSize)",
+        summary:
+            "List a store's products (Page, PageSize; Search, CategoryId, Visibility, IsBestSeller; SortBy, SortOrder)",
         authenticated: true,
         store_scoped: true,
-        query: &["Page", "PageSize"],
+        query: &["Page", "PageSize", "Search", "CategoryId", "Visibility", "IsBestSeller", "SortBy", "SortOrder"],
         body: None,
-        renames: &[],
+        renames: &[("filter.search", "Search")],
         document: LIST_PRODUCTS,
-        variables: |r| {
-            let page = r.query_parse::<i64>("Page", "a whole number")?.unwrap_or(1);
-            let size = r.query_parse::<i64>("PageSize", "a whole number")?.unwrap_or(20);
-            if !(1..=100).contains(&size) {
-                return Err(RestError::validation("PageSize", "must be between 1 and 100"));
-            }
-            if page < 1 || (page - 1) * size > i64::from(crate::graphql::pagination::MAX_OFFSET) {
-                return Err(RestError::validation("Page", "must be at least 1 and not beyond the first 100000 items"));
-            }
-            Ok(json!({ "store": r.store_id()?, "first": size, "offset": (page - 1) * size }))
-        },
-        respond: |r, data| {
-            let products = &found(&data["store"], "store")?["products"];
-            let size = r.query_parse::<i64>("PageSize", "a whole number")?.unwrap_or(20);
-            let total = products["totalCount"].as_i64().unwrap_or(0);
-            let items: Vec<Value> =
-                products["nodes"].as_array().map(|n| n.iter().map(product).collect()).unwrap_or_default();
-            Ok(Reply {
-                status: StatusCode::OK,
-                body: Some(json!({ "success": true, "pages": (total + size - 1) / size, "data": items })),
-            })
-        },
+        variables: list_products,
+        respond: |r, data| list(r, &found(&data["store"], "store")?["products"], product),
     },
     Route {
         family: Family::Komerza,
@@ -248,6 +229,39 @@ pub static ROUTES: [Route; 9] = [
         respond: |_, data| Ok(ok(data["me"].clone())),
     },
 ];
+
+/// The product list's query parameters as the GraphQL filter and sort.
+fn list_products(r: &RestRequest) -> Result<Value, RestError> {
+    let mut variables = page_args(r)?;
+    let mut filter = json!({});
+    if let Some(search) = r.query.get("Search") {
+        filter["search"] = json!(search);
+    }
+    if let Some(category) = r.query_parse::<uuid::Uuid>("CategoryId", "a category id")? {
+        filter["categoryId"] = json!(category);
+    }
+    if let Some(visibility) = r.query_parse::<u64>("Visibility", "0, 1 or 2")? {
+        filter["visibility"] = name(VISIBILITY, &json!(visibility), "Visibility")?;
+    }
+    if let Some(best) = r.query_parse::<bool>("IsBestSeller", "true or false")? {
+        filter["isBestSeller"] = json!(best);
+    }
+    variables["filter"] = filter;
+    variables["sort"] = json!(match r.query.get("SortBy").map(|s| s.to_ascii_lowercase()).as_deref() {
+        None | Some("order") => "ORDER",
+        Some("name") => "NAME",
+        Some("price") | Some("cost") => "PRICE",
+        Some("stock") => "STOCK",
+        Some("datecreated") => "CREATED_AT",
+        Some(_) => return Err(RestError::validation("SortBy", "must be Order, Name, Price, Stock or DateCreated")),
+    });
+    variables["reverse"] = json!(match r.query.get("SortOrder").map(|s| s.to_ascii_lowercase()).as_deref() {
+        None | Some("asc") | Some("ascending") => false,
+        Some("desc") | Some("descending") => true,
+        Some(_) => return Err(RestError::validation("SortOrder", "must be asc or desc")),
+    });
+    Ok(variables)
+}
 
 pub(super) fn ok(data: Value) -> Reply {
     Reply { status: StatusCode::OK, body: Some(komerza(data)) }

@@ -222,7 +222,8 @@ async fn resolve_store(
 /// names translated by the route) becomes the answer.
 async fn execute(state: &AppState, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
     let request = async_graphql::Request::new(route.document).variables(async_graphql::Variables::from_json(variables));
-    let request = crate::graphql::prepare(request, &state.db, principal, state.batch_delay);
+    let request = crate::graphql::prepare(request, &state.db, principal, state.batch_delay)
+        .data(crate::graphql::cost::FixedDocument);
     let mut response = state.schema.execute(request).await;
     crate::graphql::ensure_error_codes(&mut response);
     if let Some(error) = response.errors.first() {

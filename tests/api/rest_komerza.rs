@@ -487,3 +487,45 @@ async fn variants_fields_and_options_have_komerza_routes() {
     let (status, last) = app.rest(Method::DELETE, &only_path, token, None).await;
     assert_refused(status, &last, 409, "Conflict");
 }
+
+#[tokio::test]
+async fn the_product_list_filters_and_sorts_by_query_parameters() {
+    let app = spawn_demo_app().await;
+    let store = demo_catalog(&app, &app.merchant).await.store;
+    let base = format!("/stores/{}/products", store.as_str().expect("id"));
+    let get = |query: &'static str| {
+        let app = &app;
+        let path = format!("{base}?{query}");
+        async move { app.rest(Method::GET, &path, Some(&app.merchant), None).await }
+    };
+    let (status, found) = get("Search=MUG").await;
+    assert_eq!((status, found["data"].as_array().map(Vec::len)), (200, Some(1)), "{found}");
+    let (_, private) = get("Visibility=2&PageSize=100").await;
+    assert!(
+        private["data"].as_array().is_some_and(|d| !d.is_empty() && d.iter().all(|p| p["visibility"] == 2)),
+        "{private}"
+    );
+    let (_, best) = get("IsBestSeller=true&PageSize=100").await;
+    assert!(best["data"].as_array().is_some_and(|d| !d.is_empty() && d.iter().all(|p| p["isBestSeller"] == true)));
+    let (_, by_name) = get("SortBy=Name&SortOrder=desc&PageSize=100").await;
+    let names: Vec<String> = by_name["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or_default().to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(names, sorted);
+    for query in [
+        "SortBy=Popularity",
+        "SortOrder=sideways",
+        "Visibility=7",
+        "IsBestSeller=perhaps",
+        "CategoryId=shoes",
+        "Search=",
+    ] {
+        let (status, refused) = get(query).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+    }
+}
