@@ -23,5 +23,6 @@ mod rest_komerza;
 mod scale;
 mod schema;
 mod secrets_at_rest;
+mod seed_examples;
 mod sessions;
 mod tenancy;

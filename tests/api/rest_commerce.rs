@@ -22,7 +22,7 @@ fn detail_fields(body: &Value) -> Vec<String> {
 
 /// Jane of the seed's examples, with the seed's password (shorter than `users create` allows,
 /// so she is inserted directly).
-async fn add_jane(app: &TestApp) {
+pub async fn add_jane(app: &TestApp) {
     let now = chrono::Utc::now();
     let hash = commerce_gateway::auth::password::hash("s3cr3t!").await.expect("hash");
     use sea_orm::{ActiveModelTrait, Set};
@@ -40,7 +40,7 @@ async fn add_jane(app: &TestApp) {
 }
 
 #[tokio::test]
-async fn the_seed_examples_log_in_list_and_order_as_written() {
+async fn login_list_and_order_return_every_documented_field() {
     let app = spawn_demo_app().await;
     add_jane(&app).await;
     // curl -X POST …/v2/auth/login -H 'Content-Type: application/json' -d '{"email":"jane@example.com","password":"s3cr3t!"}'
