@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
 use super::{decimal, number};
 
 /// An operation followed by the product fields every product route reads (`...P`).
@@ -66,17 +66,6 @@ const PRODUCT_FIELDS: &[Field] = &[
     field("imageUrl", "string", false),
     field("active", "boolean", false),
 ];
-const PRODUCT_PATCH_FIELDS: &[Field] = &[
-    field("sku", "string", false),
-    field("name", "string", false),
-    field("description", "string", false),
-    field("price", "number", false),
-    field("currency", "string", false),
-    field("stock", "integer", false),
-    field("category", "string", false),
-    field("imageUrl", "string", false),
-    field("active", "boolean", false),
-];
 /// GraphQL input paths as the Commerce API names them.
 const PRODUCT_RENAMES: &[(&str, &str)] = &[
     ("variants[0].sku", "sku"),
@@ -102,7 +91,7 @@ pub static ROUTES: [Route; 12] = [
         authenticated: false,
         store_scoped: false,
         query: &[],
-        body: Some(&[
+        body: form(&[
             field("email", "string", true),
             field("password", "string", true),
             field("remember", "boolean", false),
@@ -124,7 +113,7 @@ pub static ROUTES: [Route; 12] = [
         authenticated: false,
         store_scoped: false,
         query: &[],
-        body: Some(&[field("refreshToken", "string", true)]),
+        body: form(&[field("refreshToken", "string", true)]),
         renames: &[],
         document: REFRESH,
         variables: |r| Ok(json!({ "token": r.body["refreshToken"] })),
@@ -177,7 +166,7 @@ pub static ROUTES: [Route; 12] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(PRODUCT_FIELDS),
+        body: form(PRODUCT_FIELDS),
         renames: PRODUCT_RENAMES,
         document: CREATE_PRODUCT,
         variables: |r| {
@@ -217,7 +206,7 @@ pub static ROUTES: [Route; 12] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(PRODUCT_PATCH_FIELDS),
+        body: patch(PRODUCT_FIELDS),
         renames: PRODUCT_RENAMES,
         document: UPDATE_PRODUCT,
         variables: |r| {
@@ -318,7 +307,7 @@ pub static ROUTES: [Route; 12] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(&[
+        body: form(&[
             field("customerId", "string", true),
             field("items", "array", true),
             field("notes", "string", false),
@@ -368,7 +357,7 @@ pub static ROUTES: [Route; 12] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(&[field("status", "string", true), field("reason", "string", false)]),
+        body: form(&[field("status", "string", true), field("reason", "string", false)]),
         renames: &[],
         document: SET_STATUS,
         variables: |r| {

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::decimal;
 use super::envelope::komerza;
-use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, Family, Field, Reply, RestError, RestRequest, Route};
 
 /// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
@@ -100,7 +100,7 @@ pub static ROUTES: [Route; 9] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(STORE_FORM),
+        body: form(STORE_FORM),
         renames: &[],
         document: UPDATE_STORE,
         variables: |r| {
@@ -149,7 +149,7 @@ pub static ROUTES: [Route; 9] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(PRODUCT_FORM),
+        body: form(PRODUCT_FORM),
         renames: &[],
         document: CREATE_PRODUCT,
         variables: |r| {
@@ -174,7 +174,7 @@ pub static ROUTES: [Route; 9] = [
         authenticated: true,
         store_scoped: true,
         query: &[],
-        body: Some(PRODUCT_UPDATE),
+        body: form(PRODUCT_UPDATE),
         renames: &[],
         document: UPDATE_PRODUCT,
         variables: |r| {

@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::komerza::{code, found, list, name, ok, page_args, VISIBILITY};
-use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
 use super::{decimal, number};
 
 macro_rules! category_doc {
@@ -74,17 +74,7 @@ const COUPON_FORM: &[Field] = &[
     field("variantIds", "array", false),
     field("expirationDate", "string", false),
 ];
-const COUPON_PATCH: &[Field] = &[
-    field("code", "string", false),
-    field("percentageDecrease", "integer", false),
-    field("amountDecrease", "number", false),
-    field("maximumUses", "integer", false),
-    field("isEnabled", "boolean", false),
-    field("variantIds", "array", false),
-    field("expirationDate", "string", false),
-];
 const CUSTOMER_FORM: &[Field] = &[field("email", "string", true), field("name", "string", false)];
-const CUSTOMER_PATCH: &[Field] = &[field("email", "string", false), field("name", "string", false)];
 const ORDER_FORM: &[Field] = &[
     field("items", "array", true),
     field("customerEmail", "string", false),
@@ -113,7 +103,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/categories",
         "Create a category, optionally with its products in order",
         &[],
-        Some(CATEGORY_FORM),
+        form(CATEGORY_FORM),
         category_doc!("mutation($store: UUID!, $input: CreateCategoryInput!) { row: createCategory(storeId: $store, input: $input) { ...C } }"),
         |r| Ok(json!({ "store": r.store_id()?, "input": visibility_input(&r.body)? })),
         |_, data| created(category(&data["row"]))
@@ -123,7 +113,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/categories/{categoryId}",
         "Update a category",
         &[],
-        Some(CATEGORY_PATCH),
+        patch(CATEGORY_PATCH),
         category_doc!("mutation($id: UUID!, $input: UpdateCategoryInput!) { row: updateCategory(id: $id, input: $input) { ...C } }"),
         |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")?, "input": visibility_input(&r.body)? })),
         |_, data| Ok(ok(category(&data["row"])))
@@ -153,7 +143,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/coupons",
         "Create a coupon (a percentage or an amount off)",
         &[],
-        Some(COUPON_FORM),
+        form(COUPON_FORM),
         coupon_doc!("mutation($store: UUID!, $input: CreateCouponInput!) { row: createCoupon(storeId: $store, input: $input) { ...K } }"),
         |r| Ok(json!({ "store": r.store_id()?, "input": money_input(&r.body, "amountDecrease") })),
         |_, data| created(coupon(&data["row"]))
@@ -163,7 +153,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/coupons/{couponId}",
         "Update a coupon",
         &[],
-        Some(COUPON_PATCH),
+        patch(COUPON_FORM),
         coupon_doc!("mutation($id: UUID!, $input: UpdateCouponInput!) { row: updateCoupon(id: $id, input: $input) { ...K } }"),
         |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")?, "input": money_input(&r.body, "amountDecrease") })),
         |_, data| Ok(ok(coupon(&data["row"])))
@@ -197,7 +187,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/customers",
         "Create a customer",
         &[],
-        Some(CUSTOMER_FORM),
+        form(CUSTOMER_FORM),
         customer_doc!("mutation($store: UUID!, $input: CreateCustomerInput!) { row: createCustomer(storeId: $store, input: $input) { ...U } }"),
         |r| Ok(json!({ "store": r.store_id()?, "input": r.body })),
         |_, data| created(customer(&data["row"]))
@@ -207,7 +197,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/customers/{customerId}",
         "Update a customer's email or name",
         &[],
-        Some(CUSTOMER_PATCH),
+        patch(CUSTOMER_FORM),
         customer_doc!("mutation($id: UUID!, $input: UpdateCustomerInput!) { row: updateCustomer(id: $id, input: $input) { ...U } }"),
         |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")?, "input": r.body })),
         |_, data| Ok(ok(customer(&data["row"])))
@@ -237,7 +227,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/orders",
         "Place an order (prices are the server's; Idempotency-Key makes retries safe)",
         &[],
-        Some(ORDER_FORM),
+        form(ORDER_FORM),
         order_doc!("mutation($store: UUID!, $input: CreateOrderInput!, $key: String) { row: createOrder(storeId: $store, input: $input, idempotencyKey: $key) { ...O } }"),
         |r| {
             let items = r.body["items"].as_array().ok_or_else(|| RestError::validation("items", "must be an array"))?;
@@ -266,7 +256,7 @@ pub static ROUTES: [Route; 16] = [
         "/stores/{storeId}/orders/{orderId}/refund",
         "Refund an order (store credit spent on it is returned); needs a reason",
         &[],
-        Some(&[field("reason", "string", true)]),
+        form(&[field("reason", "string", true)]),
         order_doc!("mutation($id: UUID!, $reason: String!) { row: refundOrder(id: $id, reason: $reason) { ...O } }"),
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")?, "reason": r.body["reason"] })),
         |_, data| Ok(ok(order(&data["row"])))

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::envelope::komerza;
 use super::komerza::{custom_field, ok, variant, variant_input};
-use super::route::{field, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
 
 macro_rules! variant_doc {
     ($operation:literal) => {
@@ -81,15 +81,13 @@ const FIELD_PATCH: &[Field] = &[
 ];
 const OPTION_FORM: &[Field] =
     &[field("label", "string", true), field("value", "string", true), field("order", "integer", false)];
-const OPTION_PATCH: &[Field] =
-    &[field("label", "string", false), field("value", "string", false), field("order", "integer", false)];
 
 pub static ROUTES: [Route; 9] = [
     route!(
         POST,
         "/stores/{storeId}/products/{productId}/variants",
         "Add a variant to a product",
-        Some(VARIANT_FIELDS),
+        form(VARIANT_FIELDS),
         variant_doc!("mutation($id: UUID!, $input: VariantInput!) { row: createVariant(productId: $id, input: $input) { ...V } }"),
         |r| Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": variant_input(&r.body, "")? })),
         |_, data| created(variant(&data["row"]))
@@ -98,7 +96,7 @@ pub static ROUTES: [Route; 9] = [
         PUT,
         "/stores/{storeId}/products/{productId}/variants/{variantId}",
         "Update a variant (absent fields keep their value)",
-        Some(VARIANT_FIELDS),
+        form(VARIANT_FIELDS),
         variant_doc!("mutation($id: UUID!, $input: UpdateVariantInput!) { row: updateVariant(id: $id, input: $input) { ...V } }"),
         |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "input": variant_input(&r.body, "")? })),
         |_, data| Ok(ok(variant(&data["row"])))
@@ -116,7 +114,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields",
         "Add a custom field (with its options) to a variant",
-        Some(FIELD_FORM),
+        form(FIELD_FORM),
         field_doc!("mutation($id: UUID!, $input: CustomFieldInput!) { row: createCustomField(variantId: $id, input: $input) { ...F } }"),
         |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "input": field_input(r)? })),
         |_, data| created(custom_field(&data["row"]))
@@ -125,7 +123,7 @@ pub static ROUTES: [Route; 9] = [
         PUT,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
         "Update a custom field",
-        Some(FIELD_PATCH),
+        patch(FIELD_PATCH),
         field_doc!("mutation($id: UUID!, $input: UpdateCustomFieldInput!) { row: updateCustomField(id: $id, input: $input) { ...F } }"),
         |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")?, "input": field_input(r)? })),
         |_, data| Ok(ok(custom_field(&data["row"])))
@@ -143,7 +141,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options",
         "Add an option to a select or radio field",
-        Some(OPTION_FORM),
+        form(OPTION_FORM),
         option_doc!("mutation($id: UUID!, $input: CustomFieldOptionInput!) { row: createCustomFieldOption(customFieldId: $id, input: $input) { ...X } }"),
         |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")?, "input": r.body })),
         |_, data| created(data["row"].clone())
@@ -152,7 +150,7 @@ pub static ROUTES: [Route; 9] = [
         PUT,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
         "Update an option",
-        Some(OPTION_PATCH),
+        patch(OPTION_FORM),
         option_doc!("mutation($id: UUID!, $input: UpdateCustomFieldOptionInput!) { row: updateCustomFieldOption(id: $id, input: $input) { ...X } }"),
         |r| Ok(json!({ "id": r.path_uuid("optionId", "custom field option")?, "input": r.body })),
         |_, data| Ok(ok(data["row"].clone()))

@@ -105,7 +105,7 @@ async fn run(
         None => HashMap::new(),
     };
     let body = match route.body {
-        Some(fields) => read_body(headers, body, state.transport.max_body_bytes, fields).await?,
+        Some(shape) => read_body(headers, body, state.transport.max_body_bytes, shape).await?,
         None => Value::Null,
     };
     let path: HashMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
@@ -123,7 +123,7 @@ async fn run(
 
 /// Reads a JSON object body: the right content type, within the size limit, well-formed, and
 /// with no field the route does not accept (no mass assignment) and every required one.
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize, fields: &[route::Field]) -> Result<Value, RestError> {
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize, shape: route::Body) -> Result<Value, RestError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -144,7 +144,7 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize, fields: &[rout
     };
     let mut problems = Vec::new();
     for (key, value) in object {
-        match fields.iter().find(|f| f.name == key) {
+        match shape.fields.iter().find(|f| f.name == key) {
             None => problems.push((key.clone(), "is not accepted here".to_owned())),
             Some(field) if !value.is_null() && !has_kind(value, field.kind) => {
                 problems.push((key.clone(), format!("must be a JSON {}", field.kind)));
@@ -152,7 +152,7 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize, fields: &[rout
             Some(_) => {}
         }
     }
-    for field in fields.iter().filter(|f| f.required) {
+    for field in shape.fields.iter().filter(|f| shape.requires(f)) {
         if object.get(field.name).is_none_or(Value::is_null) {
             problems.push((field.name.to_owned(), "is required".to_owned()));
         }

@@ -54,10 +54,10 @@ fn operation(route: &Route) -> Value {
     if route.authenticated {
         operation["security"] = json!([{ "bearer": [] }]);
     }
-    if let Some(fields) = route.body {
+    if let Some(body) = route.body {
         let properties: Map<String, Value> =
-            fields.iter().map(|f| (f.name.to_owned(), json!({ "type": f.kind }))).collect();
-        let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+            body.fields.iter().map(|f| (f.name.to_owned(), json!({ "type": f.kind }))).collect();
+        let required: Vec<&str> = body.fields.iter().filter(|f| body.requires(f)).map(|f| f.name).collect();
         operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": {
             "type": "object", "properties": properties, "required": required, "additionalProperties": false
         } } } });

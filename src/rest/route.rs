@@ -33,6 +33,31 @@ pub const fn field(name: &'static str, kind: &'static str, required: bool) -> Fi
     Field { name, kind, required }
 }
 
+/// The JSON body a route takes: its fields, and whether they are all optional (a partial update
+/// with the create form's fields).
+#[derive(Debug, Clone, Copy)]
+pub struct Body {
+    pub fields: &'static [Field],
+    pub partial: bool,
+}
+
+impl Body {
+    /// Whether `field` must be present.
+    pub fn requires(&self, field: &Field) -> bool {
+        field.required && !self.partial
+    }
+}
+
+/// A body of these fields, the required ones required.
+pub const fn form(fields: &'static [Field]) -> Option<Body> {
+    Some(Body { fields, partial: false })
+}
+
+/// A partial update with a form's fields: each may be left out.
+pub const fn patch(fields: &'static [Field]) -> Option<Body> {
+    Some(Body { fields, partial: true })
+}
+
 /// One REST call, parsed.
 pub struct RestRequest {
     pub path: HashMap<String, String>,
@@ -108,8 +133,8 @@ pub struct Route {
     pub store_scoped: bool,
     /// Query-string parameters it reads.
     pub query: &'static [&'static str],
-    /// Body fields it accepts; `None` for routes without a body.
-    pub body: Option<&'static [Field]>,
+    /// The body it accepts; `None` for routes without a body.
+    pub body: Option<Body>,
     /// How GraphQL input paths in error details read in this API (`variants[0].cost` → `price`).
     pub renames: &'static [(&'static str, &'static str)],
     /// The GraphQL document it runs.
