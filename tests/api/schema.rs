@@ -22,6 +22,13 @@ fn the_sdl_names_the_contract_types() {
         "customFields: [CustomField!]!",
         "options: [CustomFieldOption!]!",
         "totalCount:",
+        "order(id: UUID!): Order",
+        "type OrderConnection",
+        "type CustomerConnection",
+        "type CouponConnection",
+        "type CategoryConnection",
+        "me: User!",
+        "createApiKey(input: CreateApiKeyInput!): CreateApiKeyPayload!",
     ] {
         assert!(sdl.contains(expected), "the SDL lacks `{expected}`");
     }
