@@ -162,13 +162,7 @@ impl CategoryMutation {
         rules::check_category(&mut checks, &row);
         checks.finish().into_graphql()?;
         ensure_slug_free(&txn, &row).await.into_graphql()?;
-        let row = row
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "slug"))
-            .into_graphql()?;
+        let row = owned::save(&txn, row, "slug").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Category(row))
     }

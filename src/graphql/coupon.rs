@@ -181,14 +181,6 @@ async fn ensure_code_free<C: ConnectionTrait>(db: &C, row: &coupon::Model) -> Re
     Ok(())
 }
 
-async fn owned_coupon<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<coupon::Model, ApiError> {
-    coupon::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|row| principal.sees_store(row.store_id))
-        .ok_or(ApiError::NotFound("coupon"))
-}
-
 /// Coupon mutations.
 #[derive(Default)]
 pub struct CouponMutation;
@@ -245,7 +237,7 @@ impl CouponMutation {
     ) -> async_graphql::Result<Coupon> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned_coupon(&txn, principal, id).await.into_graphql()?;
+        let mut row = owned::coupon(&txn, principal, id).await.into_graphql()?;
         let mut checks = Checks::new();
         if let Some(code) = input.code {
             row.code = normalize_code(&code);
@@ -271,13 +263,7 @@ impl CouponMutation {
         checks.finish().into_graphql()?;
         ensure_code_free(&txn, &row).await.into_graphql()?;
         row.updated_at = Utc::now();
-        let row = row
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "code"))
-            .into_graphql()?;
+        let row = owned::save(&txn, row, "code").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Coupon(row))
     }
@@ -287,7 +273,7 @@ impl CouponMutation {
     async fn delete_coupon(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned_coupon(&txn, principal, id).await.into_graphql()?;
+        let row = owned::coupon(&txn, principal, id).await.into_graphql()?;
         coupon::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(row.id)

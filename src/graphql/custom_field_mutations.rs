@@ -140,11 +140,11 @@ pub async fn insert_fields<C: ConnectionTrait>(db: &C, fields: Vec<FieldRows>) -
     let (fields, options): (Vec<_>, Vec<_>) = fields.into_iter().map(|rows| (rows.field, rows.options)).unzip();
     let options: Vec<_> = options.into_iter().flatten().collect();
     if !fields.is_empty() {
-        let rows = fields.into_iter().map(|f| f.into_active_model().reset_all());
+        let rows = fields.into_iter().map(IntoActiveModel::into_active_model);
         custom_field::Entity::insert_many(rows).exec(db).await.map_err(|e| ApiError::from_write(e, "identifier"))?;
     }
     if !options.is_empty() {
-        let rows = options.into_iter().map(|o| o.into_active_model().reset_all());
+        let rows = options.into_iter().map(IntoActiveModel::into_active_model);
         custom_field_option::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(())
@@ -253,13 +253,7 @@ impl CustomFieldMutation {
         if identifier_taken(&txn, field.variant_id, &field.identifier, Some(field.id)).await.into_graphql()? {
             return Err(ApiError::conflict("identifier", "is already used on this variant")).into_graphql();
         }
-        let field = field
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "identifier"))
-            .into_graphql()?;
+        let field = owned::save(&txn, field, "identifier").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(CustomField(field))
     }
@@ -309,7 +303,7 @@ impl CustomFieldMutation {
         }
         rules::check_option(&mut checks, &option);
         checks.finish().into_graphql()?;
-        let option = option.into_active_model().reset_all().insert(&txn).await.into_graphql()?;
+        let option = option.into_active_model().insert(&txn).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(CustomFieldOption(option))
     }
@@ -337,7 +331,7 @@ impl CustomFieldMutation {
         let mut checks = Checks::new();
         rules::check_option(&mut checks, &option);
         checks.finish().into_graphql()?;
-        let option = option.into_active_model().reset_all().update(&txn).await.into_graphql()?;
+        let option = owned::save(&txn, option, "value").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(CustomFieldOption(option))
     }

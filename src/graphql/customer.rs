@@ -234,19 +234,6 @@ pub async fn change_balance<C: ConnectionTrait>(
     Ok(Some(row))
 }
 
-/// A customer of a store the caller sees.
-async fn owned_customer<C: ConnectionTrait>(
-    db: &C,
-    principal: &Principal,
-    id: Uuid,
-) -> Result<customer::Model, ApiError> {
-    customer::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|row| principal.sees_store(row.store_id))
-        .ok_or(ApiError::NotFound("customer"))
-}
-
 /// Customer mutations.
 #[derive(Default)]
 pub struct CustomerMutation;
@@ -286,7 +273,7 @@ impl CustomerMutation {
     ) -> async_graphql::Result<Customer> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned_customer(&txn, principal, id).await.into_graphql()?;
+        let mut row = owned::customer(&txn, principal, id).await.into_graphql()?;
         let mut checks = Checks::new();
         if let Some(email) = input.email {
             row.email = checks.email("email", &email).unwrap_or_default();
@@ -296,13 +283,7 @@ impl CustomerMutation {
         checks.finish().into_graphql()?;
         ensure_email_free(&txn, &row).await.into_graphql()?;
         row.updated_at = Utc::now();
-        let row = row
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "email"))
-            .into_graphql()?;
+        let row = owned::save(&txn, row, "email").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Customer(row))
     }
@@ -328,7 +309,7 @@ impl CustomerMutation {
         checks.text("reason", &input.reason, 1..=REASON_MAX);
         checks.finish().into_graphql()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned_customer(&txn, principal, id).await.into_graphql()?;
+        let row = owned::customer(&txn, principal, id).await.into_graphql()?;
         let actor = principal.access().map(|a| a.user_id);
         let Some(row) = change_balance(&txn, row.id, amount, &input.reason, None, actor).await.into_graphql()? else {
             return Err(ApiError::invalid("amount", "would take the balance below zero")).into_graphql();

@@ -1,12 +1,27 @@
-//! Finding the row a mutation writes, under the tenancy rule: a row of a store the caller does not
-//! see — or below a deleted product — is `NOT_FOUND`, exactly like a row that does not exist.
+//! Finding the row a mutation writes, under the tenancy rule — a row of a store the caller does not
+//! see, or below a deleted product, is `NOT_FOUND`, exactly like a row that does not exist — and
+//! writing it back.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
-use entity::{category, custom_field, custom_field_option, product, store, variant};
+use entity::{category, coupon, custom_field, custom_field_option, customer, product, store, variant};
+
+/// Writes back every column of a row found here and changed in memory (an UPDATE by primary
+/// key); a unique-index clash is a `CONFLICT` on `field`.
+pub async fn save<M, A, C>(db: &C, row: M, field: &str) -> Result<M, ApiError>
+where
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    A::Entity: EntityTrait<Model = M>,
+    C: ConnectionTrait,
+{
+    row.into_active_model().reset_all().update(db).await.map_err(|e| ApiError::from_write(e, field))
+}
 
 pub async fn store<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<store::Model, ApiError> {
     if !principal.sees_store(id) {
@@ -25,6 +40,26 @@ pub async fn category<C: ConnectionTrait>(
         .await?
         .filter(|row| principal.sees_store(row.store_id))
         .ok_or(ApiError::NotFound("category"))
+}
+
+pub async fn customer<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<customer::Model, ApiError> {
+    customer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| principal.sees_store(row.store_id))
+        .ok_or(ApiError::NotFound("customer"))
+}
+
+pub async fn coupon<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<coupon::Model, ApiError> {
+    coupon::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| principal.sees_store(row.store_id))
+        .ok_or(ApiError::NotFound("coupon"))
 }
 
 /// A live (not deleted) product.

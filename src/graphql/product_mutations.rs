@@ -351,25 +351,13 @@ impl ProductMutation {
             check_skus(&txn, row.store_id, skus, Some(first.id)).await.into_graphql()?;
             let mut first = first;
             first.updated_at = Utc::now();
-            first
-                .into_active_model()
-                .reset_all()
-                .update(&txn)
-                .await
-                .map_err(|e| ApiError::from_write(e, "defaultVariant.sku"))
-                .into_graphql()?;
+            owned::save(&txn, first, "defaultVariant.sku").await.into_graphql()?;
         }
         if let Some(slugs) = &input.category_slugs {
             set_categories(&txn, &row, slugs).await.into_graphql()?;
         }
         row.updated_at = Utc::now();
-        let row = row
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "slug"))
-            .into_graphql()?;
+        let row = owned::save(&txn, row, "slug").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Product(row))
     }

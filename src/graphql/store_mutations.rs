@@ -140,13 +140,7 @@ impl StoreMutation {
         checks.finish().into_graphql()?;
         ensure_url_free(&txn, &row).await.into_graphql()?;
         row.updated_at = Utc::now();
-        let row = row
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "url"))
-            .into_graphql()?;
+        let row = owned::save(&txn, row, "url").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Store(row))
     }

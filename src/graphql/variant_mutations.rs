@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -216,7 +216,7 @@ pub async fn check_skus<C: ConnectionTrait>(
 pub async fn insert_variants<C: ConnectionTrait>(db: &C, variants: Vec<VariantRows>) -> Result<(), ApiError> {
     let (rows, fields): (Vec<_>, Vec<_>) = variants.into_iter().map(|v| (v.variant, v.fields)).unzip();
     if !rows.is_empty() {
-        let rows = rows.into_iter().map(|v| v.into_active_model().reset_all());
+        let rows = rows.into_iter().map(IntoActiveModel::into_active_model);
         variant::Entity::insert_many(rows).exec(db).await.map_err(|e| ApiError::from_write(e, "sku"))?;
     }
     insert_fields(db, fields.into_iter().flatten().collect()).await
@@ -280,13 +280,7 @@ impl VariantMutation {
         let skus = row.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();
         check_skus(&txn, row.store_id, skus, Some(row.id)).await.into_graphql()?;
         row.updated_at = chrono::Utc::now();
-        let row = row
-            .into_active_model()
-            .reset_all()
-            .update(&txn)
-            .await
-            .map_err(|e| ApiError::from_write(e, "sku"))
-            .into_graphql()?;
+        let row = owned::save(&txn, row, "sku").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Variant(row))
     }
