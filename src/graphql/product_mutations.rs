@@ -1,20 +1,19 @@
 //! Product mutations: create (with variants, custom fields and options in one call, like the
 //! Komerza create form), update, soft delete, duplicate, and display order.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::custom_field_mutations::FieldRows;
-use super::ordering::next_order;
 use super::ordering::set_positions;
 use super::owned;
 use super::policy::scope;
@@ -116,25 +115,29 @@ async fn set_categories<C: ConnectionTrait>(
         .into_iter()
         .map(|l| l.category_id)
         .collect();
-    for category_id in wanted_ids.into_iter().filter(|id| !linked.contains(id)) {
-        let order = next_order::<category_product::Entity, _>(
-            db,
-            category_product::Column::SortOrder,
-            category_product::Column::CategoryId,
-            category_id,
-        )
-        .await?;
-        category_product::Model {
-            id: Uuid::now_v7(),
-            category_id,
-            product_id: product.id,
-            sort_order: order,
-            created_at: Utc::now(),
-        }
-        .into_active_model()
-        .insert(db)
-        .await?;
+    let new: Vec<Uuid> = wanted_ids.into_iter().filter(|id| !linked.contains(id)).collect();
+    if new.is_empty() {
+        return Ok(());
     }
+    // The last position in each new category, in one statement.
+    let last: HashMap<Uuid, i32> = category_product::Entity::find()
+        .select_only()
+        .column(category_product::Column::CategoryId)
+        .column_as(Expr::from(Func::max(Expr::col(category_product::Column::SortOrder))), "last")
+        .filter(category_product::Column::CategoryId.is_in(new.iter().copied()))
+        .group_by(category_product::Column::CategoryId)
+        .into_tuple::<(Uuid, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let now = Utc::now();
+    let links = new.into_iter().map(|category_id| {
+        let sort_order = last.get(&category_id).map_or(1, |order| order.saturating_add(1));
+        category_product::Model { id: Uuid::now_v7(), category_id, product_id: product.id, sort_order, created_at: now }
+            .into_active_model()
+    });
+    category_product::Entity::insert_many(links).exec(db).await?;
     Ok(())
 }
 
