@@ -195,7 +195,7 @@ pub static ROUTES: [Route; 12] = [
         document: GET_PRODUCT,
         variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
         respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(product(r, in_store(r, &data["product"], "product")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(product(r, r.in_store(&data["product"], "product")?)) })
         },
     },
     Route {
@@ -241,7 +241,7 @@ pub static ROUTES: [Route; 12] = [
             Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": input }))
         },
         respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(product(r, in_store(r, &data["product"], "product")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(product(r, r.in_store(&data["product"], "product")?)) })
         },
     },
     Route {
@@ -270,7 +270,7 @@ pub static ROUTES: [Route; 12] = [
         renames: &[("filter.to", "to")],
         document: LIST_ORDERS,
         variables: |r| {
-            let (first, offset) = paging(r)?;
+            let (first, offset) = r.paging("page", "pageSize")?;
             let mut filter = json!({});
             if let Some(status) = r.query.get("status") {
                 if !["pending", "confirmed", "shipped", "delivered", "cancelled", "refunded"].contains(&status.as_str())
@@ -346,7 +346,7 @@ pub static ROUTES: [Route; 12] = [
         document: GET_ORDER,
         variables: |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
         respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(order(in_store(r, &data["order"], "order")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(order(r.in_store(&data["order"], "order")?)) })
         },
     },
     Route {
@@ -376,27 +376,14 @@ pub static ROUTES: [Route; 12] = [
                 .iter()
                 .find_map(|s| data.get(*s))
                 .ok_or_else(|| RestError::new("INTERNAL", "internal error"))?;
-            Ok(Reply { status: StatusCode::OK, body: Some(order(in_store(r, changed, "order")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(order(r.in_store(changed, "order")?)) })
         },
     },
 ];
 
-/// `page` (1-based) and `pageSize` (1–100, default 20) as `first` and `offset`.
-fn paging(r: &RestRequest) -> Result<(i64, i64), RestError> {
-    let page = r.query_parse::<i64>("page", "a whole number")?.unwrap_or(1);
-    let size = r.query_parse::<i64>("pageSize", "a whole number")?.unwrap_or(20);
-    if !(1..=100).contains(&size) {
-        return Err(RestError::validation("pageSize", "must be between 1 and 100"));
-    }
-    if page < 1 || (page - 1) * size > i64::from(crate::graphql::pagination::MAX_OFFSET) {
-        return Err(RestError::validation("page", "must be at least 1 and not beyond the first 100000 items"));
-    }
-    Ok((size, (page - 1) * size))
-}
-
 /// The list envelope: `{data, total, page, pageSize, pages}`.
 fn page_of(r: &RestRequest, data: Vec<Value>, total: &Value) -> Result<Value, RestError> {
-    let (size, offset) = paging(r)?;
+    let (size, offset) = r.paging("page", "pageSize")?;
     let total = total.as_i64().unwrap_or(0);
     Ok(
         json!({ "data": data, "total": total, "page": offset / size + 1, "pageSize": size, "pages": (total + size - 1) / size }),
@@ -404,7 +391,7 @@ fn page_of(r: &RestRequest, data: Vec<Value>, total: &Value) -> Result<Value, Re
 }
 
 fn list_products(r: &RestRequest) -> Result<Value, RestError> {
-    let (first, offset) = paging(r)?;
+    let (first, offset) = r.paging("page", "pageSize")?;
     let mut filter = json!({});
     if let Some(search) = r.query.get("search") {
         filter["search"] = json!(search);
@@ -431,15 +418,6 @@ fn list_products(r: &RestRequest) -> Result<Value, RestError> {
     Ok(
         json!({ "store": r.store_id()?, "first": first, "offset": offset, "filter": filter, "sort": sort, "reverse": reverse }),
     )
-}
-
-/// A row of the called store, or `NOT_FOUND` (also for another of the caller's stores).
-fn in_store<'a>(r: &RestRequest, row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
-    let store = r.store_id()?.to_string();
-    if row.is_null() || row["storeId"].as_str() != Some(store.as_str()) {
-        return Err(RestError::not_found(what));
-    }
-    Ok(row)
 }
 
 fn check_currency(r: &RestRequest) -> Result<(), RestError> {

@@ -139,7 +139,7 @@ pub static ROUTES: [Route; 9] = [
         renames: &[],
         document: GET_PRODUCT,
         variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
-        respond: |r, data| Ok(ok(product(of_store(r, &data["product"])?))),
+        respond: |r, data| Ok(ok(product(r.in_store(&data["product"], "product")?))),
     },
     Route {
         family: Family::Komerza,
@@ -164,7 +164,7 @@ pub static ROUTES: [Route; 9] = [
                 "slug": r.body_field("slug"), "variants": inputs,
             } }))
         },
-        respond: |_, data| Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(product(&data["product"]))) }),
+        respond: |_, data| created(product(&data["product"])),
     },
     Route {
         family: Family::Komerza,
@@ -212,7 +212,7 @@ pub static ROUTES: [Route; 9] = [
         renames: &[],
         document: DUPLICATE_PRODUCT,
         variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
-        respond: |_, data| Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(product(&data["product"]))) }),
+        respond: |_, data| created(product(&data["product"])),
     },
     Route {
         family: Family::Komerza,
@@ -267,27 +267,20 @@ pub(super) fn ok(data: Value) -> Reply {
     Reply { status: StatusCode::OK, body: Some(komerza(data)) }
 }
 
-/// `Page` (1-based) and `PageSize` (1–100, default 20) as `first` and `offset`, with the store.
-pub(super) fn page_args(r: &RestRequest) -> Result<Value, RestError> {
-    let (size, offset) = paging(r)?;
-    Ok(json!({ "store": r.store_id()?, "first": size, "offset": offset }))
+/// A Komerza answer for a created row (201).
+pub(super) fn created(data: Value) -> Result<Reply, RestError> {
+    Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(data)) })
 }
 
-fn paging(r: &RestRequest) -> Result<(i64, i64), RestError> {
-    let page = r.query_parse::<i64>("Page", "a whole number")?.unwrap_or(1);
-    let size = r.query_parse::<i64>("PageSize", "a whole number")?.unwrap_or(20);
-    if !(1..=100).contains(&size) {
-        return Err(RestError::validation("PageSize", "must be between 1 and 100"));
-    }
-    if page < 1 || (page - 1) * size > i64::from(crate::graphql::pagination::MAX_OFFSET) {
-        return Err(RestError::validation("Page", "must be at least 1 and not beyond the first 100000 items"));
-    }
-    Ok((size, (page - 1) * size))
+/// `Page` (1-based) and `PageSize` (1–100, default 20) as `first` and `offset`, with the store.
+pub(super) fn page_args(r: &RestRequest) -> Result<Value, RestError> {
+    let (size, offset) = r.paging("Page", "PageSize")?;
+    Ok(json!({ "store": r.store_id()?, "first": size, "offset": offset }))
 }
 
 /// A paginated Komerza list `{success, pages, data}` of a connection's nodes.
 pub(super) fn list(r: &RestRequest, connection: &Value, map: fn(&Value) -> Value) -> Result<Reply, RestError> {
-    let (size, _) = paging(r)?;
+    let (size, _) = r.paging("Page", "PageSize")?;
     let total = connection["totalCount"].as_i64().unwrap_or(0);
     let items: Vec<Value> =
         connection["nodes"].as_array().map(|nodes| nodes.iter().map(map).collect()).unwrap_or_default();
@@ -303,18 +296,6 @@ pub(super) fn found<'a>(row: &'a Value, what: &str) -> Result<&'a Value, RestErr
     } else {
         Ok(row)
     }
-}
-
-/// A product of the store in the path, or `NOT_FOUND`.
-fn of_store<'a>(r: &RestRequest, row: &'a Value) -> Result<&'a Value, RestError> {
-    let store = r.store_id()?.to_string();
-    found(row, "product").and_then(|p| {
-        if p["storeId"].as_str() == Some(store.as_str()) {
-            Ok(p)
-        } else {
-            Err(RestError::not_found("product"))
-        }
-    })
 }
 
 pub(super) const VISIBILITY: &[&str] = &["PUBLIC", "UNLISTED", "PRIVATE"];

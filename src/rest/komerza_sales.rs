@@ -2,11 +2,11 @@
 //! Bodies use the GraphQL input names (which follow Komerza's JSON); visibility travels as
 //! Komerza's integer code and money as JSON numbers.
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use serde_json::{json, Value};
 
-use super::komerza::{code, found, list, name, ok, page_args, VISIBILITY};
-use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
+use super::komerza::{code, created, found, list, name, ok, page_args, VISIBILITY};
+use super::route::{field, form, patch, Family, Field, RestError, Route};
 use super::{decimal, number};
 
 macro_rules! category_doc {
@@ -220,7 +220,7 @@ pub static ROUTES: [Route; 16] = [
         None,
         order_doc!("query($id: UUID!) { row: order(id: $id) { ...O } }"),
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
-        |r, data| Ok(ok(order(of_store(r, &data["row"], "order")?)))
+        |r, data| Ok(ok(order(r.in_store(&data["row"], "order")?)))
     ),
     route!(
         POST,
@@ -262,22 +262,6 @@ pub static ROUTES: [Route; 16] = [
         |_, data| Ok(ok(order(&data["row"])))
     ),
 ];
-
-fn created(data: Value) -> Result<Reply, RestError> {
-    Ok(Reply { status: StatusCode::CREATED, body: Some(super::envelope::komerza(data)) })
-}
-
-/// A row of the store in the path, or `NOT_FOUND`.
-fn of_store<'a>(r: &RestRequest, row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
-    let store = r.store_id()?.to_string();
-    found(row, what).and_then(|row| {
-        if row["storeId"].as_str() == Some(store.as_str()) {
-            Ok(row)
-        } else {
-            Err(RestError::not_found(what))
-        }
-    })
-}
 
 /// A body with Komerza's integer `visibility` as the GraphQL enum name.
 fn visibility_input(body: &Value) -> Result<Value, RestError> {

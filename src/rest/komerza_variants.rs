@@ -1,12 +1,11 @@
 //! Komerza routes for a product's variants, their custom fields and the fields' options, under
 //! `/stores/{storeId}/products/{productId}/variants`.
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use serde_json::{json, Value};
 
-use super::envelope::komerza;
-use super::komerza::{custom_field, ok, variant, variant_input};
-use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
+use super::komerza::{created, custom_field, ok, variant, variant_input};
+use super::route::{field, form, patch, Family, Field, RestError, RestRequest, Route};
 
 macro_rules! variant_doc {
     ($operation:literal) => {
@@ -165,10 +164,6 @@ pub static ROUTES: [Route; 9] = [
         |_, _| Ok(ok(Value::Null))
     ),
 ];
-
-fn created(data: Value) -> Result<Reply, RestError> {
-    Ok(Reply { status: StatusCode::CREATED, body: Some(komerza(data)) })
-}
 
 /// A custom-field body with Komerza's lower-case `type` as the GraphQL enum name.
 fn field_input(r: &RestRequest) -> Result<Value, RestError> {

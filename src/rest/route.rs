@@ -158,6 +158,30 @@ impl RestRequest {
         self.store.as_ref().map(|s| s.id).ok_or_else(|| RestError::not_found("store"))
     }
 
+    /// A row of the called store, or `NOT_FOUND` for a missing row and for a row of another store
+    /// (also another of the caller's own).
+    pub fn in_store<'a>(&self, row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
+        let store = self.store_id()?.to_string();
+        if row.is_null() || row["storeId"].as_str() != Some(store.as_str()) {
+            return Err(RestError::not_found(what));
+        }
+        Ok(row)
+    }
+
+    /// The page number (1-based) and page size (1–100, default 20) in the query parameters named
+    /// `page` and `size`, as a page size and an offset.
+    pub fn paging(&self, page: &str, size: &str) -> Result<(i64, i64), RestError> {
+        let number = self.query_parse::<i64>(page, "a whole number")?.unwrap_or(1);
+        let length = self.query_parse::<i64>(size, "a whole number")?.unwrap_or(20);
+        if !(1..=100).contains(&length) {
+            return Err(RestError::validation(size, "must be between 1 and 100"));
+        }
+        if number < 1 || (number - 1) * length > i64::from(crate::graphql::pagination::MAX_OFFSET) {
+            return Err(RestError::validation(page, "must be at least 1 and not beyond the first 100000 items"));
+        }
+        Ok((length, (number - 1) * length))
+    }
+
     /// A query parameter parsed as `T`, or a validation error naming it.
     pub fn query_parse<T: std::str::FromStr>(&self, name: &str, what: &str) -> Result<Option<T>, RestError> {
         match self.query.get(name) {
