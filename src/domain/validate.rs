@@ -78,6 +78,15 @@ impl Checks {
         }
     }
 
+    /// An amount of money in exact cents, or a problem with `field` (and 0) when it has a
+    /// fraction of a cent or does not fit.
+    pub fn cents(&mut self, field: &str, amount: rust_decimal::Decimal) -> i64 {
+        crate::domain::money::to_cents(amount).unwrap_or_else(|| {
+            self.fail(field, "must have at most two decimal places");
+            0
+        })
+    }
+
     /// An email address, normalized (trimmed, lower-cased), or a problem with `field`.
     pub fn email(&mut self, field: &str, value: &str) -> Option<String> {
         let email = crate::domain::users::normalize_email(value);

@@ -299,10 +299,7 @@ impl CustomerMutation {
     ) -> async_graphql::Result<Customer> {
         let principal = ctx.data::<Principal>()?;
         let mut checks = Checks::new();
-        let amount = money::to_cents(input.amount).unwrap_or_else(|| {
-            checks.fail("amount", "must have at most two decimal places");
-            0
-        });
+        let amount = checks.cents("amount", input.amount);
         if amount == 0 || amount.abs() > MAX_ADJUSTMENT_CENTS {
             checks.fail("amount", "must be non-zero and at most 1000000 either way");
         }

@@ -21,7 +21,6 @@ use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog::{new_variant, Coded, StockMode, VariantType};
 use crate::domain::catalog_rules as rules;
-use crate::domain::money;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::variant;
@@ -95,7 +94,7 @@ impl UpdateVariantInput {
         }
         self.sku.update_to(&mut row.sku);
         if let Some(cost) = self.cost {
-            row.cost_cents = cents(checks, "cost", cost);
+            row.cost_cents = checks.cents("cost", cost);
         }
         if let Some(stock) = self.stock {
             row.stock = stock;
@@ -134,20 +133,12 @@ pub struct VariantRows {
     pub fields: Vec<FieldRows>,
 }
 
-/// A price in cents, or a problem with `field`.
-fn cents(checks: &mut Checks, field: &str, amount: Decimal) -> i64 {
-    money::to_cents(amount).unwrap_or_else(|| {
-        checks.fail(field, "must have at most two decimal places");
-        0
-    })
-}
-
 impl VariantInput {
     /// The rows this input creates under the product `(product_id, store_id)`; problems are
     /// recorded in `checks`.
     pub fn rows(self, checks: &mut Checks, product: (Uuid, Uuid), default_order: i32) -> VariantRows {
         let id = Uuid::now_v7();
-        let cost = cents(checks, "cost", self.cost);
+        let cost = checks.cents("cost", self.cost);
         let mut row = new_variant(id, product, &self.name, self.sku, (cost, self.stock.unwrap_or(0)), 1);
         row.sort_order = self.order.unwrap_or(default_order);
         row.stock_mode = self.stock_mode.unwrap_or(StockMode::Fixed).code();
