@@ -28,6 +28,9 @@ use crate::auth::principal::Principal;
 use crate::http::{AppState, Caller};
 use route::{Family, RestError, RestRequest, Route, StoreContext};
 
+/// The OpenAPI document, built once from the route tables.
+static OPENAPI: std::sync::LazyLock<Value> = std::sync::LazyLock::new(openapi::document);
+
 /// Every shim route, in table order.
 pub fn all_routes() -> impl Iterator<Item = &'static Route> {
     commerce::ROUTES
@@ -63,7 +66,7 @@ pub fn router() -> Router<AppState> {
     by_path
         .into_iter()
         .fold(Router::new(), |router, (path, methods)| router.route(path, methods))
-        .route("/openapi.json", axum::routing::get(|| async { Json(openapi::document()) }))
+        .route("/openapi.json", axum::routing::get(|| async { Json(OPENAPI.clone()) }))
 }
 
 async fn handle(
