@@ -34,7 +34,7 @@ impl Application {
             println!("{}", seeded.banner(address));
         }
         let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
-        let schema = graphql::build_schema(
+        let engine = graphql::engine::Engine::new(
             db.conn.clone(),
             auth.clone(),
             CursorSigner::new(config.jwt_secret.expose().as_bytes()),
@@ -50,12 +50,11 @@ impl Application {
             db: db.conn,
             auth,
             statements: db.statements,
-            schema,
+            engine: Arc::new(engine),
             transport: Arc::new(config.transport),
             rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
             cors_origins: Arc::new(cors_origins),
             metrics: Arc::new(Metrics::new().context("cannot set up metrics")?),
-            batch_delay: config.graphql.batch_delay,
         };
         Ok(Self { listener, state })
     }

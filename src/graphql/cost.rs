@@ -1,16 +1,13 @@
 //! Query cost: every operation's depth and complexity are computed before execution (list fields
 //! cost their page size or an estimate times their children) and refused, with the limit named
 //! and no SQL run, when over the limits. Every response reports the cost in `extensions.cost`:
-//! what was requested, what was actually resolved (fields, not counting list items), and the
-//! limits, like Shopify's `extensions.cost`.
+//! what was requested, what was actually resolved (the fields in the answer, not counting list
+//! items), and the limits, like Shopify's `extensions.cost`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextResolve, NextValidation, ResolveInfo,
-};
-use async_graphql::{QueryPathSegment, Response, ServerError, ServerResult, ValidationResult, Value};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
+use async_graphql::{Response, ServerError, ValidationResult, Value};
 
 /// Limits on one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +22,7 @@ impl Default for CostLimits {
     }
 }
 
-/// Installs [`CostLimits`] and the cost report on a schema.
+/// Enforces [`CostLimits`] when a document is validated.
 pub struct CostExtension(pub CostLimits);
 
 /// Marks a request whose document is one of the server's own (a REST route's), not a client's:
@@ -33,24 +30,37 @@ pub struct CostExtension(pub CostLimits);
 /// documents do not apply; the cost is still measured and reported.
 pub struct FixedDocument;
 
-impl ExtensionFactory for CostExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostMeter {
-            limits: self.0,
-            requested: AtomicUsize::new(0),
-            depth: AtomicUsize::new(0),
-            resolved: AtomicUsize::new(0),
-        })
+/// What validating a document measured: its complexity and depth.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    pub requested: usize,
+    pub depth: usize,
+}
+
+/// Marks a request that is only to be validated: the limits are checked, what was measured is
+/// left here, and the request stops before anything executes.
+#[derive(Default)]
+pub struct ValidateOnly(Arc<OnceLock<Measured>>);
+
+impl ValidateOnly {
+    /// What was measured, once the document passed the GraphQL rules.
+    pub fn measured(&self) -> Option<Measured> {
+        self.0.get().copied()
+    }
+
+    /// Another handle on the same measurement (the request takes one).
+    pub fn share(&self) -> Self {
+        Self(self.0.clone())
     }
 }
 
-/// The cost of one request.
-struct CostMeter {
-    limits: CostLimits,
-    requested: AtomicUsize,
-    depth: AtomicUsize,
-    resolved: AtomicUsize,
+impl ExtensionFactory for CostExtension {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CostCheck(self.0))
+    }
 }
+
+struct CostCheck(CostLimits);
 
 fn refusal(message: String, limit: &str) -> Vec<ServerError> {
     let mut error = ServerError::new(message, None);
@@ -62,58 +72,61 @@ fn refusal(message: String, limit: &str) -> Vec<ServerError> {
 }
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for CostMeter {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        let requested = self.requested.load(Ordering::Relaxed);
-        if requested > 0 {
-            let cost = async_graphql::value!({
-                "requestedQueryCost": requested,
-                "actualQueryCost": self.resolved.load(Ordering::Relaxed),
-                "depth": self.depth.load(Ordering::Relaxed),
-                "maxQueryCost": self.limits.max_complexity,
-                "maxDepth": self.limits.max_depth,
-            });
-            response.extensions.insert("cost".into(), cost);
-        }
-        response
-    }
-
+impl Extension for CostCheck {
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        self.requested.store(result.complexity, Ordering::Relaxed);
-        self.depth.store(result.depth, Ordering::Relaxed);
-        if ctx.data_opt::<FixedDocument>().is_some() {
-            return Ok(result);
+        let probe = ctx.data_opt::<ValidateOnly>();
+        if let Some(probe) = probe {
+            // Set once per request: a second value cannot occur.
+            let _ = probe.0.set(Measured { requested: result.complexity, depth: result.depth });
         }
-        if result.depth > self.limits.max_depth {
-            let message =
-                format!("the query is nested {} levels deep; the limit is {}", result.depth, self.limits.max_depth);
-            return Err(refusal(message, "depth"));
+        let limits = self.0;
+        if ctx.data_opt::<FixedDocument>().is_none() {
+            if result.depth > limits.max_depth {
+                let message =
+                    format!("the query is nested {} levels deep; the limit is {}", result.depth, limits.max_depth);
+                return Err(refusal(message, "depth"));
+            }
+            if result.complexity > limits.max_complexity {
+                let message = format!(
+                    "the query costs {}; the limit is {} (lists cost their page size times their fields)",
+                    result.complexity, limits.max_complexity
+                );
+                return Err(refusal(message, "complexity"));
+            }
         }
-        if result.complexity > self.limits.max_complexity {
-            let message = format!(
-                "the query costs {}; the limit is {} (lists cost their page size times their fields)",
-                result.complexity, self.limits.max_complexity
-            );
-            return Err(refusal(message, "complexity"));
+        if probe.is_some() {
+            // Validated only: stop before execution, without an error.
+            return Err(Vec::new());
         }
         Ok(result)
     }
+}
 
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        if !info.is_for_introspection && matches!(info.path_node.segment, QueryPathSegment::Name(_)) {
-            self.resolved.fetch_add(1, Ordering::Relaxed);
+/// Adds `extensions.cost` to a response: what validation measured, the fields the answer holds,
+/// and the limits.
+pub fn report(response: &mut Response, measured: Measured, limits: CostLimits) {
+    let cost = async_graphql::value!({
+        "requestedQueryCost": measured.requested,
+        "actualQueryCost": fields_in(&response.data),
+        "depth": measured.depth,
+        "maxQueryCost": limits.max_complexity,
+        "maxDepth": limits.max_depth,
+    });
+    response.extensions.insert("cost".into(), cost);
+}
+
+/// Fields in an answer, at every level, not counting list items or introspection.
+fn fields_in(value: &Value) -> usize {
+    match value {
+        Value::Object(fields) => {
+            fields.iter().filter(|(name, _)| !name.starts_with("__")).map(|(_, value)| 1 + fields_in(value)).sum()
         }
-        next.run(ctx, info).await
+        Value::List(items) => items.iter().map(fields_in).sum(),
+        _ => 0,
     }
 }

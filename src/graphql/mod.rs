@@ -1,6 +1,6 @@
 //! The GraphQL schema, apart from HTTP: one query and mutation root per domain merged into
-//! `Query` and `Mutation`, the authorization [`policy`], per-request loaders, and the SDL export
-//! that `schema.graphql` must match.
+//! `Query` and `Mutation`, the authorization [`policy`], per-request loaders, the [`engine`] that
+//! runs requests, and the SDL export that `schema.graphql` must match.
 
 pub mod analytics;
 pub mod api_keys;
@@ -10,6 +10,7 @@ pub mod cost;
 pub mod coupon;
 pub mod custom_field_mutations;
 pub mod customer;
+pub mod engine;
 pub mod loaders;
 pub mod order;
 pub mod order_mutations;
@@ -27,18 +28,7 @@ pub mod store_mutations;
 pub mod user;
 pub mod variant_mutations;
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use async_graphql::{EmptySubscription, MergedObject, Request, SDLExportOptions, Schema, SchemaBuilder};
-use sea_orm::DatabaseConnection;
-
-use crate::auth::authenticator::Authenticator;
-use crate::auth::principal::Principal;
-use crate::config::GraphqlOptions;
-use cost::CostExtension;
-use loaders::Loaders;
-use policy::{Policy, PolicyExtension};
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
@@ -63,35 +53,6 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-}
-
-/// The executable schema over `db`, enforcing the policy its own SDL declares.
-pub fn build_schema(
-    db: DatabaseConnection,
-    auth: Arc<Authenticator>,
-    cursors: pagination::CursorSigner,
-    options: GraphqlOptions,
-) -> Result<AppSchema, String> {
-    let policy = Policy::from_sdl(&sdl())?;
-    let mut builder = builder()
-        .data(db)
-        .data(auth)
-        .data(cursors)
-        .extension(CostExtension(options.cost))
-        .extension(PolicyExtension(Arc::new(policy)));
-    if !options.introspection {
-        builder = builder.disable_introspection();
-    }
-    if !options.suggestions {
-        builder = builder.disable_suggestions();
-    }
-    Ok(builder.finish())
-}
-
-/// Attaches what one request needs: its caller, and fresh loaders (nothing is cached across
-/// requests).
-pub fn prepare(request: Request, db: &DatabaseConnection, principal: Principal, batch_delay: Duration) -> Request {
-    request.data(Loaders::new(db, batch_delay)).data(principal)
 }
 
 /// Gives every error of a response a stable `extensions.code`: errors of the document, its

@@ -28,6 +28,7 @@ pub type Cursor = String;
 
 /// Signs and checks cursors; its key is derived from the deployment's `JWT_SECRET`, so cursors
 /// stay valid across replicas and restarts of one deployment.
+#[derive(Clone)]
 pub struct CursorSigner {
     key: [u8; 32],
 }

@@ -5,12 +5,18 @@
 //! both must pass. A field with neither is refused (fail closed); a test walks the SDL so that
 //! never ships. Connection plumbing (`…Connection`, `…Edge`, `PageInfo`) is reachable only through
 //! a guarded field and needs no directive of its own.
+//!
+//! [`Policy::admits`] reads a whole document against the same rules before it runs: when every
+//! field is open to the caller (the usual case) the request can run without a per-field check.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
-use async_graphql::parser::types::{ConstDirective, TypeKind, TypeSystemDefinition};
+use async_graphql::parser::types::{
+    BaseType, ConstDirective, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type,
+    TypeKind, TypeSystemDefinition,
+};
 use async_graphql::{
     ErrorExtensions, PathSegment, Pos, QueryPathSegment, ServerError, ServerResult, TypeDirective, Value,
 };
@@ -42,6 +48,8 @@ pub enum Rule {
 struct TypeRules {
     own: Option<Rule>,
     fields: HashMap<String, Rule>,
+    /// The named type each field returns (lists and non-null unwrapped).
+    returns: HashMap<String, String>,
 }
 
 /// Every rule of the schema, read from its SDL.
@@ -81,7 +89,12 @@ impl Policy {
                 .iter()
                 .filter_map(|f| rule_of(&f.node.directives).map(|rule| (f.node.name.node.to_string(), rule)))
                 .collect();
-            types.insert(definition.name.node.to_string(), TypeRules { own: rule_of(&definition.directives), fields });
+            let returns =
+                object.fields.iter().map(|f| (f.node.name.node.to_string(), named_type(&f.node.ty.node))).collect();
+            types.insert(
+                definition.name.node.to_string(),
+                TypeRules { own: rule_of(&definition.directives), fields, returns },
+            );
         }
         Ok(Self { types })
     }
@@ -134,6 +147,88 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// Whether `principal` may read every field `document` selects in the operation that runs
+    /// (`operation`, or its only one). Conservative: fields under `@skip`/`@include` count as
+    /// selected, and anything it cannot place (an unknown field, type or fragment, a
+    /// subscription) answers `false`, leaving the precise answer to the per-field check.
+    pub fn admits(&self, document: &ExecutableDocument, operation: Option<&str>, principal: &Principal) -> bool {
+        let operation = match (&document.operations, operation) {
+            (DocumentOperations::Single(only), _) => only,
+            (DocumentOperations::Multiple(all), Some(name)) => match all.get(name) {
+                Some(found) => found,
+                None => return false,
+            },
+            (DocumentOperations::Multiple(all), None) if all.len() == 1 => match all.values().next() {
+                Some(only) => only,
+                None => return false,
+            },
+            (DocumentOperations::Multiple(_), None) => return false,
+        };
+        let root = match operation.node.ty {
+            OperationType::Query => "Query",
+            OperationType::Mutation => "Mutation",
+            OperationType::Subscription => return false,
+        };
+        self.admits_selection(document, root, &operation.node.selection_set.node, principal, 0)
+    }
+
+    fn admits_selection(
+        &self,
+        document: &ExecutableDocument,
+        type_name: &str,
+        selection: &SelectionSet,
+        principal: &Principal,
+        depth: usize,
+    ) -> bool {
+        // Deeper than any query the cost limits let through: leave it to the per-field check.
+        const MAX_DEPTH: usize = 64;
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        selection.items.iter().all(|item| match &item.node {
+            Selection::Field(field) => {
+                let name = field.node.name.node.as_str();
+                if name.starts_with("__") {
+                    return true;
+                }
+                if self.check(type_name, name, principal).is_err() {
+                    return false;
+                }
+                let children = &field.node.selection_set.node;
+                if children.items.is_empty() {
+                    return true;
+                }
+                match self.types.get(type_name).and_then(|t| t.returns.get(name)) {
+                    Some(returned) => self.admits_selection(document, returned, children, principal, depth + 1),
+                    None => false,
+                }
+            }
+            Selection::FragmentSpread(spread) => match document.fragments.get(&spread.node.fragment_name.node) {
+                Some(fragment) => self.admits_selection(
+                    document,
+                    &fragment.node.type_condition.node.on.node,
+                    &fragment.node.selection_set.node,
+                    principal,
+                    depth + 1,
+                ),
+                None => false,
+            },
+            Selection::InlineFragment(inline) => {
+                let on = inline.node.type_condition.as_ref().map_or(type_name, |c| c.node.on.node.as_str());
+                self.admits_selection(document, on, &inline.node.selection_set.node, principal, depth + 1)
+            }
+        })
+    }
+}
+
+fn named_type(ty: &Type) -> String {
+    match &ty.base {
+        BaseType::Named(name) => name.to_string(),
+        BaseType::List(inner) => named_type(inner),
+    }
+}
+
 /// Enforces a [`Policy`] on every field before it resolves.
 pub struct PolicyExtension(pub Arc<Policy>);
 
@@ -183,4 +278,76 @@ fn path_of(info: &ResolveInfo<'_>) -> Vec<PathSegment> {
     }
     path.reverse();
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::auth::principal::Access;
+
+    const SDL: &str = r#"
+        type Query { stores: [Store!]! @scope(name: "stores.view") version: String! @public }
+        type Store @scope(name: "stores.view") {
+          name: String!
+          secret: String! @scope(name: "stores.secrets")
+          products: ProductConnection!
+        }
+        type ProductConnection { nodes: [Product!]! totalCount: Int! }
+        type Product @scope(name: "stores.products.view") { name: String! }
+        type Mutation { login: String! @public }
+    "#;
+
+    fn holding(scopes: &[&'static str]) -> Principal {
+        Principal::Authenticated(Arc::new(Access {
+            user_id: Uuid::nil(),
+            credential: Credential::Session(Uuid::nil()),
+            scopes: scopes.iter().copied().collect(),
+            stores: HashSet::new(),
+            customers: HashSet::new(),
+        }))
+    }
+
+    fn admits(query: &str, operation: Option<&str>, principal: &Principal) -> bool {
+        let policy = Policy::from_sdl(SDL).expect("policy");
+        let document = async_graphql::parser::parse_query(query).expect("query");
+        policy.admits(&document, operation, principal)
+    }
+
+    #[test]
+    fn a_document_is_admitted_only_when_every_selected_field_is_open() {
+        let reader = holding(&["stores.view", "stores.products.view"]);
+        let nested = "{ stores { name products { totalCount nodes { name } } } }";
+        assert!(admits(nested, None, &reader));
+        assert!(!admits(nested, None, &holding(&["stores.view"])), "products need their own scope");
+        assert!(!admits("{ stores { secret } }", None, &reader), "a field's own rule");
+        assert!(admits("{ version __typename }", None, &Principal::Anonymous));
+        assert!(!admits("{ stores { name } }", None, &Principal::Anonymous));
+        assert!(admits("mutation { login }", None, &Principal::Anonymous));
+    }
+
+    #[test]
+    fn fragments_and_skipped_fields_are_read_too() {
+        let reader = holding(&["stores.view", "stores.products.view"]);
+        let spread = "query { stores { ...S } } fragment S on Store { name secret }";
+        assert!(!admits(spread, None, &reader), "a named fragment");
+        assert!(!admits("{ stores { ... on Store { secret } } }", None, &reader), "an inline fragment");
+        assert!(!admits("{ stores { ... { secret } } }", None, &reader), "an untyped inline fragment");
+        assert!(!admits("{ stores { secret @skip(if: true) } }", None, &reader), "skipped fields count");
+    }
+
+    #[test]
+    fn what_cannot_be_placed_is_left_to_the_field_check() {
+        let reader = holding(&["stores.view", "stores.products.view", "stores.secrets"]);
+        assert!(!admits("{ stores { unknown { name } } }", None, &reader), "a field of no known type");
+        assert!(!admits("{ stores { ...Missing } }", None, &reader));
+        let two = "query A { version } query B { stores { secret } }";
+        assert!(admits(two, Some("A"), &holding(&[])));
+        assert!(!admits(two, Some("B"), &holding(&[])));
+        assert!(!admits(two, None, &reader), "no operation chosen");
+        assert!(!admits(two, Some("C"), &reader), "no such operation");
+    }
 }

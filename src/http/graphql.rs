@@ -19,7 +19,7 @@ use super::metrics::OperationKind;
 use super::AppState;
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
-use crate::graphql;
+use crate::graphql::engine::Origin;
 
 /// Limits of the GraphQL transport, per deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,22 +154,18 @@ pub async fn post(
             Err(refusal) => return refusal.into_response(),
         }
     }
-    let batch = match batch {
+    let response = match batch {
         BatchRequest::Single(request) => {
-            BatchRequest::Single(graphql::prepare(request, &state.db, principal, state.batch_delay))
+            BatchResponse::Single(state.engine.execute(request, principal, Origin::Client).await)
         }
-        BatchRequest::Batch(requests) => BatchRequest::Batch(
-            requests
-                .into_iter()
-                .map(|r| graphql::prepare(r, &state.db, principal.clone(), state.batch_delay))
-                .collect(),
-        ),
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(state.engine.execute(request, principal.clone(), Origin::Client).await);
+            }
+            BatchResponse::Batch(responses)
+        }
     };
-    let mut response = state.schema.execute_batch(batch).await;
-    match &mut response {
-        BatchResponse::Single(single) => graphql::ensure_error_codes(single),
-        BatchResponse::Batch(many) => many.iter_mut().for_each(graphql::ensure_error_codes),
-    }
     (Extension(kind), Json(response)).into_response()
 }
 
@@ -194,8 +190,7 @@ pub async fn get(
         Ok(operation) => operation_kind(operation),
         Err(refusal) => return refusal.into_response(),
     };
-    let mut response = state.schema.execute(graphql::prepare(request, &state.db, principal, state.batch_delay)).await;
-    graphql::ensure_error_codes(&mut response);
+    let response = state.engine.execute(request, principal, Origin::Client).await;
     (Extension(kind), Json(response)).into_response()
 }
 

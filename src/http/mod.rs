@@ -24,7 +24,7 @@ pub use graphql::TransportLimits;
 
 use crate::auth::authenticator::Authenticator;
 use crate::db::StatementCounter;
-use crate::graphql::AppSchema;
+use crate::graphql::engine::Engine;
 use rate_limit::RateLimiters;
 
 /// What handlers share.
@@ -33,13 +33,11 @@ pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     pub auth: Arc<Authenticator>,
     pub statements: StatementCounter,
-    pub schema: AppSchema,
+    pub engine: Arc<Engine>,
     pub transport: Arc<TransportLimits>,
     /// `None` when rate limiting is off.
     pub rate_limits: Option<Arc<RateLimiters>>,
     pub metrics: Arc<metrics::Metrics>,
-    /// How long loaders wait after a level's first key for the rest of the level.
-    pub batch_delay: std::time::Duration,
     /// Origins allowed to call from browsers (CORS); empty allows none.
     pub cors_origins: Arc<Vec<HeaderValue>>,
 }

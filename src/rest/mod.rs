@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
+use crate::graphql::engine::Origin;
 use crate::http::{AppState, Caller};
 use route::{Family, RestError, RestRequest, Route, StoreContext};
 
@@ -225,10 +226,7 @@ async fn resolve_store(
 /// names translated by the route) becomes the answer.
 async fn execute(state: &AppState, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
     let request = async_graphql::Request::new(route.document).variables(async_graphql::Variables::from_json(variables));
-    let request = crate::graphql::prepare(request, &state.db, principal, state.batch_delay)
-        .data(crate::graphql::cost::FixedDocument);
-    let mut response = state.schema.execute(request).await;
-    crate::graphql::ensure_error_codes(&mut response);
+    let response = state.engine.execute(request, principal, Origin::Route).await;
     if let Some(error) = response.errors.first() {
         let extensions = error.extensions.as_ref();
         let code = extensions.and_then(|e| e.get("code")).map(|c| c.to_string().trim_matches('"').to_owned());

@@ -364,6 +364,18 @@ async fn a_sensitive_field_errors_alone_while_the_rest_is_returned() {
     assert!(body["data"]["stores"][0].get("webhookSecret").is_none_or(Value::is_null));
     assert_eq!(error_codes(&body), ["FORBIDDEN"]);
     assert_eq!(body["errors"][0]["path"], json!(["stores", 0, "webhookSecret"]));
+    // The same field reached through fragments and a skipped branch.
+    for query in [
+        "{ stores { ...S } } fragment S on Store { name webhookSecret }",
+        "{ stores { name ... on Store { webhookSecret } } }",
+        "query($no: Boolean!) { stores { name webhookSecret @include(if: $no) } }",
+    ] {
+        let body = app.graphql_as(&key, query, json!({ "no": false })).await;
+        assert_eq!(body["data"]["stores"][0]["name"], "Demo Store", "{query}: {body}");
+        assert!(body["data"]["stores"][0].get("webhookSecret").is_none_or(Value::is_null), "{query}: {body}");
+        let refused = if query.contains("@include") { 0 } else { 1 };
+        assert_eq!(error_codes(&body).len(), refused, "{query}: {body}");
+    }
     let merchant = app.as_merchant("{ stores { webhookSecret } }", json!({})).await;
     assert!(merchant["data"]["stores"][0]["webhookSecret"].as_str().is_some_and(|s| s.starts_with("whsec_")));
 }

@@ -1,0 +1,104 @@
+//! Runs GraphQL requests. The schema is built twice over the same types: `checked` carries the
+//! extensions — the cost limits at validation and the policy check on every field — and `fast`
+//! carries none, so its fields resolve without a hook apiece. Every request is first validated
+//! by `checked`, which measures and limits its cost without executing it; then
+//! [`Policy::admits`] reads the document: when the caller may read every field it selects, `fast`
+//! runs it; otherwise `checked` does, answering each refused field with its own error exactly as
+//! the policy promises. Either way the response reports the cost and every error has a code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::{Request, Response};
+use sea_orm::DatabaseConnection;
+
+use super::cost::{self, CostExtension, CostLimits, FixedDocument, ValidateOnly};
+use super::loaders::Loaders;
+use super::pagination::CursorSigner;
+use super::policy::{Policy, PolicyExtension};
+use super::{builder, ensure_error_codes, sdl, AppSchema};
+use crate::auth::authenticator::Authenticator;
+use crate::auth::principal::Principal;
+use crate::config::GraphqlOptions;
+
+/// Whose document a request runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A client's: the cost limits apply.
+    Client,
+    /// One of the server's own (a REST route's), bounded by its route; see [`FixedDocument`].
+    Route,
+}
+
+/// The executable schema and what each request needs from the server.
+pub struct Engine {
+    checked: AppSchema,
+    fast: AppSchema,
+    policy: Arc<Policy>,
+    limits: CostLimits,
+    db: DatabaseConnection,
+    batch_delay: Duration,
+}
+
+impl Engine {
+    /// The schema over `db`, enforcing the policy its own SDL declares.
+    pub fn new(
+        db: DatabaseConnection,
+        auth: Arc<Authenticator>,
+        cursors: CursorSigner,
+        options: GraphqlOptions,
+    ) -> Result<Self, String> {
+        let policy = Arc::new(Policy::from_sdl(&sdl())?);
+        let build = |checked: bool| {
+            let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone());
+            if checked {
+                builder = builder.extension(CostExtension(options.cost)).extension(PolicyExtension(policy.clone()));
+            }
+            if !options.introspection {
+                builder = builder.disable_introspection();
+            }
+            if !options.suggestions {
+                builder = builder.disable_suggestions();
+            }
+            builder.finish()
+        };
+        Ok(Self {
+            checked: build(true),
+            fast: build(false),
+            policy,
+            limits: options.cost,
+            batch_delay: options.batch_delay,
+            db,
+        })
+    }
+
+    /// Runs `request` as `principal`. Loaders are fresh for each request: nothing is cached
+    /// across requests.
+    pub async fn execute(&self, mut request: Request, principal: Principal, origin: Origin) -> Response {
+        let probe = ValidateOnly::default();
+        let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
+        check.operation_name = request.operation_name.clone();
+        check.introspection_mode = request.introspection_mode;
+        if origin == Origin::Route {
+            check = check.data(FixedDocument);
+        }
+        let mut response = self.checked.execute(check).await;
+        if let Some(measured) = probe.measured() {
+            if response.is_ok() {
+                let operation = request.operation_name.clone();
+                let open = request
+                    .parsed_query()
+                    .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
+                let schema = if open { &self.fast } else { &self.checked };
+                let mut request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
+                if origin == Origin::Route {
+                    request = request.data(FixedDocument);
+                }
+                response = schema.execute(request).await;
+            }
+            cost::report(&mut response, measured, self.limits);
+        }
+        ensure_error_codes(&mut response);
+        response
+    }
+}
