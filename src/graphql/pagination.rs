@@ -5,7 +5,9 @@
 //! names the connection it belongs to (e.g. one store's products), so a cursor from another
 //! connection or an edited one is refused instead of silently paging somewhere else.
 
-use async_graphql::connection::{Connection, ConnectionNameType, Edge, EmptyFields};
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, ConnectionNameType, CursorType, Edge, EmptyFields};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ErrorExtensions, OutputType};
 use base64::Engine;
@@ -23,8 +25,26 @@ pub const MAX_PAGE_SIZE: i32 = 100;
 /// Page size when `first` is not given.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
-/// The cursor clients see (see the module documentation).
-pub type Cursor = String;
+/// A row's cursor (see the module documentation). It is serialized and signed only when a
+/// client selects it (`edges.cursor`, `pageInfo.startCursor`/`endCursor`), not for every row.
+pub struct Cursor {
+    signer: CursorSigner,
+    connection: Arc<str>,
+    key: SortKey,
+}
+
+impl CursorType for Cursor {
+    type Error = &'static str;
+
+    /// Cursors are read by [`page_request`], which knows the connection they must belong to.
+    fn decode_cursor(_: &str) -> Result<Self, Self::Error> {
+        Err("a cursor is read with its connection by pagination::page_request")
+    }
+
+    fn encode_cursor(&self) -> String {
+        self.signer.encode(&self.connection, &self.key)
+    }
+}
 
 /// Signs and checks cursors; its key is derived from the deployment's `JWT_SECRET`, so cursors
 /// stay valid across replicas and restarts of one deployment.
@@ -61,9 +81,9 @@ impl CursorSigner {
     }
 
     /// The cursor of `key` in `connection`.
-    pub fn encode(&self, connection: &str, key: SortKey) -> String {
-        let body =
-            serde_json::to_vec(&CursorBody { c: connection.to_owned(), v: key.value, i: key.id }).unwrap_or_default();
+    pub fn encode(&self, connection: &str, key: &SortKey) -> String {
+        let body = serde_json::to_vec(&CursorBody { c: connection.into(), v: key.value.clone(), i: key.id })
+            .unwrap_or_default();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         format!("{}.{}", b64.encode(&body), b64.encode(self.signature(&body)))
     }
@@ -215,9 +235,11 @@ where
     let LoadedPage { page, has_cursor, backward } = loaded;
     let (has_previous, has_next) = if backward { (page.has_more, has_cursor) } else { (has_cursor, page.has_more) };
     let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
+    let name: Arc<str> = name.into();
     for (key, row) in page.rows {
         if let Some(node) = node(row) {
-            connection.edges.push(Edge::new(signer.encode(name, key), node));
+            let cursor = Cursor { signer: signer.clone(), connection: name.clone(), key };
+            connection.edges.push(Edge::new(cursor, node));
         }
     }
     Ok(connection)
@@ -231,7 +253,7 @@ mod tests {
     fn cursors_are_bound_to_their_connection_and_signer() {
         let signer = CursorSigner::new(b"one secret");
         let key = SortKey { value: SortValue::Int(7), id: uuid::Uuid::now_v7() };
-        let cursor = signer.encode("products:a", key.clone());
+        let cursor = signer.encode("products:a", &key);
         assert_eq!(signer.decode("products:a", &cursor), Some(key.clone()));
         assert_eq!(signer.decode("products:b", &cursor), None, "another connection");
         assert_eq!(CursorSigner::new(b"another secret").decode("products:a", &cursor), None, "another deployment");
