@@ -4,7 +4,8 @@
 //! by `checked`, which measures and limits its cost without executing it; then
 //! [`Policy::admits`] reads the document: when the caller may read every field it selects, `fast`
 //! runs it; otherwise `checked` does, answering each refused field with its own error exactly as
-//! the policy promises. Either way the response reports the cost and every error has a code.
+//! the policy promises. Every response to a valid document reports its cost, and every error has a
+//! code.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,8 +1,9 @@
 //! The one authorization point of the schema. Every object type or field states who may read it
 //! with a directive that shows in the SDL — `@scope(name: "stores.products.view")`, `@session`
 //! or `@public` — and [`PolicyExtension`] enforces exactly what the exported SDL says, before any
-//! resolver (and so any SQL) runs. A field is checked against its type's directive and its own;
-//! both must pass. A field with neither is refused (fail closed); a test walks the SDL so that
+//! resolver (and so any SQL) runs. A field is checked against its type's directives and its own;
+//! all must pass (`@public` lets anyone past itself, not past a `@scope` beside it). A field with
+//! none is refused (fail closed); a test walks the SDL so that
 //! never ships. Connection plumbing (`…Connection`, `…Edge`, `PageInfo`) is reachable only through
 //! a guarded field and needs no directive of its own.
 //!
@@ -46,8 +47,8 @@ pub enum Rule {
 
 #[derive(Debug, Default)]
 struct TypeRules {
-    own: Option<Rule>,
-    fields: HashMap<String, Rule>,
+    own: Vec<Rule>,
+    fields: HashMap<String, Vec<Rule>>,
     /// The named type each field returns (lists and non-null unwrapped).
     returns: HashMap<String, String>,
 }
@@ -63,16 +64,19 @@ pub fn is_connection_plumbing(type_name: &str) -> bool {
     type_name == "PageInfo" || type_name.ends_with("Connection") || type_name.ends_with("Edge")
 }
 
-fn rule_of(directives: &[async_graphql::Positioned<ConstDirective>]) -> Option<Rule> {
-    directives.iter().find_map(|d| match d.node.name.node.as_str() {
-        "scope" => d.node.get_argument("name").and_then(|v| match &v.node {
-            async_graphql::Value::String(name) => Some(Rule::Scope(name.clone())),
+fn rules_of(directives: &[async_graphql::Positioned<ConstDirective>]) -> Vec<Rule> {
+    directives
+        .iter()
+        .filter_map(|d| match d.node.name.node.as_str() {
+            "scope" => d.node.get_argument("name").and_then(|v| match &v.node {
+                async_graphql::Value::String(name) => Some(Rule::Scope(name.clone())),
+                _ => None,
+            }),
+            "session" => Some(Rule::Session),
+            "public" => Some(Rule::Public),
             _ => None,
-        }),
-        "session" => Some(Rule::Session),
-        "public" => Some(Rule::Public),
-        _ => None,
-    })
+        })
+        .collect()
 }
 
 impl Policy {
@@ -87,31 +91,32 @@ impl Policy {
             let fields = object
                 .fields
                 .iter()
-                .filter_map(|f| rule_of(&f.node.directives).map(|rule| (f.node.name.node.to_string(), rule)))
+                .map(|f| (f.node.name.node.to_string(), rules_of(&f.node.directives)))
+                .filter(|(_, rules)| !rules.is_empty())
                 .collect();
             let returns =
                 object.fields.iter().map(|f| (f.node.name.node.to_string(), named_type(&f.node.ty.node))).collect();
             types.insert(
                 definition.name.node.to_string(),
-                TypeRules { own: rule_of(&definition.directives), fields, returns },
+                TypeRules { own: rules_of(&definition.directives), fields, returns },
             );
         }
         Ok(Self { types })
     }
 
-    /// The rule a type states for all its fields.
-    pub fn type_rule(&self, type_name: &str) -> Option<&Rule> {
-        self.types.get(type_name).and_then(|t| t.own.as_ref())
+    /// The rules a type states for all its fields.
+    pub fn type_rules(&self, type_name: &str) -> &[Rule] {
+        self.types.get(type_name).map_or(&[], |t| &t.own)
     }
 
-    /// The rule a field states for itself.
-    pub fn field_rule(&self, type_name: &str, field: &str) -> Option<&Rule> {
-        self.types.get(type_name).and_then(|t| t.fields.get(field))
+    /// The rules a field states for itself.
+    pub fn field_rules(&self, type_name: &str, field: &str) -> &[Rule] {
+        self.types.get(type_name).and_then(|t| t.fields.get(field)).map_or(&[], Vec::as_slice)
     }
 
-    /// The rules that apply to `type_name.field`, type rule first; empty when uncovered.
+    /// The rules that apply to `type_name.field`, the type's first; empty when uncovered.
     pub fn rules(&self, type_name: &str, field: &str) -> Vec<&Rule> {
-        self.type_rule(type_name).into_iter().chain(self.field_rule(type_name, field)).collect()
+        self.type_rules(type_name).iter().chain(self.field_rules(type_name, field)).collect()
     }
 
     /// Whether `principal` may read `type_name.field`.
@@ -125,7 +130,7 @@ impl Policy {
         }
         for rule in rules {
             match rule {
-                Rule::Public => return Ok(()),
+                Rule::Public => continue,
                 _ if principal.access().is_none() => {
                     return Err(ApiError::Unauthenticated("this operation requires authentication"))
                 }
@@ -349,5 +354,33 @@ mod tests {
         assert!(!admits(two, Some("B"), &holding(&[])));
         assert!(!admits(two, None, &reader), "no operation chosen");
         assert!(!admits(two, Some("C"), &reader), "no such operation");
+    }
+
+    #[test]
+    fn every_directive_applies_and_public_opens_only_itself() {
+        let policy = Policy::from_sdl(
+            r#"
+            type Query { auth: Auth! @public both: String! @session @scope(name: "user.view") }
+            type Auth @public { token: String! user: String! @scope(name: "user.view") }
+            "#,
+        )
+        .expect("policy");
+        let anonymous = Principal::Anonymous;
+        assert!(policy.check("Auth", "token", &anonymous).is_ok());
+        assert!(
+            matches!(policy.check("Auth", "user", &anonymous), Err(ApiError::Unauthenticated(_))),
+            "a public type does not open its scoped field"
+        );
+        assert!(policy.check("Auth", "user", &holding(&["user.view"])).is_ok());
+        assert!(policy.check("Query", "both", &holding(&["user.view"])).is_ok(), "a session holding the scope");
+        let key = Principal::Authenticated(Arc::new(Access {
+            user_id: Uuid::nil(),
+            credential: Credential::ApiKey(Uuid::nil()),
+            scopes: ["user.view"].into_iter().collect(),
+            stores: HashSet::new(),
+            customers: HashSet::new(),
+        }));
+        assert!(policy.check("Query", "both", &key).is_err(), "the second directive is not dropped");
+        assert!(policy.check("Query", "both", &holding(&[])).is_err());
     }
 }

@@ -4,6 +4,10 @@
 use std::collections::BTreeSet;
 
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use commerce_gateway::auth::principal::{Access, Credential, Principal};
 use commerce_gateway::auth::scope;
 use commerce_gateway::graphql::policy::{is_connection_plumbing, Policy, Rule};
 use serde_json::{json, Value};
@@ -308,10 +312,11 @@ fn scope_guarded(sdl: &str) -> BTreeSet<String> {
     let policy = Policy::from_sdl(sdl).expect("policy");
     let mut targets = BTreeSet::new();
     for (ty, field) in all_fields(sdl) {
-        if let Some(Rule::Scope(_)) = policy.type_rule(&ty) {
+        let scoped = |rules: &[Rule]| rules.iter().any(|rule| matches!(rule, Rule::Scope(_)));
+        if scoped(policy.type_rules(&ty)) {
             targets.insert(ty.clone());
         }
-        if let Some(Rule::Scope(_)) = policy.field_rule(&ty, &field) {
+        if scoped(policy.field_rules(&ty, &field)) {
             targets.insert(format!("{ty}.{field}"));
         }
     }
@@ -324,6 +329,23 @@ fn every_scope_guard_has_a_probe() {
     let probed: BTreeSet<String> = PROBES.iter().map(|p| p.target.to_owned()).collect();
     let missing: Vec<&String> = guarded.difference(&probed).collect();
     assert!(missing.is_empty(), "add a probe for {missing:?}");
+}
+
+/// The principal an API key holding `scopes` becomes (its stores do not matter to the policy).
+fn key_holding(scopes: &[&'static str]) -> Principal {
+    Principal::Authenticated(Arc::new(Access {
+        user_id: uuid::Uuid::nil(),
+        credential: Credential::ApiKey(uuid::Uuid::nil()),
+        scopes: scopes.iter().copied().collect(),
+        stores: HashSet::new(),
+        customers: HashSet::new(),
+    }))
+}
+
+/// Whether the engine would run `query` for `principal` on the schema without per-field checks.
+fn admitted(policy: &Policy, query: &str, principal: &Principal) -> bool {
+    let document = async_graphql::parser::parse_query(query).expect("a valid document");
+    policy.admits(&document, None, principal)
 }
 
 /// The demo catalog's ids, plus `vs`: every variant of product `p`.
@@ -340,13 +362,17 @@ async fn demo_ids(app: &TestApp) -> Value {
 async fn the_scope_matrix_refuses_without_the_scope_and_allows_with_it() {
     let app = spawn_demo_app().await;
     let ids = demo_ids(&app).await;
+    let policy = Policy::from_sdl(&commerce_gateway::graphql::sdl()).expect("policy");
     let everything = app.api_key(&app.merchant, scope::ALL, None).await;
     for probe in PROBES {
         let variables = ids.clone();
         let allowed = app.graphql_as(&everything, probe.query, variables.clone()).await;
         assert!(allowed.get("errors").is_none(), "{}: with every scope: {allowed}", probe.target);
 
-        let others: Vec<&str> = scope::ALL.iter().copied().filter(|s| *s != probe.scope).collect();
+        let others: Vec<&'static str> = scope::ALL.iter().copied().filter(|s| *s != probe.scope).collect();
+        // The document check that lets a request skip the per-field checks agrees with them.
+        assert!(admitted(&policy, probe.query, &key_holding(scope::ALL)), "{}: every scope", probe.target);
+        assert!(!admitted(&policy, probe.query, &key_holding(&others)), "{}: without {}", probe.target, probe.scope);
         let lacking = app.api_key(&app.merchant, &others, None).await;
         let refused = app.graphql_as(&lacking, probe.query, variables).await;
         assert_eq!(error_codes(&refused), ["FORBIDDEN"], "{}: without {}: {refused}", probe.target, probe.scope);
@@ -386,6 +412,7 @@ async fn session_only_mutations_refuse_keys_and_change_nothing() {
     let everything = app.api_key(&app.merchant, scope::ALL, None).await;
     let (keys, sessions) =
         (count_rows(&app.db, "api_keys").await, count_rows(&app.db, "refresh_tokens WHERE revoked_at IS NULL").await);
+    let policy = Policy::from_sdl(&commerce_gateway::graphql::sdl()).expect("policy");
     for (operation, variables) in [
         ("mutation { createApiKey(input: { name: \"k\", scopes: [\"stores.view\"] }) { secret } }", json!({})),
         ("mutation($id: UUID!) { revokeApiKey(id: $id) { id } }", json!({ "id": uuid::Uuid::now_v7() })),
@@ -397,6 +424,8 @@ async fn session_only_mutations_refuse_keys_and_change_nothing() {
         assert_eq!(error_codes(&body), ["FORBIDDEN"], "{operation}: {body}");
         let anonymous = app.graphql(operation, variables).await;
         assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"], "{operation}: {anonymous}");
+        assert!(!admitted(&policy, operation, &key_holding(scope::ALL)), "{operation}: a key");
+        assert!(!admitted(&policy, operation, &Principal::Anonymous), "{operation}: anonymous");
     }
     assert_eq!(count_rows(&app.db, "api_keys").await, keys);
     assert_eq!(count_rows(&app.db, "refresh_tokens WHERE revoked_at IS NULL").await, sessions);
