@@ -4,8 +4,10 @@
 //! query serves GraphiQL. Every refusal is a JSON GraphQL error with a code, decided before the
 //! schema (and so the database) is touched.
 
+use std::collections::HashMap;
+
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Field, OperationType, Selection, SelectionSet};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use axum::body::{to_bytes, Body};
 use axum::extract::{RawQuery, State};
@@ -263,34 +265,53 @@ fn check_document(
     Ok(None)
 }
 
+/// Aliases in the document's operations as they execute: a fragment's count again at every spread.
 fn alias_count(document: &ExecutableDocument) -> usize {
-    fn count(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(field) => {
-                    usize::from(field.node.alias.is_some()) + count(&field.node.selection_set.node)
-                }
-                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let operations: usize = document.operations.iter().map(|(_, op)| count(&op.node.selection_set.node)).sum();
-    let fragments: usize = document.fragments.values().map(|f| count(&f.node.selection_set.node)).sum();
-    operations + fragments
+    let mut spread = SpreadCounts::new(document, |field: &Field, inner| usize::from(field.alias.is_some()) + inner);
+    document.operations.iter().fold(0, |total, (_, op)| total.saturating_add(spread.count(&op.node.selection_set.node)))
 }
 
+/// Root fields of an operation, through fragments and inline fragments.
 fn root_field_count(set: &SelectionSet, document: &ExecutableDocument) -> usize {
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(_) => 1,
-            Selection::InlineFragment(fragment) => root_field_count(&fragment.node.selection_set.node, document),
-            Selection::FragmentSpread(spread) => document
-                .fragments
-                .get(&spread.node.fragment_name.node)
-                .map_or(0, |f| f.node.selection_set.node.items.len()),
+    SpreadCounts::new(document, |_: &Field, _| 1).count(set)
+}
+
+/// Sums `per_field(field, what its selection counts)` over a selection with every fragment spread
+/// expanded. A fragment is counted once and remembered, so nested spreads stay cheap; a spread
+/// cycle counts nothing here (validation refuses it after these limits).
+struct SpreadCounts<'a, F> {
+    document: &'a ExecutableDocument,
+    per_field: F,
+    fragments: HashMap<&'a str, usize>,
+}
+
+impl<'a, F: Fn(&Field, usize) -> usize> SpreadCounts<'a, F> {
+    fn new(document: &'a ExecutableDocument, per_field: F) -> Self {
+        Self { document, per_field, fragments: HashMap::new() }
+    }
+
+    fn count(&mut self, set: &'a SelectionSet) -> usize {
+        set.items.iter().fold(0, |total, item| {
+            let n = match &item.node {
+                Selection::Field(field) => {
+                    let inner = self.count(&field.node.selection_set.node);
+                    (self.per_field)(&field.node, inner)
+                }
+                Selection::InlineFragment(fragment) => self.count(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(spread) => self.fragment(spread.node.fragment_name.node.as_str()),
+            };
+            total.saturating_add(n)
         })
-        .sum()
+    }
+
+    fn fragment(&mut self, name: &'a str) -> usize {
+        if let Some(known) = self.fragments.get(name) {
+            return *known;
+        }
+        let Some(fragment) = self.document.fragments.get(name) else { return 0 };
+        self.fragments.insert(name, 0);
+        let n = self.count(&fragment.node.selection_set.node);
+        self.fragments.insert(name, n);
+        n
+    }
 }

@@ -120,6 +120,29 @@ async fn too_many_aliases_or_root_fields_are_refused() {
     let body = json!({ "query": fragment }).to_string().into_bytes();
     assert_refused(&app, Some("application/json"), body, 400).await;
 
+    // Fragments count where they are spread: nested, and again at every spread.
+    let nested = format!(
+        "query {{ ...A }} fragment A on Query {{ ...B }} fragment B on Query {{ {} }}",
+        (0..16).map(|n| format!("r{n}: __typename ")).collect::<String>()
+    );
+    let refused =
+        assert_refused(&app, Some("application/json"), json!({ "query": nested }).to_string().into_bytes(), 400).await;
+    assert!(refused["errors"][0]["message"].as_str().unwrap_or_default().contains("16 root fields"), "{refused}");
+    let repeated = format!(
+        "query {{ stores {{ ...S ...S ...S ...S }} }} fragment S on Store {{ {} }}",
+        (0..8).map(|n| format!("a{n}: id ")).collect::<String>()
+    );
+    let refused =
+        assert_refused(&app, Some("application/json"), json!({ "query": repeated }).to_string().into_bytes(), 400)
+            .await;
+    assert!(refused["errors"][0]["message"].as_str().unwrap_or_default().contains("32 aliases"), "{refused}");
+    // A spread cycle is not counted forever: validation refuses it.
+    let cycle = json!({ "query": "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }" });
+    let (status, body, _) = post_raw(&app, Some("application/json"), cycle.to_string().into_bytes()).await;
+    assert_eq!(status, 200);
+    let codes = error_codes(&body);
+    assert!(!codes.is_empty() && codes.iter().all(|c| c == "VALIDATION"), "{body}");
+
     let fine: String = (0..15).map(|n| format!("r{n}: __typename ")).collect();
     let (status, _, _) =
         post_raw(&app, Some("application/json"), json!({ "query": format!("{{ {fine} }}") }).to_string().into_bytes())
