@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Request, Response};
+use async_graphql::{Request, Response, ValidationMode};
 use sea_orm::DatabaseConnection;
 
 use super::cost::{self, CostExtension, CostLimits, FixedDocument, ValidateOnly};
@@ -54,6 +54,9 @@ impl Engine {
             let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone());
             if checked {
                 builder = builder.extension(CostExtension(options.cost)).extension(PolicyExtension(policy.clone()));
+            } else {
+                // Runs only documents `checked` has just validated in full.
+                builder = builder.validation_mode(ValidationMode::Fast);
             }
             if !options.introspection {
                 builder = builder.disable_introspection();
