@@ -120,12 +120,11 @@ pub fn report(response: &mut Response, measured: Measured, limits: CostLimits) {
     response.extensions.insert("cost".into(), cost);
 }
 
-/// Fields in an answer, at every level, not counting list items or introspection.
+/// Fields in an answer, at every level, not counting list items. Every key counts, introspection
+/// included: the answer cannot tell `__typename` from a field aliased `__x`.
 fn fields_in(value: &Value) -> usize {
     match value {
-        Value::Object(fields) => {
-            fields.iter().filter(|(name, _)| !name.starts_with("__")).map(|(_, value)| 1 + fields_in(value)).sum()
-        }
+        Value::Object(fields) => fields.values().map(|value| 1 + fields_in(value)).sum(),
         Value::List(items) => items.iter().map(fields_in).sum(),
         _ => 0,
     }

@@ -17,9 +17,17 @@ async fn every_response_reports_its_cost() {
     let actual = cost["actualQueryCost"].as_u64().expect("actual");
     // stores ×5 × (name + products(2 × (nodes ≥ name)))
     assert!(requested >= 10, "{cost}");
-    assert!(actual > 0 && actual < requested, "fewer fields were resolved than budgeted: {cost}");
+    // stores, its name, products, nodes and two names: fewer than budgeted.
+    assert_eq!(actual, 6, "{cost}");
+    assert!(actual < requested, "{cost}");
     assert_eq!(cost["maxQueryCost"], 25_000);
     assert_eq!(cost["depth"], 4);
+    // An alias cannot hide fields from the count.
+    for query in ["{ s: stores { name } }", "{ __s: stores { name } }", "{ stores { n: name __typename } }"] {
+        let body = app.as_merchant(query, json!({})).await;
+        let expected = if query.contains("__typename") { 3 } else { 2 };
+        assert_eq!(body["extensions"]["cost"]["actualQueryCost"], expected, "{query}: {body}");
+    }
 }
 
 #[tokio::test]
