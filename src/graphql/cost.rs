@@ -1,8 +1,10 @@
 //! Query cost: every operation's depth and complexity are computed before execution (list fields
 //! cost their page size or an estimate times their children) and refused, with the limit named
-//! and no SQL run, when over the limits. Every response reports the cost in `extensions.cost`:
-//! what was requested, what was actually resolved (the fields in the answer, not counting list
-//! items), and the limits, like Shopify's `extensions.cost`.
+//! and no SQL run, when over the limits. Every response to a valid document reports the cost in
+//! `extensions.cost`: what was requested, what was actually resolved (the fields in the answer,
+//! not counting list items), and the limits, like Shopify's `extensions.cost`. A dry run carrying
+//! [`ValidateOnly`] stops right after validation: the engine measures every document that way
+//! before anything executes.
 
 use std::sync::{Arc, OnceLock};
 

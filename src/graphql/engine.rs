@@ -31,6 +31,16 @@ pub enum Origin {
     Route,
 }
 
+impl Origin {
+    /// `request` with what its origin means for the cost limits.
+    fn mark(self, request: Request) -> Request {
+        match self {
+            Origin::Client => request,
+            Origin::Route => request.data(FixedDocument),
+        }
+    }
+}
+
 /// The executable schema and what each request needs from the server.
 pub struct Engine {
     checked: AppSchema,
@@ -83,10 +93,11 @@ impl Engine {
         let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
         check.operation_name = request.operation_name.clone();
         check.introspection_mode = request.introspection_mode;
-        if origin == Origin::Route {
-            check = check.data(FixedDocument);
+        if let Ok(document) = request.parsed_query() {
+            // Parsed once for both runs and the policy check.
+            check.set_parsed_query(document.clone());
         }
-        let mut response = self.checked.execute(check).await;
+        let mut response = self.checked.execute(origin.mark(check)).await;
         if let Some(measured) = probe.measured() {
             if response.is_ok() {
                 let operation = request.operation_name.clone();
@@ -94,11 +105,8 @@ impl Engine {
                     .parsed_query()
                     .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
                 let schema = if open { &self.fast } else { &self.checked };
-                let mut request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
-                if origin == Origin::Route {
-                    request = request.data(FixedDocument);
-                }
-                response = schema.execute(request).await;
+                let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
+                response = schema.execute(origin.mark(request)).await;
             }
             cost::report(&mut response, measured, self.limits);
         }

@@ -58,7 +58,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// Gives every error of a response a stable `extensions.code`: errors of the document, its
 /// variables or an argument's value are `VALIDATION`; anything else without a code is
 /// `INTERNAL`, with its text replaced so no internal detail leaks.
-pub fn ensure_error_codes(response: &mut async_graphql::Response) {
+pub(crate) fn ensure_error_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_some() {

@@ -186,7 +186,8 @@ impl Policy {
         principal: &Principal,
         depth: usize,
     ) -> bool {
-        // Deeper than any query the cost limits let through: leave it to the per-field check.
+        // Deeper than async-graphql's recursion limit lets a document be: leave it to the
+        // per-field check.
         const MAX_DEPTH: usize = 64;
         if depth > MAX_DEPTH {
             return false;
