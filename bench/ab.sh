@@ -9,19 +9,21 @@
 # Build the two binaries first, e.g. `cargo build --release && cp target/release/commerce-gateway
 # /tmp/new`, and the same at the older commit.
 set -euo pipefail
+[[ $# -eq 2 && -x $1 && -x $2 ]] || { echo "usage: bash bench/ab.sh OLD_BINARY NEW_BINARY" >&2; exit 2; }
+old=$(realpath "$1") new=$(realpath "$2")
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-8s}
 ROUNDS=${ROUNDS:-3}
 source bench/common.sh
-[[ $# -eq 2 && -x $1 && -x $2 ]] || { echo "usage: bash bench/ab.sh OLD_BINARY NEW_BINARY" >&2; exit 2; }
 bench_init
 start_postgres
-seed_catalog "$1" "$pg_url"
+# The newer build migrates: it knows every table the older one reads.
+seed_catalog "$new" "$pg_url"
 
 port=18083
 for round in $(seq 1 "$ROUNDS"); do
   for side in old new; do
-    bin=$([[ $side == old ]] && echo "$1" || echo "$2")
+    bin=$([[ $side == old ]] && echo "$old" || echo "$new")
     start_gateway "$bin" "$pg_url" "$port"
     out="round $round $side:"
     for name in nested list; do
@@ -31,8 +33,8 @@ for round in $(seq 1 "$ROUNDS"); do
       line=$(load "$query" "http://127.0.0.1:$port/graphql")
       after=$(cpu_ticks "$gateway_pid")
       cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$(bench_field requests "$line")" \
-        'BEGIN { printf "%.2f", t * 1000 / hz / n }')
-      out="$out  $name rps=$(bench_field rps "$line") cpu_ms/request=$cpu"
+        'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else printf "n/a" }')
+      out="$out  $name rps=$(bench_field rps "$line") cpu_ms/request=$cpu errors=$(bench_field errors "$line")"
     done
     echo "$out"
     stop_gateway

@@ -55,10 +55,11 @@ if [[ -z ${SKIP_PEER:-} ]]; then
   done
   check=$(curl -s http://127.0.0.1:15005/graphql -H 'content-type: application/json' -d "{\"query\":\"${PEER//\"/\\\"}\"}")
   if grep -q '"errors"' <<<"$check"; then echo "PostGraphile rejected the query: ${check:0:400}" >&2; exit 1; fi
-  token=""
+  token=""  # PostGraphile is called anonymously.
   warm_up "$PEER" http://127.0.0.1:15005/graphql
   line=$(load "$PEER" http://127.0.0.1:15005/graphql)
   node_pid=$(pgrep -f "postgraphile.*15005" | tail -n 1 || true)
+  [[ -n $node_pid ]] && pids+=("$node_pid")  # the server itself, not only the script that started it
   rss=$([[ -n $node_pid ]] && awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$node_pid/status" || echo "?")
   results+=("$(printf '%-28s %s statements/request=1 (by design) peak_rss=%s' "PostGraphile v5 (postgres)" "${line#BENCH }" "$rss")")
 fi

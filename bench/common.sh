@@ -66,11 +66,18 @@ start_gateway() {
   token=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
     -d '{"query":"mutation { login(email: \"bench@example.com\", password: \"bench-password\") { accessToken } }"}' |
     sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+  [[ $token == ey* ]] || { echo "login to the gateway on port $port failed: ${token:0:300}" >&2; return 1; }
   store=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" \
     -d '{"query":"{ stores { id } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
 }
 
-stop_gateway() { kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true; }
+stop_gateway() {
+  kill "$gateway_pid"
+  wait "$gateway_pid" 2>/dev/null || true
+  local kept=() pid
+  for pid in "${pids[@]}"; do [[ $pid == "$gateway_pid" ]] || kept+=("$pid"); done
+  pids=("${kept[@]}")
+}
 
 # Two seconds of QUERY against URL at low concurrency, so caches and pools are warm.
 warm_up() { QUERY=$1 TOKEN=${token:-} wrk -t2 -c4 -d2s -s "$bench_root/bench/catalog.lua" "$2" >/dev/null; }
