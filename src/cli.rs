@@ -79,7 +79,8 @@ pub struct Cli {
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 10, global = true)]
     pub graphql_max_depth: usize,
 
-    /// Highest cost of one GraphQL operation (lists cost their page size times their fields).
+    /// Highest cost of one GraphQL operation (lists cost their page size times their fields);
+    /// also the most fields a document may select with its fragments expanded.
     #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 25_000, global = true)]
     pub graphql_max_complexity: usize,
 

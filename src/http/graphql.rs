@@ -34,6 +34,9 @@ pub struct TransportLimits {
     pub max_aliases: usize,
     /// Most fields at the root of the executed operation.
     pub max_root_fields: usize,
+    /// Most fields in one document with every fragment spread expanded: bounds the work of
+    /// validating it (fragments that spread each other twice over double at every level).
+    pub max_fields: usize,
     /// Whether a JSON array of operations is accepted.
     pub batching: bool,
 }
@@ -45,6 +48,7 @@ impl Default for TransportLimits {
             max_query_len: 16 * 1024,
             max_aliases: 30,
             max_root_fields: 15,
+            max_fields: crate::graphql::cost::CostLimits::default().max_complexity,
             batching: false,
         }
     }
@@ -241,6 +245,14 @@ fn check_document(
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
     let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(None) };
+    let fields = field_count(&document);
+    if fields > limits.max_fields {
+        let message = format!(
+            "the query selects {fields} fields with its fragments expanded; at most {} are allowed",
+            limits.max_fields
+        );
+        return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
+    }
     let aliases = alias_count(&document);
     if aliases > limits.max_aliases {
         let message = format!("the query uses {aliases} aliases; at most {} are allowed", limits.max_aliases);
@@ -265,9 +277,17 @@ fn check_document(
     Ok(None)
 }
 
+/// Fields in the document's operations as they execute: a fragment's fields again at every spread.
+fn field_count(document: &ExecutableDocument) -> usize {
+    let mut spread = SpreadCounts::new(document, |_: &Field, inner: usize| inner.saturating_add(1));
+    document.operations.iter().fold(0, |total, (_, op)| total.saturating_add(spread.count(&op.node.selection_set.node)))
+}
+
 /// Aliases in the document's operations as they execute: a fragment's count again at every spread.
 fn alias_count(document: &ExecutableDocument) -> usize {
-    let mut spread = SpreadCounts::new(document, |field: &Field, inner| usize::from(field.alias.is_some()) + inner);
+    let mut spread = SpreadCounts::new(document, |field: &Field, inner: usize| {
+        inner.saturating_add(usize::from(field.alias.is_some()))
+    });
     document.operations.iter().fold(0, |total, (_, op)| total.saturating_add(spread.count(&op.node.selection_set.node)))
 }
 

@@ -138,6 +138,15 @@ async fn too_many_aliases_or_root_fields_are_refused() {
         assert_refused(&app, Some("application/json"), json!({ "query": repeated }).to_string().into_bytes(), 400)
             .await;
     assert!(refused["errors"][0]["message"].as_str().unwrap_or_default().contains("32 aliases"), "{refused}");
+    // Fragments that spread each other twice over: 2^30 fields in 1.5 KB. Refused by counting,
+    // before a validation that would expand every one of them.
+    let fragments: String =
+        (1..=30).map(|n| format!(" fragment S{n} on Store {{ ...S{} ...S{} }}", n - 1, n - 1)).collect();
+    let doubling =
+        json!({ "query": format!("query {{ stores {{ ...S30 }} }} fragment S0 on Store {{ id }}{fragments}") });
+    let refused = assert_refused(&app, Some("application/json"), doubling.to_string().into_bytes(), 400).await;
+    let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("fragments expanded") && message.contains("at most 25000"), "{refused}");
     // A spread cycle is not counted forever: validation refuses it.
     let cycle = json!({ "query": "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }" });
     let (status, body, _) = post_raw(&app, Some("application/json"), cycle.to_string().into_bytes()).await;
