@@ -129,9 +129,6 @@ impl Config {
                 max_query_len: cli.graphql_max_query_len,
                 max_aliases: cli.graphql_max_aliases,
                 max_root_fields: cli.graphql_max_root_fields,
-                // Every field but `__typename` costs at least 1: a document over the cost limit
-                // in fields alone is refused before its (possibly exponential) validation.
-                max_fields: cli.graphql_max_complexity,
                 batching: cli.graphql_batching.is_on(),
             },
             graphql: GraphqlOptions {

@@ -86,6 +86,11 @@ impl Engine {
         })
     }
 
+    /// The limits every client document is held to.
+    pub fn cost_limits(&self) -> CostLimits {
+        self.limits
+    }
+
     /// Runs `request` as `principal`. Loaders are fresh for each request: nothing is cached
     /// across requests.
     pub async fn execute(&self, mut request: Request, principal: Principal, origin: Origin) -> Response {

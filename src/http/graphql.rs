@@ -34,9 +34,6 @@ pub struct TransportLimits {
     pub max_aliases: usize,
     /// Most fields at the root of the executed operation.
     pub max_root_fields: usize,
-    /// Most fields in one document with every fragment spread expanded: bounds the work of
-    /// validating it (fragments that spread each other twice over double at every level).
-    pub max_fields: usize,
     /// Whether a JSON array of operations is accepted.
     pub batching: bool,
 }
@@ -48,7 +45,6 @@ impl Default for TransportLimits {
             max_query_len: 16 * 1024,
             max_aliases: 30,
             max_root_fields: 15,
-            max_fields: crate::graphql::cost::CostLimits::default().max_complexity,
             batching: false,
         }
     }
@@ -148,14 +144,15 @@ pub async fn post(
             return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &format!("the body is not JSON: {error}"))
         }
     };
-    let batch = match batch {
+    let mut batch = match batch {
         Ok(batch) => batch,
         Err(_) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", "the body is not a GraphQL request"),
     };
     let mut kind = OperationKind("batch");
-    for request in batch.iter() {
-        match check_document(&request.query, request.operation_name.as_deref(), limits, false) {
-            Ok(operation) if matches!(batch, BatchRequest::Single(_)) => kind = operation_kind(operation),
+    let single = matches!(batch, BatchRequest::Single(_));
+    for request in batch.iter_mut() {
+        match check_document(request, &state, false) {
+            Ok(operation) if single => kind = operation_kind(operation),
             Ok(_) => {}
             Err(refusal) => return refusal.into_response(),
         }
@@ -188,11 +185,11 @@ pub async fn get(
         Ok(principal) => principal,
         Err(error) => return refused_credential(&error),
     };
-    let request = match parse_get(&query) {
+    let mut request = match parse_get(&query) {
         Ok(request) => request,
         Err(message) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &message),
     };
-    let kind = match check_document(&request.query, request.operation_name.as_deref(), &state.transport, true) {
+    let kind = match check_document(&mut request, &state, true) {
         Ok(operation) => operation_kind(operation),
         Err(refusal) => return refusal.into_response(),
     };
@@ -229,14 +226,16 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
     Ok(request)
 }
 
-/// Checks a document against the transport limits before it is executed. Documents that do not
-/// parse are left to the schema, which reports them.
+/// Checks a document against the transport limits before it is executed, leaving it parsed in
+/// `request` for the engine. Documents that do not parse are left to the schema, which reports
+/// them.
 fn check_document(
-    query: &str,
-    operation_name: Option<&str>,
-    limits: &TransportLimits,
+    request: &mut async_graphql::Request,
+    state: &AppState,
     over_get: bool,
 ) -> Result<Option<OperationType>, Refusal> {
+    let limits = &state.transport;
+    let query = &request.query;
     if query.trim().is_empty() {
         return Err(Refusal::new(StatusCode::BAD_REQUEST, "the request has no query"));
     }
@@ -244,21 +243,23 @@ fn check_document(
         let message = format!("the query is longer than {} characters", limits.max_query_len);
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
-    let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(None) };
-    let fields = field_count(&document);
-    if fields > limits.max_fields {
-        let message = format!(
-            "the query selects {fields} fields with its fragments expanded; at most {} are allowed",
-            limits.max_fields
-        );
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else { return Ok(None) };
+    // Every field but `__typename` costs at least 1, so the cost limit bounds the fields too; the
+    // count is linear where validating the expansion (which the cost is measured on) may not be.
+    let max_fields = state.engine.cost_limits().max_complexity;
+    let fields = field_count(document);
+    if fields > max_fields {
+        let message =
+            format!("the query selects {fields} fields with its fragments expanded; at most {max_fields} are allowed");
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
-    let aliases = alias_count(&document);
+    let aliases = alias_count(document);
     if aliases > limits.max_aliases {
         let message = format!("the query uses {aliases} aliases; at most {} are allowed", limits.max_aliases);
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
-    let operation = document.operations.iter().find(|(name, _)| match operation_name {
+    let operation = document.operations.iter().find(|(name, _)| match operation_name.as_deref() {
         Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
         None => true,
     });
@@ -266,7 +267,7 @@ fn check_document(
         if over_get && operation.node.ty == OperationType::Mutation {
             return Err(Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST"));
         }
-        let roots = root_field_count(&operation.node.selection_set.node, &document);
+        let roots = root_field_count(&operation.node.selection_set.node, document);
         if roots > limits.max_root_fields {
             let message =
                 format!("the operation selects {roots} root fields; at most {} are allowed", limits.max_root_fields);
@@ -279,16 +280,13 @@ fn check_document(
 
 /// Fields in the document's operations as they execute: a fragment's fields again at every spread.
 fn field_count(document: &ExecutableDocument) -> usize {
-    let mut spread = SpreadCounts::new(document, |_: &Field, inner: usize| inner.saturating_add(1));
-    document.operations.iter().fold(0, |total, (_, op)| total.saturating_add(spread.count(&op.node.selection_set.node)))
+    SpreadCounts::new(document, |_: &Field, inner: usize| inner.saturating_add(1)).operations()
 }
 
 /// Aliases in the document's operations as they execute: a fragment's count again at every spread.
 fn alias_count(document: &ExecutableDocument) -> usize {
-    let mut spread = SpreadCounts::new(document, |field: &Field, inner: usize| {
-        inner.saturating_add(usize::from(field.alias.is_some()))
-    });
-    document.operations.iter().fold(0, |total, (_, op)| total.saturating_add(spread.count(&op.node.selection_set.node)))
+    SpreadCounts::new(document, |field: &Field, inner: usize| inner.saturating_add(usize::from(field.alias.is_some())))
+        .operations()
 }
 
 /// Root fields of an operation, through fragments and inline fragments.
@@ -308,6 +306,15 @@ struct SpreadCounts<'a, F> {
 impl<'a, F: Fn(&Field, usize) -> usize> SpreadCounts<'a, F> {
     fn new(document: &'a ExecutableDocument, per_field: F) -> Self {
         Self { document, per_field, fragments: HashMap::new() }
+    }
+
+    /// The sum over every operation of the document.
+    fn operations(&mut self) -> usize {
+        let document = self.document;
+        document
+            .operations
+            .iter()
+            .fold(0, |total, (_, op)| total.saturating_add(self.count(&op.node.selection_set.node)))
     }
 
     fn count(&mut self, set: &'a SelectionSet) -> usize {
