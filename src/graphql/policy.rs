@@ -308,9 +308,13 @@ mod tests {
     "#;
 
     fn holding(scopes: &[&'static str]) -> Principal {
+        proving(Credential::Session(Uuid::nil()), scopes)
+    }
+
+    fn proving(credential: Credential, scopes: &[&'static str]) -> Principal {
         Principal::Authenticated(Arc::new(Access {
             user_id: Uuid::nil(),
-            credential: Credential::Session(Uuid::nil()),
+            credential,
             scopes: scopes.iter().copied().collect(),
             stores: HashSet::new(),
             customers: HashSet::new(),
@@ -374,13 +378,7 @@ mod tests {
         );
         assert!(policy.check("Auth", "user", &holding(&["user.view"])).is_ok());
         assert!(policy.check("Query", "both", &holding(&["user.view"])).is_ok(), "a session holding the scope");
-        let key = Principal::Authenticated(Arc::new(Access {
-            user_id: Uuid::nil(),
-            credential: Credential::ApiKey(Uuid::nil()),
-            scopes: ["user.view"].into_iter().collect(),
-            stores: HashSet::new(),
-            customers: HashSet::new(),
-        }));
+        let key = proving(Credential::ApiKey(Uuid::nil()), &["user.view"]);
         assert!(policy.check("Query", "both", &key).is_err(), "the second directive is not dropped");
         assert!(policy.check("Query", "both", &holding(&[])).is_err());
     }

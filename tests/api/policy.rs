@@ -1,12 +1,10 @@
 //! The authorization policy: every field is guarded or explicitly public, and every guard refuses
 //! a caller without its scope (naming it) and lets a caller with it through.
 
-use std::collections::BTreeSet;
-
-use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
+use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use commerce_gateway::auth::principal::{Access, Credential, Principal};
 use commerce_gateway::auth::scope;
 use commerce_gateway::graphql::policy::{is_connection_plumbing, Policy, Rule};
