@@ -77,7 +77,9 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
 /// (`IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing when a read
 /// transaction tries to become a write one; PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub async fn begin_write<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+    db: &C,
+) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..TransactionOptions::default()

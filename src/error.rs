@@ -6,6 +6,62 @@ use std::sync::Arc;
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 
+/// The stable error codes every surface speaks: GraphQL's `extensions.code`, the REST
+/// families' envelopes (each maps a code to its status and name in one table, in
+/// `rest::envelope`), and the HTTP layer's refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Validation,
+    Conflict,
+    InsufficientStock,
+    InvalidTransition,
+    RateLimited,
+    Internal,
+}
+
+impl Code {
+    pub const ALL: [Code; 9] = [
+        Code::Unauthenticated,
+        Code::Forbidden,
+        Code::NotFound,
+        Code::Validation,
+        Code::Conflict,
+        Code::InsufficientStock,
+        Code::InvalidTransition,
+        Code::RateLimited,
+        Code::Internal,
+    ];
+
+    /// The code as clients read it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::Validation => "VALIDATION",
+            Self::Conflict => "CONFLICT",
+            Self::InsufficientStock => "INSUFFICIENT_STOCK",
+            Self::InvalidTransition => "INVALID_TRANSITION",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Internal => "INTERNAL",
+        }
+    }
+
+    /// The code a client reads as `name`, if it is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One invalid input field and what is wrong with it.
 #[derive(Debug, Clone)]
 pub struct FieldError {
@@ -93,16 +149,24 @@ impl ApiError {
     }
 
     /// The stable code clients match on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::Validation(_) => "VALIDATION",
-            Self::Conflict(_) => "CONFLICT",
-            Self::InsufficientStock(_) => "INSUFFICIENT_STOCK",
-            Self::InvalidTransition(_) => "INVALID_TRANSITION",
-            Self::Internal(_) => "INTERNAL",
+            Self::Unauthenticated(_) => Code::Unauthenticated,
+            Self::Forbidden(_) => Code::Forbidden,
+            Self::NotFound(_) => Code::NotFound,
+            Self::Validation(_) => Code::Validation,
+            Self::Conflict(_) => Code::Conflict,
+            Self::InsufficientStock(_) => Code::InsufficientStock,
+            Self::InvalidTransition(_) => Code::InvalidTransition,
+            Self::Internal(_) => Code::Internal,
+        }
+    }
+
+    /// The `{field, message}` details of the variants that carry them.
+    pub fn details(&self) -> &[FieldError] {
+        match self {
+            Self::Validation(fields) | Self::Conflict(fields) | Self::InsufficientStock(fields) => fields,
+            _ => &[],
         }
     }
 }
@@ -113,7 +177,7 @@ impl ErrorExtensions for ApiError {
             tracing::error!(error = %source, "internal error while resolving a request");
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
-            ext.set("code", self.code());
+            ext.set("code", self.code().as_str());
             if let Self::Validation(fields) | Self::Conflict(fields) | Self::InsufficientStock(fields) = self {
                 let details: Vec<async_graphql::Value> = fields
                     .iter()

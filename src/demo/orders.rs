@@ -1,21 +1,26 @@
 //! Demo orders in different states, each with its lines and its status history.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
-use serde_json::json;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::domain::pricing;
-
-use entity::{coupon, customer, order, order_item, order_status_change, product, store, user, variant};
+use crate::auth::principal::{Access, Credential, Principal};
+use crate::auth::scope;
+use crate::domain::order_status::OrderStatus;
+use crate::domain::orders::{self, NewLine, NewOrder};
+use entity::{customer, order, order_item, order_status_change, product, store, user, variant};
 
 /// A demo order: who bought what, and the statuses it went through.
 pub struct DemoOrder {
     pub customer: &'static str,
     /// (SKU, quantity).
     pub lines: &'static [(&'static str, i32)],
+    /// Answers to custom fields: (SKU of the line, field identifier, value).
+    pub answers: &'static [(&'static str, &'static str, &'static str)],
     /// The code of a percentage coupon of the store used on the order.
     pub coupon: Option<&'static str>,
     /// Statuses in order, starting with `pending`.
@@ -31,6 +36,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "customer@example.com",
         lines: &[("TEE-M", 2)],
+        answers: &[("TEE-M", "fit", "regular")],
         coupon: None,
         path: DELIVERED,
         reason: None,
@@ -39,6 +45,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "customer@example.com",
         lines: &[("MUG-1", 1), ("CANDLE-CEDAR", 1)],
+        answers: &[("MUG-1", "glaze", "sky")],
         coupon: Some("WELCOME10"),
         path: &["pending"],
         reason: None,
@@ -47,6 +54,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "alex@example.com",
         lines: &[("BUDS-WHT", 1)],
+        answers: &[],
         coupon: None,
         path: &["pending", "confirmed", "shipped"],
         reason: None,
@@ -55,6 +63,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "sam@example.com",
         lines: &[("WALLET-BRN", 1)],
+        answers: &[],
         coupon: None,
         path: &["pending", "cancelled"],
         reason: Some("Customer changed their mind"),
@@ -63,6 +72,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "alex@example.com",
         lines: &[("TRAIL-42", 1)],
+        answers: &[("TRAIL-42", "lace_colour", "neon")],
         coupon: None,
         path: &["pending", "confirmed"],
         reason: None,
@@ -71,6 +81,7 @@ pub const DEMO_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "sam@example.com",
         lines: &[("CANDLE-CEDAR", 2)],
+        answers: &[],
         coupon: None,
         path: &["pending", "confirmed", "shipped", "delivered", "refunded"],
         reason: Some("Arrived damaged"),
@@ -82,6 +93,7 @@ pub const RIVAL_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "rory@example.com",
         lines: &[("LAMP-WW", 1)],
+        answers: &[],
         coupon: None,
         path: DELIVERED,
         reason: None,
@@ -90,6 +102,7 @@ pub const RIVAL_ORDERS: &[DemoOrder] = &[
     DemoOrder {
         customer: "rory@example.com",
         lines: &[("PILLOW-GRY", 2)],
+        answers: &[],
         coupon: None,
         path: &["pending"],
         reason: None,
@@ -98,95 +111,77 @@ pub const RIVAL_ORDERS: &[DemoOrder] = &[
 ];
 
 impl DemoOrder {
+    /// Places the order through the same domain functions as the API (prices, stock, coupon),
+    /// walks it along its path through the status machine as the store's owner, then dates it
+    /// `days_ago` days back (one hour a step).
     pub async fn seed(
         &self,
         txn: &DatabaseTransaction,
         store: &store::Model,
         merchant: &user::Model,
         customers: &HashMap<&str, customer::Model>,
-        coupons: &HashMap<&str, coupon::Model>,
         variants: &HashMap<&str, (product::Model, variant::Model)>,
     ) -> anyhow::Result<()> {
         let buyer = customers
             .get(self.customer)
             .ok_or_else(|| anyhow::anyhow!("demo order names an unknown customer {}", self.customer))?;
-        let created_at = Utc::now() - Duration::days(self.days_ago);
-        let order_id = Uuid::now_v7();
         let mut items = Vec::new();
         for (sku, quantity) in self.lines {
-            let (product, variant) =
+            let (_, variant) =
                 variants.get(sku).ok_or_else(|| anyhow::anyhow!("demo order names an unknown SKU {sku}"))?;
-            let line_total = variant.cost_cents * i64::from(*quantity);
-            items.push(order_item::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                order_id: Set(order_id),
-                product_id: Set(Some(product.id)),
-                variant_id: Set(Some(variant.id)),
-                product_name: Set(product.name.clone()),
-                variant_name: Set(variant.name.clone()),
-                sku: Set(variant.sku.clone()),
-                unit_price_cents: Set(variant.cost_cents),
-                quantity: Set(*quantity),
-                line_total_cents: Set(line_total),
-                custom_field_values: Set(json!({})),
-                created_at: Set(created_at),
-            });
+            let answers = self
+                .answers
+                .iter()
+                .filter(|(of, _, _)| of == sku)
+                .map(|(_, identifier, value)| ((*identifier).to_owned(), (*value).to_owned()))
+                .collect();
+            items.push(NewLine { product_id: None, variant_id: Some(variant.id), quantity: *quantity, answers });
         }
-        let coupon = match self.coupon {
-            Some(code) => {
-                Some(coupons.get(code).ok_or_else(|| anyhow::anyhow!("demo order names an unknown coupon {code}"))?)
-            }
-            None => None,
+        let input = NewOrder {
+            items,
+            customer_id: Some(buyer.id),
+            coupon_code: self.coupon.map(str::to_owned),
+            ..NewOrder::default()
         };
-        let lines: Vec<pricing::Line> = self
-            .lines
-            .iter()
-            .filter_map(|(sku, quantity)| variants.get(sku).map(|(_, v)| (v, *quantity)))
-            .map(|(v, quantity)| pricing::Line { variant_id: v.id, unit_cents: v.cost_cents, quantity })
-            .collect();
-        let totals = pricing::price(&lines, coupon.map(pricing::CouponTerms::of).as_ref(), 0);
-        let status = self.path.last().copied().unwrap_or("pending");
-        order::ActiveModel {
-            id: Set(order_id),
-            store_id: Set(store.id),
-            customer_id: Set(Some(buyer.id)),
-            customer_email: Set(buyer.email.clone()),
-            status: Set(status.into()),
-            currency_code: Set(store.currency_code.clone()),
-            subtotal_cents: Set(totals.subtotal),
-            discount_cents: Set(totals.discount),
-            credit_used_cents: Set(totals.credit_used),
-            total_cents: Set(totals.total),
-            coupon_id: Set(coupon.map(|c| c.id)),
-            coupon_code: Set(coupon.map(|c| c.code.clone())),
-            created_by: Set(buyer.user_id),
-            notes: Set(None),
-            created_at: Set(created_at),
-            updated_at: Set(created_at + Duration::hours(self.path.len() as i64)),
-        }
-        .insert(txn)
-        .await?;
-        for item in items {
-            item.insert(txn).await?;
+        let owner = Principal::Authenticated(Arc::new(Access {
+            user_id: merchant.id,
+            credential: Credential::Session(Uuid::nil()),
+            scopes: scope::ALL.iter().copied().collect(),
+            stores: HashSet::from([store.id]),
+            customers: HashSet::new(),
+        }));
+        let order = orders::create(txn, &owner, store.id, &input, None).await?;
+        for (step, name) in self.path.iter().enumerate().skip(1) {
+            let to = OrderStatus::from_name(name).ok_or_else(|| anyhow::anyhow!("unknown demo status {name}"))?;
+            let last = step + 1 == self.path.len();
+            let reason = if last && to.needs_reason() { self.reason.map(str::to_owned) } else { None };
+            orders::transition(txn, &owner, order.id, to, reason).await?;
         }
 
-        let mut from = None;
-        for (step, to) in (0i64..).zip(self.path) {
-            let is_last = step + 1 == self.path.len() as i64;
-            let closing = matches!(*to, "cancelled" | "refunded");
-            order_status_change::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                order_id: Set(order_id),
-                from_status: Set(from.map(str::to_owned)),
-                to_status: Set((*to).into()),
-                reason: Set(if is_last && closing { self.reason.map(Into::into) } else { None }),
-                actor_user_id: Set(if step == 0 { buyer.user_id } else { Some(merchant.id) }),
-                actor_api_key_id: Set(None),
-                created_at: Set(created_at + Duration::hours(step)),
-            }
-            .insert(txn)
+        let created_at = Utc::now() - Duration::days(self.days_ago);
+        let steps = self.path.len() as i64;
+        order::Entity::update_many()
+            .col_expr(order::Column::CreatedAt, Expr::value(created_at))
+            .col_expr(order::Column::UpdatedAt, Expr::value(created_at + Duration::hours(steps)))
+            .filter(order::Column::Id.eq(order.id))
+            .exec(txn)
             .await?;
-            from = Some(*to);
+        order_item::Entity::update_many()
+            .col_expr(order_item::Column::CreatedAt, Expr::value(created_at))
+            .filter(order_item::Column::OrderId.eq(order.id))
+            .exec(txn)
+            .await?;
+        let history = order_status_change::Entity::find()
+            .filter(order_status_change::Column::OrderId.eq(order.id))
+            .order_by_asc(order_status_change::Column::Id)
+            .all(txn)
+            .await?;
+        for (step, change) in (0i64..).zip(history) {
+            order_status_change::Entity::update_many()
+                .col_expr(order_status_change::Column::CreatedAt, Expr::value(created_at + Duration::hours(step)))
+                .filter(order_status_change::Column::Id.eq(change.id))
+                .exec(txn)
+                .await?;
         }
         Ok(())
     }

@@ -2,11 +2,15 @@
 
 pub mod catalog;
 pub mod catalog_rules;
+pub mod coupons;
+pub mod customers;
 pub mod json;
 pub mod money;
 pub mod order_status;
+pub mod orders;
 pub mod pricing;
 pub mod seed;
 pub mod stores;
+pub mod tenancy;
 pub mod users;
 pub mod validate;

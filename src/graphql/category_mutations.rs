@@ -9,13 +9,13 @@ use uuid::Uuid;
 
 use super::category::Category;
 use super::ordering::next_order;
-use super::owned;
 use super::policy::scope;
 use super::product_mutations::listed_products;
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog::{slugify, Coded, Visibility};
 use crate::domain::catalog_rules as rules;
+use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::{category, category_product};
@@ -103,7 +103,7 @@ impl CategoryMutation {
     ) -> async_graphql::Result<Category> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let store = owned::store(&txn, principal, store_id).await.into_graphql()?;
+        let store = tenancy::store(&txn, principal, store_id).await.into_graphql()?;
         let order = match input.order {
             Some(order) => order,
             None => next_order::<category::Entity, _>(
@@ -145,7 +145,7 @@ impl CategoryMutation {
     ) -> async_graphql::Result<Category> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::category(&txn, principal, id).await.into_graphql()?;
+        let mut row = tenancy::category(&txn, principal, id).await.into_graphql()?;
         if let Some(name) = input.name {
             row.name = name;
         }
@@ -162,7 +162,7 @@ impl CategoryMutation {
         rules::check_category(&mut checks, &row);
         checks.finish().into_graphql()?;
         ensure_slug_free(&txn, &row).await.into_graphql()?;
-        let row = owned::save(&txn, row, "slug").await.into_graphql()?;
+        let row = tenancy::save(&txn, row, "slug").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Category(row))
     }
@@ -172,7 +172,7 @@ impl CategoryMutation {
     async fn delete_category(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned::category(&txn, principal, id).await.into_graphql()?;
+        let row = tenancy::category(&txn, principal, id).await.into_graphql()?;
         category::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(row.id)
@@ -189,7 +189,7 @@ impl CategoryMutation {
     ) -> async_graphql::Result<Category> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned::category(&txn, principal, category_id).await.into_graphql()?;
+        let row = tenancy::category(&txn, principal, category_id).await.into_graphql()?;
         link_products(&txn, &row, &product_ids).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Category(row))

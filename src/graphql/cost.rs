@@ -11,6 +11,8 @@ use std::sync::{Arc, OnceLock};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::{Response, ServerError, ValidationResult, Value};
 
+use crate::error::Code;
+
 /// Limits on one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CostLimits {
@@ -67,7 +69,7 @@ struct CostCheck(CostLimits);
 fn refusal(message: String, limit: &str) -> Vec<ServerError> {
     let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", "VALIDATION");
+    extensions.set("code", Code::Validation.as_str());
     extensions.set("limit", limit);
     error.extensions = Some(extensions);
     vec![error]

@@ -13,13 +13,14 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::owned;
 use super::policy::scope;
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog_rules::MAX_COST_CENTS;
+use crate::domain::coupons::normalize_code;
 use crate::domain::money;
 use crate::domain::pricing::CouponTerms;
+use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::{coupon, variant};
@@ -87,11 +88,6 @@ impl Coupon {
     async fn expiration_date(&self) -> Option<DateTime> {
         self.0.expires_at
     }
-}
-
-/// Normalizes a coupon code (trimmed, upper-case), as stored and as looked up.
-pub fn normalize_code(code: &str) -> String {
-    code.trim().to_uppercase()
 }
 
 /// A new coupon.
@@ -218,7 +214,7 @@ impl CouponMutation {
         }
         checks.finish().into_graphql()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        owned::store(&txn, principal, store_id).await.into_graphql()?;
+        tenancy::store(&txn, principal, store_id).await.into_graphql()?;
         check_variants(&txn, store_id, &variant_list).await.into_graphql()?;
         ensure_code_free(&txn, &row).await.into_graphql()?;
         let row =
@@ -237,7 +233,7 @@ impl CouponMutation {
     ) -> async_graphql::Result<Coupon> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::coupon(&txn, principal, id).await.into_graphql()?;
+        let mut row = tenancy::coupon(&txn, principal, id).await.into_graphql()?;
         let mut checks = Checks::new();
         if let Some(code) = input.code {
             row.code = normalize_code(&code);
@@ -263,7 +259,7 @@ impl CouponMutation {
         checks.finish().into_graphql()?;
         ensure_code_free(&txn, &row).await.into_graphql()?;
         row.updated_at = Utc::now();
-        let row = owned::save(&txn, row, "code").await.into_graphql()?;
+        let row = tenancy::save(&txn, row, "code").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Coupon(row))
     }
@@ -273,7 +269,7 @@ impl CouponMutation {
     async fn delete_coupon(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned::coupon(&txn, principal, id).await.into_graphql()?;
+        let row = tenancy::coupon(&txn, principal, id).await.into_graphql()?;
         coupon::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(row.id)

@@ -10,13 +10,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::ordering::next_order;
-use super::owned;
 use super::policy::scope;
 use super::product::{CustomField, CustomFieldOption};
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog::CustomFieldType;
 use crate::domain::catalog_rules::{self as rules, has_options};
+use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::{custom_field, custom_field_option};
@@ -181,7 +181,7 @@ impl CustomFieldMutation {
     ) -> async_graphql::Result<CustomField> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let variant = owned::variant(&txn, principal, variant_id).await.into_graphql()?;
+        let variant = tenancy::variant(&txn, principal, variant_id).await.into_graphql()?;
         let count = custom_field::Entity::find()
             .filter(custom_field::Column::VariantId.eq(variant.id))
             .count(&txn)
@@ -220,7 +220,7 @@ impl CustomFieldMutation {
     ) -> async_graphql::Result<CustomField> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (mut field, _) = owned::custom_field(&txn, principal, id).await.into_graphql()?;
+        let (mut field, _) = tenancy::custom_field(&txn, principal, id).await.into_graphql()?;
         if let Some(label) = input.label {
             field.label = label;
         }
@@ -253,7 +253,7 @@ impl CustomFieldMutation {
         if identifier_taken(&txn, field.variant_id, &field.identifier, Some(field.id)).await.into_graphql()? {
             return Err(ApiError::conflict("identifier", "is already used on this variant")).into_graphql();
         }
-        let field = owned::save(&txn, field, "identifier").await.into_graphql()?;
+        let field = tenancy::save(&txn, field, "identifier").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(CustomField(field))
     }
@@ -263,7 +263,7 @@ impl CustomFieldMutation {
     async fn delete_custom_field(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (field, _) = owned::custom_field(&txn, principal, id).await.into_graphql()?;
+        let (field, _) = tenancy::custom_field(&txn, principal, id).await.into_graphql()?;
         custom_field::Entity::delete_by_id(field.id).exec(&txn).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(field.id)
@@ -279,7 +279,7 @@ impl CustomFieldMutation {
     ) -> async_graphql::Result<CustomFieldOption> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (field, _) = owned::custom_field(&txn, principal, custom_field_id).await.into_graphql()?;
+        let (field, _) = tenancy::custom_field(&txn, principal, custom_field_id).await.into_graphql()?;
         let existing = custom_field_option::Entity::find()
             .filter(custom_field_option::Column::CustomFieldId.eq(field.id))
             .count(&txn)
@@ -318,7 +318,7 @@ impl CustomFieldMutation {
     ) -> async_graphql::Result<CustomFieldOption> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (mut option, _) = owned::option(&txn, principal, id).await.into_graphql()?;
+        let (mut option, _) = tenancy::option(&txn, principal, id).await.into_graphql()?;
         if let Some(label) = input.label {
             option.label = label;
         }
@@ -331,7 +331,7 @@ impl CustomFieldMutation {
         let mut checks = Checks::new();
         rules::check_option(&mut checks, &option);
         checks.finish().into_graphql()?;
-        let option = owned::save(&txn, option, "value").await.into_graphql()?;
+        let option = tenancy::save(&txn, option, "value").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(CustomFieldOption(option))
     }
@@ -341,7 +341,7 @@ impl CustomFieldMutation {
     async fn delete_custom_field_option(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (option, _) = owned::option(&txn, principal, id).await.into_graphql()?;
+        let (option, _) = tenancy::option(&txn, principal, id).await.into_graphql()?;
         custom_field_option::Entity::delete_by_id(option.id).exec(&txn).await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(option.id)

@@ -3,32 +3,20 @@
 //! reason and a history).
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter,
-};
+use sea_orm::{Condition, DatabaseConnection};
 use uuid::Uuid;
 
 use super::loaders::{Loaders, Sort, SortExpr, View};
-use super::owned;
 use super::policy::scope;
 use super::search::contains_text;
 use crate::auth::principal::Principal;
-use crate::db::begin_write;
-use crate::domain::money;
 use crate::domain::validate::Checks;
+use crate::domain::{customers, money};
 use crate::error::{ApiError, GraphqlResult};
 use entity::{customer, customer_balance_entry};
 
 type DateTime = chrono::DateTime<chrono::Utc>;
-
-pub const CUSTOMER_NAME_MAX: usize = 128;
-pub const REASON_MAX: usize = 512;
-/// Largest single balance adjustment, in cents (1 000 000.00).
-pub const MAX_ADJUSTMENT_CENTS: i64 = 100_000_000;
 
 pub struct Customer(pub customer::Model);
 
@@ -163,77 +151,6 @@ pub struct BalanceAdjustmentInput {
     pub reason: String,
 }
 
-fn check_customer(checks: &mut Checks, row: &customer::Model) {
-    checks.optional_text("name", row.name.as_deref(), 1..=CUSTOMER_NAME_MAX);
-}
-
-async fn ensure_email_free<C: ConnectionTrait>(db: &C, row: &customer::Model) -> Result<(), ApiError> {
-    let taken = customer::Entity::find()
-        .filter(customer::Column::StoreId.eq(row.store_id))
-        .filter(customer::Column::Email.eq(&row.email))
-        .filter(customer::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("email", "is already a customer of this store"));
-    }
-    Ok(())
-}
-
-/// A new customer row of `store_id`.
-pub fn new_customer(store_id: Uuid, email: String, name: Option<String>) -> customer::Model {
-    let now = Utc::now();
-    customer::Model {
-        id: Uuid::now_v7(),
-        store_id,
-        user_id: None,
-        email,
-        name,
-        balance_cents: 0,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
-/// Adds `amount_cents` (negative: takes) to a customer's balance with a conditional update, so
-/// the balance never goes below zero even under concurrent changes, and records why. `None`
-/// when the balance is too low.
-pub async fn change_balance<C: ConnectionTrait>(
-    db: &C,
-    customer_id: Uuid,
-    amount_cents: i64,
-    reason: &str,
-    order_id: Option<Uuid>,
-    actor: Option<Uuid>,
-) -> Result<Option<customer::Model>, ApiError> {
-    let balance = Expr::col(customer::Column::BalanceCents);
-    let updated = customer::Entity::update_many()
-        .col_expr(customer::Column::BalanceCents, balance.clone().add(amount_cents))
-        .col_expr(customer::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(customer::Column::Id.eq(customer_id))
-        .filter(balance.add(amount_cents).gte(0))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Ok(None);
-    }
-    let row = customer::Entity::find_by_id(customer_id).one(db).await?.ok_or(ApiError::NotFound("customer"))?;
-    customer_balance_entry::Model {
-        id: Uuid::now_v7(),
-        customer_id,
-        amount_cents,
-        balance_after_cents: row.balance_cents,
-        reason: reason.to_owned(),
-        order_id,
-        actor_user_id: actor,
-        created_at: Utc::now(),
-    }
-    .into_active_model()
-    .insert(db)
-    .await?;
-    Ok(Some(row))
-}
-
 /// Customer mutations.
 #[derive(Default)]
 pub struct CustomerMutation;
@@ -248,19 +165,9 @@ impl CustomerMutation {
         store_id: Uuid,
         input: CreateCustomerInput,
     ) -> async_graphql::Result<Customer> {
-        let principal = ctx.data::<Principal>()?;
-        let mut checks = Checks::new();
-        let email = checks.email("email", &input.email).unwrap_or_default();
-        let row = new_customer(store_id, email, input.name);
-        check_customer(&mut checks, &row);
-        checks.finish().into_graphql()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        owned::store(&txn, principal, store_id).await.into_graphql()?;
-        ensure_email_free(&txn, &row).await.into_graphql()?;
-        let row =
-            row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "email")).into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Customer(row))
+        let input = customers::NewCustomer { email: input.email, name: input.name };
+        let db = ctx.data::<DatabaseConnection>()?;
+        customers::create(db, ctx.data::<Principal>()?, store_id, input).await.map(Customer).into_graphql()
     }
 
     /// Changes a customer's email or name.
@@ -271,21 +178,9 @@ impl CustomerMutation {
         id: Uuid,
         input: UpdateCustomerInput,
     ) -> async_graphql::Result<Customer> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::customer(&txn, principal, id).await.into_graphql()?;
-        let mut checks = Checks::new();
-        if let Some(email) = input.email {
-            row.email = checks.email("email", &email).unwrap_or_default();
-        }
-        input.name.update_to(&mut row.name);
-        check_customer(&mut checks, &row);
-        checks.finish().into_graphql()?;
-        ensure_email_free(&txn, &row).await.into_graphql()?;
-        row.updated_at = Utc::now();
-        let row = owned::save(&txn, row, "email").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Customer(row))
+        let change = customers::CustomerChange { email: input.email, name: input.name.into() };
+        let db = ctx.data::<DatabaseConnection>()?;
+        customers::update(db, ctx.data::<Principal>()?, id, change).await.map(Customer).into_graphql()
     }
 
     /// Adds or takes store credit, with a reason kept in the customer's balance history. Taking
@@ -297,21 +192,8 @@ impl CustomerMutation {
         id: Uuid,
         input: BalanceAdjustmentInput,
     ) -> async_graphql::Result<Customer> {
+        let db = ctx.data::<DatabaseConnection>()?;
         let principal = ctx.data::<Principal>()?;
-        let mut checks = Checks::new();
-        let amount = checks.cents("amount", input.amount);
-        if amount == 0 || amount.abs() > MAX_ADJUSTMENT_CENTS {
-            checks.fail("amount", "must be non-zero and at most 1000000 either way");
-        }
-        checks.text("reason", &input.reason, 1..=REASON_MAX);
-        checks.finish().into_graphql()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned::customer(&txn, principal, id).await.into_graphql()?;
-        let actor = principal.access().map(|a| a.user_id);
-        let Some(row) = change_balance(&txn, row.id, amount, &input.reason, None, actor).await.into_graphql()? else {
-            return Err(ApiError::invalid("amount", "would take the balance below zero")).into_graphql();
-        };
-        txn.commit().await.into_graphql()?;
-        Ok(Customer(row))
+        customers::adjust_balance(db, principal, id, input.amount, &input.reason).await.map(Customer).into_graphql()
     }
 }

@@ -15,7 +15,6 @@ pub mod loaders;
 pub mod order;
 pub mod order_mutations;
 pub mod ordering;
-pub mod owned;
 pub mod pagination;
 pub mod policy;
 pub mod product;
@@ -28,6 +27,7 @@ pub mod store_mutations;
 pub mod user;
 pub mod variant_mutations;
 
+use crate::error::Code;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 /// The root of every query.
@@ -68,11 +68,11 @@ pub(crate) fn ensure_error_codes(response: &mut async_graphql::Response) {
             .iter()
             .any(|prefix| error.message.starts_with(prefix));
         if error.path.is_empty() || bad_input {
-            extensions.set("code", "VALIDATION");
+            extensions.set("code", Code::Validation.as_str());
         } else {
             tracing::error!(message = %error.message, "uncoded error while resolving a field");
             error.message = "internal error".into();
-            extensions.set("code", "INTERNAL");
+            extensions.set("code", Code::Internal.as_str());
         }
     }
 }

@@ -5,16 +5,16 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
 use uuid::Uuid;
 
 use super::loaders::{Loaders, Sort, SortExpr, View};
 use super::pagination::{self, Cursor, PageArgs};
 use super::policy::scope;
 use crate::auth::principal::Principal;
-use crate::domain::money;
 use crate::domain::order_status::OrderStatus;
 use crate::domain::validate::Checks;
+use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
 use entity::{order, order_item, order_status_change};
 
@@ -259,11 +259,7 @@ impl OrderView {
         }
         let email = filter.customer_email.and_then(|e| checks.email("filter.customerEmail", &e));
         checks.finish()?;
-        let customers = principal.access().filter(|a| a.is_customer()).map(|a| {
-            let mut own: Vec<Uuid> = a.customers.iter().copied().collect();
-            own.sort();
-            own
-        });
+        let customers = tenancy::own_customers(principal);
         Ok(Self { status: filter.status, from: filter.from, to: filter.to, email, customers })
     }
 }
@@ -323,16 +319,6 @@ pub async fn orders_page(
     pagination::connection(ctx, &name, page, OrderTotals { store_id, view }, |row| Some(Order(row)))
 }
 
-/// Whether `principal` may read `order`: its store, and for customers only their own orders.
-pub fn readable(principal: &Principal, order: &order::Model) -> bool {
-    let own = match principal.access() {
-        Some(access) if access.is_customer() => order.customer_id.is_some_and(|id| access.customers.contains(&id)),
-        Some(_) => true,
-        None => false,
-    };
-    own && principal.sees_store(order.store_id)
-}
-
 /// Order queries.
 #[derive(Default)]
 pub struct OrderQuery;
@@ -344,8 +330,8 @@ impl OrderQuery {
     #[graphql(directive = scope::apply("stores.orders.view".into()))]
     async fn order(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Order>> {
         let principal = ctx.data::<Principal>()?;
-        let found = order::Entity::find_by_id(id).one(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        Ok(found.filter(|o| readable(principal, o)).map(Order))
+        let found = tenancy::order(ctx.data::<DatabaseConnection>()?, principal, id).await;
+        Ok(tenancy::optional(found).into_graphql()?.map(Order))
     }
 
     /// A store's orders, newest first: all of them for the merchant, only their own for a

@@ -11,7 +11,7 @@ use super::policy::scope;
 use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
 use crate::domain::json::strings;
-use crate::domain::money;
+use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
 use entity::{custom_field, custom_field_option, product, variant};
 
@@ -318,14 +318,6 @@ impl CustomFieldOption {
 #[derive(Default)]
 pub struct ProductQuery;
 
-/// The row-level rule for products: the caller must see the product's store, and customers see
-/// no private products.
-fn readable(principal: &Principal, product: &product::Model) -> bool {
-    let is_customer = principal.access().is_some_and(|a| a.is_customer());
-    principal.sees_store(product.store_id)
-        && (!is_customer || Visibility::from_code(product.visibility) != Visibility::Private)
-}
-
 /// Longest product slug (Komerza: 1–72 characters).
 pub const MAX_SLUG_LEN: usize = 72;
 
@@ -337,12 +329,8 @@ impl ProductQuery {
     async fn product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Product>> {
         let principal = ctx.data::<Principal>()?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let found = product::Entity::find_by_id(id)
-            .filter(product::Column::DeletedAt.is_null())
-            .one(db)
-            .await
-            .into_graphql()?;
-        Ok(found.filter(|p| readable(principal, p)).map(Product))
+        let found = tenancy::optional(tenancy::product(db, principal, id).await).into_graphql()?;
+        Ok(found.filter(|p| tenancy::readable_product(principal, p)).map(Product))
     }
 
     /// One live product by its store and slug (as in a storefront URL); null when there is none
@@ -368,6 +356,6 @@ impl ProductQuery {
             .one(ctx.data::<DatabaseConnection>()?)
             .await
             .into_graphql()?;
-        Ok(found.filter(|p| readable(principal, p)).map(Product))
+        Ok(found.filter(|p| tenancy::readable_product(principal, p)).map(Product))
     }
 }

@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 use super::custom_field_mutations::FieldRows;
 use super::ordering::set_positions;
-use super::owned;
 use super::policy::scope;
 use super::product::Product;
 use super::variant_mutations::{check_skus, insert_variants, UpdateVariantInput, VariantInput, VariantRows};
@@ -23,6 +22,7 @@ use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog::{new_product, Coded, Visibility};
 use crate::domain::catalog_rules as rules;
+use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::{category, category_product, custom_field, custom_field_option, product, variant};
@@ -268,7 +268,7 @@ impl ProductMutation {
     ) -> async_graphql::Result<Product> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let store = owned::store(&txn, principal, store_id).await.into_graphql()?;
+        let store = tenancy::store(&txn, principal, store_id).await.into_graphql()?;
         let created_by = principal.access().map(|a| a.user_id);
         let categories = input.category_slugs.clone();
         let (row, variants) = input.rows(store.id, created_by).into_graphql()?;
@@ -299,7 +299,7 @@ impl ProductMutation {
     ) -> async_graphql::Result<Product> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::product(&txn, principal, id).await.into_graphql()?;
+        let mut row = tenancy::product(&txn, principal, id).await.into_graphql()?;
         if let Some(name) = input.name {
             row.name = name;
         }
@@ -354,13 +354,13 @@ impl ProductMutation {
             check_skus(&txn, row.store_id, skus, Some(first.id)).await.into_graphql()?;
             let mut first = first;
             first.updated_at = Utc::now();
-            owned::save(&txn, first, "defaultVariant.sku").await.into_graphql()?;
+            tenancy::save(&txn, first, "defaultVariant.sku").await.into_graphql()?;
         }
         if let Some(slugs) = &input.category_slugs {
             set_categories(&txn, &row, slugs).await.into_graphql()?;
         }
         row.updated_at = Utc::now();
-        let row = owned::save(&txn, row, "slug").await.into_graphql()?;
+        let row = tenancy::save(&txn, row, "slug").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Product(row))
     }
@@ -371,7 +371,7 @@ impl ProductMutation {
     async fn delete_product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::product(&txn, principal, id).await.into_graphql()?.into_active_model();
+        let mut row = tenancy::product(&txn, principal, id).await.into_graphql()?.into_active_model();
         let now = Utc::now();
         row.deleted_at = sea_orm::Set(Some(now));
         row.updated_at = sea_orm::Set(now);
@@ -387,7 +387,7 @@ impl ProductMutation {
     async fn duplicate_product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Product> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let source = owned::product(&txn, principal, id).await.into_graphql()?;
+        let source = tenancy::product(&txn, principal, id).await.into_graphql()?;
         let copy_id = Uuid::now_v7();
         let now = Utc::now();
         let mut name: String = source.name.chars().take(rules::PRODUCT_NAME.end() - " (copy)".len()).collect();
@@ -433,7 +433,7 @@ impl ProductMutation {
     ) -> async_graphql::Result<Vec<Product>> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let store = owned::store(&txn, principal, store_id).await.into_graphql()?;
+        let store = tenancy::store(&txn, principal, store_id).await.into_graphql()?;
         let listed = listed_products(&txn, store.id, &product_ids).await.into_graphql()?;
         let count = i32::try_from(product_ids.len()).unwrap_or(i32::MAX);
         product::Entity::update_many()

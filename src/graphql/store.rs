@@ -17,6 +17,7 @@ use super::policy::scope;
 use super::product::Product;
 use super::product_list::{ProductFilter, ProductSortKey, ProductView};
 use crate::auth::principal::Principal;
+use crate::domain::tenancy;
 use crate::error::GraphqlResult;
 use entity::store;
 
@@ -290,7 +291,7 @@ impl StoreQuery {
     #[graphql(directive = scope::apply("stores.view".into()), complexity = "5 * child_complexity")]
     async fn stores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Store>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let visible = ctx.data::<Principal>()?.access().map(|a| a.stores.clone()).unwrap_or_default();
+        let visible = tenancy::visible_stores(ctx.data::<Principal>()?);
         if visible.is_empty() {
             return Ok(Vec::new());
         }
@@ -307,11 +308,7 @@ impl StoreQuery {
     /// One of the caller's stores by id; null when there is none (or it is another tenant's).
     #[graphql(directive = scope::apply("stores.view".into()))]
     async fn store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Store>> {
-        if !ctx.data::<Principal>()?.sees_store(id) {
-            return Ok(None);
-        }
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = store::Entity::find_by_id(id).one(db).await.into_graphql()?;
-        Ok(found.map(Store))
+        let found = tenancy::store(ctx.data::<DatabaseConnection>()?, ctx.data::<Principal>()?, id).await;
+        Ok(tenancy::optional(found).into_graphql()?.map(Store))
     }
 }

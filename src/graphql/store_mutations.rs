@@ -11,7 +11,6 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::owned;
 use super::policy::{scope, session};
 use super::store::Store;
 use crate::auth::authenticator::Authenticator;
@@ -21,6 +20,7 @@ use crate::domain::catalog::slugify;
 use crate::domain::catalog_rules as rules;
 use crate::domain::json::strings;
 use crate::domain::stores::new_store;
+use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::{order, store};
@@ -107,7 +107,7 @@ impl StoreMutation {
     async fn update_store(&self, ctx: &Context<'_>, id: Uuid, input: UpdateStoreInput) -> async_graphql::Result<Store> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::store(&txn, principal, id).await.into_graphql()?;
+        let mut row = tenancy::store(&txn, principal, id).await.into_graphql()?;
         if let Some(name) = input.name {
             row.name = name;
         }
@@ -140,7 +140,7 @@ impl StoreMutation {
         checks.finish().into_graphql()?;
         ensure_url_free(&txn, &row).await.into_graphql()?;
         row.updated_at = Utc::now();
-        let row = owned::save(&txn, row, "url").await.into_graphql()?;
+        let row = tenancy::save(&txn, row, "url").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Store(row))
     }
@@ -152,7 +152,7 @@ impl StoreMutation {
     async fn delete_store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned::store(&txn, principal, id).await.into_graphql()?;
+        let row = tenancy::store(&txn, principal, id).await.into_graphql()?;
         if principal.session_user() != Some(row.owner_id) {
             return Err(ApiError::NotFound("store")).into_graphql();
         }

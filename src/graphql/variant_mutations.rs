@@ -14,13 +14,13 @@ use uuid::Uuid;
 
 use super::custom_field_mutations::{check_identifiers_distinct, insert_fields, CustomFieldInput, FieldRows};
 use super::ordering::{next_order, set_positions};
-use super::owned;
 use super::policy::scope;
 use super::product::Variant;
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::catalog::{new_variant, Coded, StockMode, VariantType};
 use crate::domain::catalog_rules as rules;
+use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
 use entity::variant;
@@ -229,7 +229,7 @@ impl VariantMutation {
     ) -> async_graphql::Result<Variant> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let product = owned::product(&txn, principal, product_id).await.into_graphql()?;
+        let product = tenancy::product(&txn, principal, product_id).await.into_graphql()?;
         let existing = variant::Entity::find()
             .filter(variant::Column::ProductId.eq(product.id))
             .count(&txn)
@@ -263,7 +263,7 @@ impl VariantMutation {
     ) -> async_graphql::Result<Variant> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = owned::variant(&txn, principal, id).await.into_graphql()?;
+        let mut row = tenancy::variant(&txn, principal, id).await.into_graphql()?;
         let mut checks = Checks::new();
         input.apply(&mut checks, &mut row);
         rules::check_variant(&mut checks, &row);
@@ -271,7 +271,7 @@ impl VariantMutation {
         let skus = row.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();
         check_skus(&txn, row.store_id, skus, Some(row.id)).await.into_graphql()?;
         row.updated_at = chrono::Utc::now();
-        let row = owned::save(&txn, row, "sku").await.into_graphql()?;
+        let row = tenancy::save(&txn, row, "sku").await.into_graphql()?;
         txn.commit().await.into_graphql()?;
         Ok(Variant(row))
     }
@@ -282,7 +282,7 @@ impl VariantMutation {
     async fn delete_variant(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = owned::variant(&txn, principal, id).await.into_graphql()?;
+        let row = tenancy::variant(&txn, principal, id).await.into_graphql()?;
         let siblings = variant::Entity::find()
             .filter(variant::Column::ProductId.eq(row.product_id))
             .count(&txn)
@@ -307,7 +307,7 @@ impl VariantMutation {
     ) -> async_graphql::Result<Vec<Variant>> {
         let principal = ctx.data::<Principal>()?;
         let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let product = owned::product(&txn, principal, product_id).await.into_graphql()?;
+        let product = tenancy::product(&txn, principal, product_id).await.into_graphql()?;
         let current: HashSet<Uuid> = variant::Entity::find()
             .filter(variant::Column::ProductId.eq(product.id))
             .all(&txn)

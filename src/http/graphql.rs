@@ -20,7 +20,7 @@ use super::authenticate::Caller;
 use super::metrics::OperationKind;
 use super::AppState;
 use crate::auth::principal::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::graphql::engine::Origin;
 
 /// Limits of the GraphQL transport, per deployment.
@@ -56,8 +56,9 @@ const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline
     connect-src 'self'; frame-ancestors 'none'";
 
 /// A JSON GraphQL error response with a status and a code.
-pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))).into_response()
+pub fn error_response(status: StatusCode, code: Code, message: &str) -> Response {
+    (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })))
+        .into_response()
 }
 
 fn refused_credential(error: &ApiError) -> Response {
@@ -91,7 +92,7 @@ impl Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let mut response = error_response(self.status, "VALIDATION", &self.message);
+        let mut response = error_response(self.status, Code::Validation, &self.message);
         if self.status == StatusCode::METHOD_NOT_ALLOWED {
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
@@ -119,7 +120,7 @@ pub async fn post(
     if !is_json(&headers) {
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "VALIDATION",
+            Code::Validation,
             "POST /graphql takes Content-Type: application/json",
         );
     }
@@ -129,24 +130,26 @@ pub async fn post(
     };
     let Ok(bytes) = to_bytes(body, limits.max_body_bytes).await else {
         let message = format!("the request body is larger than {} bytes", limits.max_body_bytes);
-        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "VALIDATION", &message);
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, Code::Validation, &message);
     };
     let batch = match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Array(_)) if !limits.batching => {
             return error_response(
                 StatusCode::BAD_REQUEST,
-                "VALIDATION",
+                Code::Validation,
                 "batched requests are not enabled on this server",
             )
         }
         Ok(value) => serde_json::from_value::<BatchRequest>(value),
         Err(error) => {
-            return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &format!("the body is not JSON: {error}"))
+            return error_response(StatusCode::BAD_REQUEST, Code::Validation, &format!("the body is not JSON: {error}"))
         }
     };
     let mut batch = match batch {
         Ok(batch) => batch,
-        Err(_) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", "the body is not a GraphQL request"),
+        Err(_) => {
+            return error_response(StatusCode::BAD_REQUEST, Code::Validation, "the body is not a GraphQL request")
+        }
     };
     let mut kind = OperationKind("batch");
     let single = matches!(batch, BatchRequest::Single(_));
@@ -187,7 +190,7 @@ pub async fn get(
     };
     let mut request = match parse_get(&query) {
         Ok(request) => request,
-        Err(message) => return error_response(StatusCode::BAD_REQUEST, "VALIDATION", &message),
+        Err(message) => return error_response(StatusCode::BAD_REQUEST, Code::Validation, &message),
     };
     let kind = match check_document(&mut request, &state, true) {
         Ok(operation) => operation_kind(operation),

@@ -25,6 +25,8 @@ use serde_json::json;
 use super::authenticate::Caller;
 use super::AppState;
 use crate::auth::principal::{Credential, Principal};
+use crate::error::Code;
+use crate::rest::{self, envelope};
 
 /// One bucket shape: how many tokens it holds and how long one token takes to come back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,12 +175,9 @@ fn budget_headers(headers: &mut HeaderMap, limit: u32, remaining: u32) {
 /// A 429 in the envelope of the surface that was called.
 fn refused(path: &str, seconds: u64) -> Response {
     let message = format!("rate limit exceeded; retry in {seconds} s");
-    let body = if path.starts_with("/graphql") {
-        json!({ "errors": [{ "message": message, "extensions": { "code": "RATE_LIMITED" } }] })
-    } else if path.starts_with("/v2/") || path == "/v2" {
-        json!({ "code": "RATE_LIMITED", "message": message, "details": [] })
-    } else {
-        json!({ "success": false, "message": message, "code": "RateLimited", "data": null })
+    let body = match rest::family_of(path) {
+        Some(family) => envelope::error_body(family, Code::RateLimited, &message),
+        None => json!({ "errors": [{ "message": message, "extensions": { "code": Code::RateLimited.as_str() } }] }),
     };
     (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
 }

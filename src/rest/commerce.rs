@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
 use super::{decimal, number};
+use crate::error::Code;
 
 /// An operation followed by the product fields every product route reads (`...P`).
 macro_rules! with_product {
@@ -375,7 +376,7 @@ pub static ROUTES: [Route; 12] = [
             let changed = STATUSES
                 .iter()
                 .find_map(|s| data.get(*s))
-                .ok_or_else(|| RestError::new("INTERNAL", "internal error"))?;
+                .ok_or_else(|| RestError::new(Code::Internal, "internal error"))?;
             Ok(Reply { status: StatusCode::OK, body: Some(order(r.in_store(changed, "order")?)) })
         },
     },

@@ -7,56 +7,62 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::route::{Family, RestError};
+use crate::error::Code;
 
-/// The HTTP status of a GraphQL error code in `family`.
-pub fn status(family: Family, code: &str) -> StatusCode {
-    match code {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "CONFLICT" => StatusCode::CONFLICT,
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        // The Commerce API answers business-rule violations with 422.
-        "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" if family == Family::Commerce => StatusCode::UNPROCESSABLE_ENTITY,
-        "INSUFFICIENT_STOCK" | "INVALID_TRANSITION" => StatusCode::CONFLICT,
-        "VALIDATION" => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+/// Every code as each family answers it: (code, HTTP status, status in the Commerce API where it
+/// differs, Komerza's name for it). The Commerce API answers business-rule violations with 422.
+const TABLE: [(Code, StatusCode, Option<StatusCode>, &str); 9] = [
+    (Code::Unauthenticated, StatusCode::UNAUTHORIZED, None, "Unauthorized"),
+    (Code::Forbidden, StatusCode::FORBIDDEN, None, "AccessDenied"),
+    (Code::NotFound, StatusCode::NOT_FOUND, None, "NotFound"),
+    (Code::Validation, StatusCode::BAD_REQUEST, None, "ValidationError"),
+    (Code::Conflict, StatusCode::CONFLICT, None, "Conflict"),
+    (Code::InsufficientStock, StatusCode::CONFLICT, Some(StatusCode::UNPROCESSABLE_ENTITY), "InsufficientStock"),
+    (Code::InvalidTransition, StatusCode::CONFLICT, Some(StatusCode::UNPROCESSABLE_ENTITY), "InvalidTransition"),
+    (Code::RateLimited, StatusCode::TOO_MANY_REQUESTS, None, "RateLimited"),
+    (Code::Internal, StatusCode::INTERNAL_SERVER_ERROR, None, "InternalError"),
+];
+
+fn row(code: Code) -> &'static (Code, StatusCode, Option<StatusCode>, &'static str) {
+    TABLE.iter().find(|(c, ..)| *c == code).unwrap_or(&TABLE[TABLE.len() - 1])
+}
+
+/// The HTTP status of an error code in `family`.
+pub fn status(family: Family, code: Code) -> StatusCode {
+    let (_, status, commerce, _) = row(code);
+    match (family, commerce) {
+        (Family::Commerce, Some(commerce)) => *commerce,
+        _ => *status,
     }
 }
 
-/// Komerza's names for the codes.
-fn komerza_code(code: &str) -> &'static str {
-    match code {
-        "UNAUTHENTICATED" => "Unauthorized",
-        "FORBIDDEN" => "AccessDenied",
-        "NOT_FOUND" => "NotFound",
-        "VALIDATION" => "ValidationError",
-        "CONFLICT" => "Conflict",
-        "INSUFFICIENT_STOCK" => "InsufficientStock",
-        "INVALID_TRANSITION" => "InvalidTransition",
-        "RATE_LIMITED" => "RateLimited",
-        _ => "InternalError",
-    }
+/// An error body of `family` with no details (the HTTP layer's refusals: rate limits,
+/// unrouted paths, wrong methods).
+pub fn error_body(family: Family, code: Code, message: &str) -> Value {
+    body(family, &RestError::new(code, message))
 }
 
-/// An error in the envelope of `family`.
-pub fn error(family: Family, error: &RestError) -> Response {
+fn body(family: Family, error: &RestError) -> Value {
     let details: Vec<Value> =
         error.details.iter().map(|(field, message)| json!({ "field": field, "message": message })).collect();
-    let body = match family {
-        Family::Commerce => json!({ "code": error.code, "message": error.message, "details": details }),
+    match family {
+        Family::Commerce => json!({ "code": error.code.as_str(), "message": error.message, "details": details }),
         Family::Komerza => {
             let mut body =
-                json!({ "success": false, "message": error.message, "code": komerza_code(error.code), "data": null });
+                json!({ "success": false, "message": error.message, "code": row(error.code).3, "data": null });
             if !details.is_empty() {
                 body["errors"] = Value::Array(details);
             }
             body
         }
-    };
+    }
+}
+
+/// An error in the envelope of `family`.
+pub fn error(family: Family, error: &RestError) -> Response {
     let status = error.status.unwrap_or_else(|| status(family, error.code));
-    let mut response = (status, Json(body)).into_response();
-    if error.code == "UNAUTHENTICATED" {
+    let mut response = (status, Json(body(family, error))).into_response();
+    if error.code == Code::Unauthenticated {
         response
             .headers_mut()
             .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));

@@ -5,7 +5,7 @@
 //! `GET /openapi.json` is generated from the same table.
 
 pub mod commerce;
-mod envelope;
+pub mod envelope;
 pub mod komerza;
 mod komerza_sales;
 mod komerza_variants;
@@ -16,15 +16,16 @@ use std::collections::HashMap;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{RawPathParams, RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Extension, Json, Router};
-use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
+use crate::domain::tenancy::{self, PathIds};
+use crate::error::Code;
 use crate::graphql::engine::Origin;
 use crate::http::{AppState, Caller};
 use route::{Family, RestError, RestRequest, Route, StoreContext};
@@ -66,8 +67,51 @@ pub fn router() -> Router<AppState> {
     }
     by_path
         .into_iter()
-        .fold(Router::new(), |router, (path, methods)| router.route(path, methods))
+        .fold(Router::new(), |router, (path, methods)| {
+            let family = family_of(path).unwrap_or(Family::Komerza);
+            let allow = allowed_methods(path);
+            router.route(path, methods.fallback(move || async move { wrong_method(family, &allow) }))
+        })
         .route("/openapi.json", axum::routing::get(|| async { Json(OPENAPI.clone()) }))
+        .fallback(|uri: Uri| async move { unrouted(uri.path()) })
+}
+
+/// The family whose paths start like `path`: `/v2` is the Commerce API; `/stores`, `/user` and
+/// `/webhooks` are Komerza's.
+pub fn family_of(path: &str) -> Option<Family> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    match first {
+        "v2" => Some(Family::Commerce),
+        "stores" | "user" | "webhooks" => Some(Family::Komerza),
+        _ => None,
+    }
+}
+
+/// The methods the route table has for `path`, as an `Allow` header lists them.
+fn allowed_methods(path: &str) -> String {
+    let methods: Vec<&str> = all_routes().filter(|r| r.path == path).map(|r| r.method.as_str()).collect();
+    methods.join(", ")
+}
+
+/// A method the path does not take: 405 with `Allow`, in the family's envelope.
+fn wrong_method(family: Family, allow: &str) -> Response {
+    let error = RestError {
+        status: Some(StatusCode::METHOD_NOT_ALLOWED),
+        ..RestError::new(Code::Validation, format!("this path takes {allow}"))
+    };
+    let mut response = envelope::error(family, &error);
+    if let Ok(value) = header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// A path no route serves: the family's 404 under its prefixes, a bare 404 elsewhere.
+fn unrouted(path: &str) -> Response {
+    match family_of(path) {
+        Some(family) => envelope::error(family, &RestError::new(Code::NotFound, "no such endpoint")),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 async fn handle(
@@ -97,9 +141,9 @@ async fn run(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<route::Reply, RestError> {
-    let principal = caller.0.map_err(|error| RestError::new("UNAUTHENTICATED", error.to_string()))?;
+    let principal = caller.0.map_err(|error| RestError::new(Code::Unauthenticated, error.to_string()))?;
     if route.authenticated && matches!(principal, Principal::Anonymous) {
-        return Err(RestError::new("UNAUTHENTICATED", "send a credential: Authorization: Bearer <token>"));
+        return Err(RestError::new(Code::Unauthenticated, "send a credential: Authorization: Bearer <token>"));
     }
     let query: HashMap<String, String> = match query {
         Some(query) => serde_urlencoded::from_str::<Vec<(String, String)>>(&query)
@@ -108,21 +152,44 @@ async fn run(
             .collect(),
         None => HashMap::new(),
     };
+    let path: HashMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    let store = if route.store_scoped {
+        let store = resolve_store(route.family, state, &principal, &path, headers).await?;
+        // Every id of the path must lie in that store, under the id before it, before anything runs.
+        tenancy::check_path(&state.db, &principal, store.id, &path_ids(&path)?).await?;
+        Some(store)
+    } else {
+        None
+    };
     let body = match route.body {
         Some(shape) => read_body(headers, body, state.transport.max_body_bytes, shape).await?,
         None => Value::Null,
-    };
-    let path: HashMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-    let store = if route.store_scoped {
-        Some(resolve_store(route.family, state, &principal, &path, headers).await?)
-    } else {
-        None
     };
     let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let request = RestRequest { path, query, body, store, idempotency_key };
     let variables = (route.variables)(&request)?;
     let data = execute(state, principal, route, variables).await?;
     (route.respond)(&request, &data)
+}
+
+/// The ids a path names below its store; one that is not a UUID names nothing (`NOT_FOUND`).
+fn path_ids(path: &HashMap<String, String>) -> Result<PathIds, RestError> {
+    let id = |name: &str, what: &str| -> Result<Option<Uuid>, RestError> {
+        match path.get(name) {
+            None => Ok(None),
+            Some(raw) => Uuid::parse_str(raw).map(Some).map_err(|_| RestError::not_found(what)),
+        }
+    };
+    Ok(PathIds {
+        product: id("productId", "product")?,
+        variant: id("variantId", "variant")?,
+        custom_field: id("fieldId", "custom field")?,
+        option: id("optionId", "custom field option")?,
+        category: id("categoryId", "category")?,
+        coupon: id("couponId", "coupon")?,
+        customer: id("customerId", "customer")?,
+        order: id("orderId", "order")?,
+    })
 }
 
 /// Reads a JSON object body: the right content type, within the size limit, well-formed, and
@@ -163,7 +230,7 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize, shape: route::
     }
     if !problems.is_empty() {
         let message = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
-        return Err(RestError { details: problems, ..RestError::new("VALIDATION", message) });
+        return Err(RestError { details: problems, ..RestError::new(Code::Validation, message) });
     }
     Ok(value)
 }
@@ -189,7 +256,6 @@ async fn resolve_store(
     path: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<StoreContext, RestError> {
-    let visible = principal.access().map(|a| &a.stores);
     let id = match family {
         Family::Komerza => path.get("storeId").and_then(|v| Uuid::parse_str(v).ok()),
         Family::Commerce => match headers.get("x-store-id") {
@@ -200,25 +266,12 @@ async fn resolve_store(
                     .and_then(|v| Uuid::parse_str(v.trim()).ok())
                     .ok_or_else(|| RestError::validation("X-Store-Id", "must be a store id (UUID)"))?,
             ),
-            None => match visible.map(|stores| stores.iter().collect::<Vec<_>>()).unwrap_or_default().as_slice() {
-                [only] => Some(**only),
-                [] => None,
-                _ => return Err(RestError::validation("X-Store-Id", "is required: the caller has several stores")),
-            },
+            None => tenancy::only_store(principal)?,
         },
     };
-    let id = id.filter(|id| principal.sees_store(*id)).ok_or_else(|| RestError::not_found("store"))?;
-    let currency = match family {
-        Family::Commerce => {
-            let store = entity::store::Entity::find_by_id(id)
-                .one(&state.db)
-                .await
-                .map_err(|_| RestError::new("INTERNAL", "internal error"))?
-                .ok_or_else(|| RestError::not_found("store"))?;
-            Some(store.currency_code)
-        }
-        Family::Komerza => None,
-    };
+    let id = id.ok_or_else(|| RestError::not_found("store"))?;
+    let store = tenancy::store(&state.db, principal, id).await?;
+    let currency = (family == Family::Commerce).then_some(store.currency_code);
     Ok(StoreContext { id, currency })
 }
 
@@ -230,7 +283,7 @@ async fn execute(state: &AppState, principal: Principal, route: &Route, variable
     if let Some(error) = response.errors.first() {
         let extensions = error.extensions.as_ref();
         let code = extensions.and_then(|e| e.get("code")).map(|c| c.to_string().trim_matches('"').to_owned());
-        let code = KNOWN_CODES.iter().copied().find(|known| Some(*known) == code.as_deref()).unwrap_or("INTERNAL");
+        let code = code.as_deref().and_then(Code::parse).unwrap_or(Code::Internal);
         let details = extensions
             .and_then(|e| e.get("details"))
             .and_then(|d| serde_json::to_value(d).ok())
@@ -250,20 +303,8 @@ async fn execute(state: &AppState, principal: Principal, route: &Route, variable
         };
         return Err(RestError { details, ..RestError::new(code, message) });
     }
-    response.data.into_json().map_err(|_| RestError::new("INTERNAL", "internal error"))
+    response.data.into_json().map_err(|_| RestError::new(Code::Internal, "internal error"))
 }
-
-const KNOWN_CODES: &[&str] = &[
-    "UNAUTHENTICATED",
-    "FORBIDDEN",
-    "NOT_FOUND",
-    "VALIDATION",
-    "CONFLICT",
-    "INSUFFICIENT_STOCK",
-    "INVALID_TRANSITION",
-    "RATE_LIMITED",
-    "INTERNAL",
-];
 
 /// A JSON number from a GraphQL `Decimal` string (`"19.99"` → `19.99`), for the fields the
 /// documents declare as numbers; the digits are kept as they are.

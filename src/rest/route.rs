@@ -9,6 +9,8 @@ use axum::http::{Method, StatusCode};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::error::{ApiError, Code};
+
 /// The API family a route belongs to; it decides the envelopes and error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
@@ -82,14 +84,14 @@ pub struct StoreContext {
 /// transport problems such as a wrong content type, the HTTP status to use).
 #[derive(Debug)]
 pub struct RestError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub details: Vec<(String, String)>,
     pub status: Option<StatusCode>,
 }
 
 impl RestError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self { code, message: message.into(), details: vec![], status: None }
     }
 
@@ -97,17 +99,32 @@ impl RestError {
         let message = message.into();
         Self {
             details: vec![(field.to_owned(), message.clone())],
-            ..Self::new("VALIDATION", format!("{field}: {message}"))
+            ..Self::new(Code::Validation, format!("{field}: {message}"))
         }
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new("NOT_FOUND", format!("{what} not found"))
+        Self::new(Code::NotFound, format!("{what} not found"))
     }
 
     /// A transport-level refusal with its own status (413, 415).
     pub fn transport(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status: Some(status), ..Self::new("VALIDATION", message) }
+        Self { status: Some(status), ..Self::new(Code::Validation, message) }
+    }
+}
+
+impl From<ApiError> for RestError {
+    fn from(error: ApiError) -> Self {
+        let details: Vec<(String, String)> =
+            error.details().iter().map(|d| (d.field.clone(), d.message.clone())).collect();
+        let message = match &error {
+            ApiError::Internal(source) => {
+                tracing::error!(error = %source, "internal error while answering a REST call");
+                "internal error".to_owned()
+            }
+            other => other.to_string(),
+        };
+        Self { code: error.code(), message, details, status: None }
     }
 }
 
@@ -176,10 +193,13 @@ impl RestRequest {
         if !(1..=100).contains(&length) {
             return Err(RestError::validation(size, "must be between 1 and 100"));
         }
-        if number < 1 || (number - 1) * length > i64::from(crate::graphql::pagination::MAX_OFFSET) {
-            return Err(RestError::validation(page, "must be at least 1 and not beyond the first 100000 items"));
-        }
-        Ok((length, (number - 1) * length))
+        let offset = number
+            .checked_sub(1)
+            .and_then(|skipped| skipped.checked_mul(length))
+            .filter(|offset| (0..=i64::from(crate::graphql::pagination::MAX_OFFSET)).contains(offset));
+        let offset = offset
+            .ok_or_else(|| RestError::validation(page, "must be at least 1 and not beyond the first 100000 items"))?;
+        Ok((length, offset))
     }
 
     /// A query parameter parsed as `T`, or a validation error naming it.

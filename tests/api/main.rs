@@ -20,6 +20,7 @@ mod query_cost;
 mod rate_limits;
 mod rest_commerce;
 mod rest_komerza;
+mod rest_walls;
 mod scale;
 mod schema;
 mod secrets_at_rest;

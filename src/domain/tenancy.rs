@@ -1,0 +1,260 @@
+//! The tenancy gate: the one module that decides which rows a caller may see and change.
+//!
+//! - A merchant sees the stores it owns; an API key the intersection of its owner's stores with
+//!   its own store list; a customer session the stores where it is a customer, and there only
+//!   buyable (not PRIVATE) products and its own orders.
+//! - A row of a store the caller does not see, or below a deleted product, is `NOT_FOUND`,
+//!   exactly like a row that does not exist — never `FORBIDDEN`.
+//!
+//! Reads ask [`readable_product`], [`readable_order`], [`visible_stores`] and
+//! [`own_customers`]; writes load their row through the finders below; the REST shim checks the
+//! ids of a path against the called store with [`check_path`] before anything runs.
+
+use std::collections::HashSet;
+
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+use crate::auth::principal::Principal;
+use crate::domain::catalog::{Coded, Visibility};
+use crate::error::ApiError;
+use entity::{category, coupon, custom_field, custom_field_option, customer, order, product, store, variant};
+
+/// The stores the caller may see (empty for anonymous callers).
+pub fn visible_stores(principal: &Principal) -> HashSet<Uuid> {
+    principal.access().map(|a| a.stores.clone()).unwrap_or_default()
+}
+
+/// For a customer session, its own customer records (sorted), to which its order lists are
+/// limited; `None` for everyone else.
+pub fn own_customers(principal: &Principal) -> Option<Vec<Uuid>> {
+    principal.access().filter(|a| a.is_customer()).map(|a| {
+        let mut own: Vec<Uuid> = a.customers.iter().copied().collect();
+        own.sort();
+        own
+    })
+}
+
+/// Whether the caller is a customer session (buyable products and its own orders only).
+pub fn is_customer(principal: &Principal) -> bool {
+    principal.access().is_some_and(|a| a.is_customer())
+}
+
+/// The row rule for products: the caller sees the product's store, and a customer sees no
+/// PRIVATE product.
+pub fn readable_product(principal: &Principal, product: &product::Model) -> bool {
+    principal.sees_store(product.store_id)
+        && (!is_customer(principal) || Visibility::from_code(product.visibility) != Visibility::Private)
+}
+
+/// The row rule for orders: the caller sees the order's store, and a customer only its own orders.
+pub fn readable_order(principal: &Principal, order: &order::Model) -> bool {
+    let own = match principal.access() {
+        Some(access) if access.is_customer() => order.customer_id.is_some_and(|id| access.customers.contains(&id)),
+        Some(_) => true,
+        None => false,
+    };
+    own && principal.sees_store(order.store_id)
+}
+
+/// Writes back every column of a row found here and changed in memory (an UPDATE by primary
+/// key); a unique-index clash is a `CONFLICT` on `field`.
+pub async fn save<M, A, C>(db: &C, row: M, field: &str) -> Result<M, ApiError>
+where
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    A::Entity: EntityTrait<Model = M>,
+    C: ConnectionTrait,
+{
+    row.into_active_model().reset_all().update(db).await.map_err(|e| ApiError::from_write(e, field))
+}
+
+pub async fn store<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<store::Model, ApiError> {
+    if !principal.sees_store(id) {
+        return Err(ApiError::NotFound("store"));
+    }
+    store::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("store"))
+}
+
+pub async fn category<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<category::Model, ApiError> {
+    category::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| principal.sees_store(row.store_id))
+        .ok_or(ApiError::NotFound("category"))
+}
+
+pub async fn customer<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<customer::Model, ApiError> {
+    customer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| principal.sees_store(row.store_id))
+        .ok_or(ApiError::NotFound("customer"))
+}
+
+pub async fn coupon<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<coupon::Model, ApiError> {
+    coupon::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| principal.sees_store(row.store_id))
+        .ok_or(ApiError::NotFound("coupon"))
+}
+
+/// An order the caller may read (a customer: only its own).
+pub async fn order<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<order::Model, ApiError> {
+    order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| readable_order(principal, row))
+        .ok_or(ApiError::NotFound("order"))
+}
+
+/// A live (not deleted) product.
+pub async fn product<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<product::Model, ApiError> {
+    product::Entity::find_by_id(id)
+        .filter(product::Column::DeletedAt.is_null())
+        .one(db)
+        .await?
+        .filter(|row| principal.sees_store(row.store_id))
+        .ok_or(ApiError::NotFound("product"))
+}
+
+/// A variant of a live product.
+pub async fn variant<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<variant::Model, ApiError> {
+    let found = variant::Entity::find_by_id(id)
+        .inner_join(product::Entity)
+        .filter(product::Column::DeletedAt.is_null())
+        .one(db)
+        .await?;
+    found.filter(|row| principal.sees_store(row.store_id)).ok_or(ApiError::NotFound("variant"))
+}
+
+/// A custom field and its variant.
+pub async fn custom_field<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(custom_field::Model, variant::Model), ApiError> {
+    let field = custom_field::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("custom field"))?;
+    let parent = variant(db, principal, field.variant_id).await.map_err(|e| renamed(e, "custom field"))?;
+    Ok((field, parent))
+}
+
+/// A custom field option and its field.
+pub async fn option<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(custom_field_option::Model, custom_field::Model), ApiError> {
+    let option =
+        custom_field_option::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("custom field option"))?;
+    let (field, _) =
+        custom_field(db, principal, option.custom_field_id).await.map_err(|e| renamed(e, "custom field option"))?;
+    Ok((option, field))
+}
+
+/// A lookup's `NOT_FOUND` as `None` (a read answers null for what the caller cannot see).
+pub fn optional<T>(found: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match found {
+        Ok(row) => Ok(Some(row)),
+        Err(ApiError::NotFound(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// A parent's `NOT_FOUND` reported as the child's; other errors unchanged.
+fn renamed(error: ApiError, what: &'static str) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::NotFound(what),
+        other => other,
+    }
+}
+
+/// The ids a REST path names below its store, each of which must belong to the store and to the
+/// id before it (a variant to the product, a field to the variant, an option to the field).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PathIds {
+    pub product: Option<Uuid>,
+    pub variant: Option<Uuid>,
+    pub custom_field: Option<Uuid>,
+    pub option: Option<Uuid>,
+    pub category: Option<Uuid>,
+    pub coupon: Option<Uuid>,
+    pub customer: Option<Uuid>,
+    pub order: Option<Uuid>,
+}
+
+/// Checks that every id of a path lies in `store_id` (which the caller must see) and under the id
+/// before it; the first that does not is `NOT_FOUND`, exactly as a missing row.
+pub async fn check_path<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    store_id: Uuid,
+    ids: &PathIds,
+) -> Result<(), ApiError> {
+    fn within(ok: bool, what: &'static str) -> Result<(), ApiError> {
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound(what))
+        }
+    }
+    within(principal.sees_store(store_id), "store")?;
+    if let Some(id) = ids.product {
+        let row = product(db, principal, id).await?;
+        within(row.store_id == store_id, "product")?;
+    }
+    if let Some(id) = ids.variant {
+        let row = variant(db, principal, id).await?;
+        within(row.store_id == store_id && ids.product.is_none_or(|p| p == row.product_id), "variant")?;
+    }
+    if let Some(id) = ids.custom_field {
+        let (row, parent) = custom_field(db, principal, id).await?;
+        within(parent.store_id == store_id && ids.variant.is_none_or(|v| v == row.variant_id), "custom field")?;
+    }
+    if let Some(id) = ids.option {
+        let row = custom_field_option::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(ApiError::NotFound("custom field option"))?;
+        let (_, parent) =
+            custom_field(db, principal, row.custom_field_id).await.map_err(|e| renamed(e, "custom field option"))?;
+        let under = ids.custom_field.is_none_or(|f| f == row.custom_field_id);
+        within(under && parent.store_id == store_id, "custom field option")?;
+    }
+    if let Some(id) = ids.category {
+        within(category(db, principal, id).await?.store_id == store_id, "category")?;
+    }
+    if let Some(id) = ids.coupon {
+        within(coupon(db, principal, id).await?.store_id == store_id, "coupon")?;
+    }
+    if let Some(id) = ids.customer {
+        within(customer(db, principal, id).await?.store_id == store_id, "customer")?;
+    }
+    if let Some(id) = ids.order {
+        within(order(db, principal, id).await?.store_id == store_id, "order")?;
+    }
+    Ok(())
+}
+
+/// The store a call is about when the caller does not name one: its only store, if it sees
+/// exactly one.
+pub fn only_store(principal: &Principal) -> Result<Option<Uuid>, ApiError> {
+    let stores = visible_stores(principal);
+    let mut ids = stores.iter();
+    match (ids.next(), ids.next()) {
+        (Some(only), None) => Ok(Some(*only)),
+        (None, _) => Ok(None),
+        (Some(_), Some(_)) => Err(ApiError::invalid("X-Store-Id", "is required: the caller has several stores")),
+    }
+}
