@@ -101,6 +101,10 @@ pub struct Cli {
     #[arg(long, env = "GRAPHQL_SUGGESTIONS", value_enum, global = true)]
     pub graphql_suggestions: Option<Switch>,
 
+    /// Live API keys one user may hold; creating another is a `CONFLICT`.
+    #[arg(long, env = "MAX_API_KEYS_PER_USER", default_value_t = crate::domain::api_keys::DEFAULT_MAX_LIVE_KEYS, global = true)]
+    pub max_api_keys_per_user: u32,
+
     /// Log lines for people (`human`) or for log collectors (`json`).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,

@@ -26,7 +26,21 @@ pub struct Config {
     pub rate_limits: Option<RateLimits>,
     pub transport: TransportLimits,
     pub graphql: GraphqlOptions,
+    pub accounts: AccountLimits,
     pub cors_origins: Vec<String>,
+}
+
+/// Bounds on what one user may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountLimits {
+    /// Live (unrevoked) API keys per user.
+    pub max_api_keys: u32,
+}
+
+impl Default for AccountLimits {
+    fn default() -> Self {
+        Self { max_api_keys: crate::domain::api_keys::DEFAULT_MAX_LIVE_KEYS }
+    }
 }
 
 /// Schema features that help developers and help attackers as much.
@@ -137,6 +151,7 @@ impl Config {
                 cost: CostLimits { max_depth: cli.graphql_max_depth, max_complexity: cli.graphql_max_complexity },
                 batch_delay: Duration::from_micros(cli.graphql_batch_delay_us),
             },
+            accounts: AccountLimits { max_api_keys: cli.max_api_keys_per_user },
             cors_origins: cli.cors_origins.clone(),
         })
     }

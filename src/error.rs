@@ -69,6 +69,9 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// `extensions.reason` of a [`ApiError::MerchantOnly`] error.
+pub const MERCHANT_ONLY: &str = "MERCHANT_ONLY";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// No usable credential where one is required, or a presented one that is invalid, expired
@@ -78,6 +81,10 @@ pub enum ApiError {
     /// The credential is valid but lacks what the operation requires (named in the message).
     #[error("{0}")]
     Forbidden(String),
+    /// A field only a store's staff may read, asked for by a customer (`FORBIDDEN`, with
+    /// `extensions.reason` `MERCHANT_ONLY` so the REST shim can leave the field out).
+    #[error("{0} is for the store's staff only")]
+    MerchantOnly(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("invalid input: {}", summary(.0))]
@@ -152,7 +159,7 @@ impl ApiError {
     pub fn code(&self) -> Code {
         match self {
             Self::Unauthenticated(_) => Code::Unauthenticated,
-            Self::Forbidden(_) => Code::Forbidden,
+            Self::Forbidden(_) | Self::MerchantOnly(_) => Code::Forbidden,
             Self::NotFound(_) => Code::NotFound,
             Self::Validation(_) => Code::Validation,
             Self::Conflict(_) => Code::Conflict,
@@ -178,6 +185,9 @@ impl ErrorExtensions for ApiError {
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code().as_str());
+            if let Self::MerchantOnly(_) = self {
+                ext.set("reason", MERCHANT_ONLY);
+            }
             if let Self::Validation(fields) | Self::Conflict(fields) | Self::InsufficientStock(fields) = self {
                 let details: Vec<async_graphql::Value> = fields
                     .iter()

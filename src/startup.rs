@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::auth::authenticator::Authenticator;
 use crate::auth::jwt::JwtKeys;
+use crate::cli::AppEnv;
 use crate::config::Config;
 use crate::graphql::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
@@ -25,6 +26,12 @@ pub struct Application {
 impl Application {
     /// Connects and migrates the database, seeds the demo data when asked, and binds the port.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        if config.demo && config.environment == AppEnv::Production {
+            anyhow::bail!(
+                "--demo seeds published passwords and an every-scope API key; production mode \
+                 (APP_ENV=production) refuses to start with it"
+            );
+        }
         let db = db::connect(&config.database).await?;
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -39,6 +46,7 @@ impl Application {
             auth.clone(),
             CursorSigner::new(config.jwt_secret.expose().as_bytes()),
             config.graphql,
+            config.accounts,
         )
         .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
         let cors_origins = config

@@ -43,6 +43,8 @@ pub struct Authenticator {
     sessions: Cache<Uuid, bool>,
     /// secret hash → key row
     keys: Cache<String, Arc<api_key::Model>>,
+    /// secret hashes that match no key (so a repeated made-up key costs no SQL)
+    unknown_keys: Cache<String, ()>,
     /// user id → tenancy
     tenancies: Cache<Uuid, Arc<Tenancy>>,
 }
@@ -57,18 +59,39 @@ where
 
 impl Authenticator {
     pub fn new(db: DatabaseConnection, jwt: JwtKeys) -> Self {
-        Self { db, jwt, usage: UsageTracker::default(), sessions: cache(), keys: cache(), tenancies: cache() }
+        Self {
+            db,
+            jwt,
+            usage: UsageTracker::default(),
+            sessions: cache(),
+            keys: cache(),
+            unknown_keys: cache(),
+            tenancies: cache(),
+        }
+    }
+
+    /// Whether resolving `authorization` would read the database: a credential neither cached
+    /// (positively or negatively) nor refusable by its form or signature alone.
+    pub fn needs_database(&self, authorization: Option<&str>) -> bool {
+        let Some(token) = authorization.and_then(bearer) else { return false };
+        if token.starts_with(SECRET_PREFIX) {
+            let hash = secret::hash(token);
+            return match self.keys.get(&hash) {
+                Some(key) => !self.tenancies.contains_key(&key.user_id),
+                None => !self.unknown_keys.contains_key(&hash),
+            };
+        }
+        match self.jwt.verify(token) {
+            Some(claims) => !self.sessions.contains_key(&claims.sid) || !self.tenancies.contains_key(&claims.sub),
+            None => false,
+        }
     }
 
     /// Resolves the `Authorization` header value (if any) into the caller.
     pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, ApiError> {
         let Some(value) = authorization else { return Ok(Principal::Anonymous) };
-        let token = value
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|token| !token.is_empty())
-            .ok_or(ApiError::Unauthenticated("the Authorization header must be `Bearer <token>`"))?;
+        let token =
+            bearer(value).ok_or(ApiError::Unauthenticated("the Authorization header must be `Bearer <token>`"))?;
         let access = if token.starts_with(SECRET_PREFIX) {
             self.api_key_access(token).await?
         } else {
@@ -89,12 +112,18 @@ impl Authenticator {
 
     async fn api_key_access(&self, token: &str) -> Result<Access, ApiError> {
         let hash = secret::hash(token);
+        let refused = ApiError::Unauthenticated("the API key is invalid or revoked");
         let key = match self.keys.get(&hash) {
             Some(key) => key,
+            None if self.unknown_keys.contains_key(&hash) => return Err(refused),
             None => {
                 let found =
                     api_key::Entity::find().filter(api_key::Column::SecretHash.eq(hash.as_str())).one(&self.db).await?;
-                let key = Arc::new(found.ok_or(ApiError::Unauthenticated("the API key is invalid or revoked"))?);
+                let Some(found) = found else {
+                    self.unknown_keys.insert(hash, ());
+                    return Err(refused);
+                };
+                let key = Arc::new(found);
                 self.keys.insert(hash, key.clone());
                 key
             }
@@ -165,6 +194,15 @@ impl Authenticator {
     pub fn forget_tenancy(&self, user_id: Uuid) {
         self.tenancies.invalidate(&user_id);
     }
+}
+
+/// The token of a `Bearer <token>` header value.
+fn bearer(value: &str) -> Option<&str> {
+    value
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty())
 }
 
 /// What a user may do by role: a merchant (owns stores, or is nobody's customer) holds every

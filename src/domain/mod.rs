@@ -1,5 +1,6 @@
 //! Rules that are neither HTTP nor GraphQL: money, catalog vocabularies, stored JSON lists, users, generated catalogs.
 
+pub mod api_keys;
 pub mod catalog;
 pub mod catalog_rules;
 pub mod coupons;

@@ -6,6 +6,12 @@ use std::ops::RangeInclusive;
 
 use crate::error::{ApiError, FieldError};
 
+/// Whether a text holds no control character but tab, line feed and carriage return (NUL among
+/// them: PostgreSQL cannot store it in text).
+pub fn is_clean_text(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
 /// The problems found so far, with field names relative to `prefix` (`variants[0].`).
 #[derive(Default)]
 pub struct Checks {

@@ -1,27 +1,21 @@
 //! API keys of the signed-in user: `apiKeys`, `createApiKey`, `revokeApiKey`. Managing keys
 //! needs a login session; a key can never hold a scope or store its creator does not hold.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::policy::session;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::{Access, Principal};
-use crate::auth::{api_key, scope};
+use crate::config::AccountLimits;
+use crate::domain::api_keys;
 use crate::domain::json::strings;
-use crate::error::{ApiError, FieldError, GraphqlResult};
+use crate::error::{ApiError, GraphqlResult};
 use entity::api_key as api_key_entity;
-
-/// Longest key name.
-pub const MAX_KEY_NAME_LEN: usize = 64;
-/// Most stores one key may be limited to.
-pub const MAX_KEY_STORES: usize = 100;
 
 /// A scoped credential for integrators. The secret itself is shown only once, at creation.
 pub struct ApiKey(pub api_key_entity::Model);
@@ -100,52 +94,6 @@ pub struct CreateApiKeyInput {
     pub store_ids: Option<Vec<Uuid>>,
 }
 
-/// A validated [`CreateApiKeyInput`].
-struct NewKey {
-    name: String,
-    scopes: Vec<&'static str>,
-    store_ids: Option<Vec<Uuid>>,
-}
-
-fn validate(input: CreateApiKeyInput, creator: &Access) -> Result<NewKey, ApiError> {
-    let mut problems = Vec::new();
-    let mut problem = |field: String, message: String| problems.push(FieldError { field, message });
-    let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > MAX_KEY_NAME_LEN {
-        problem("name".into(), format!("must be 1 to {MAX_KEY_NAME_LEN} characters"));
-    }
-    if input.scopes.is_empty() || input.scopes.len() > scope::ALL.len() {
-        problem("scopes".into(), format!("must list 1 to {} scopes", scope::ALL.len()));
-    }
-    let mut scopes = BTreeSet::new();
-    for (index, name) in input.scopes.iter().enumerate().take(scope::ALL.len()) {
-        match scope::parse(name) {
-            Some(scope) if creator.scopes.contains(scope) => {
-                scopes.insert(scope);
-            }
-            Some(scope) => {
-                problem(format!("scopes[{index}]"), format!("you do not hold {scope}, so a key cannot either"))
-            }
-            None => problem(format!("scopes[{index}]"), "is not a scope".into()),
-        }
-    }
-    if let Some(ids) = &input.store_ids {
-        if ids.len() > MAX_KEY_STORES {
-            problem("storeIds".into(), format!("must list at most {MAX_KEY_STORES} stores"));
-        }
-        for (index, id) in ids.iter().enumerate().take(MAX_KEY_STORES) {
-            if !creator.stores.contains(id) {
-                problem(format!("storeIds[{index}]"), "no such store".into());
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Validation(problems));
-    }
-    let store_ids = input.store_ids.map(|ids| ids.into_iter().collect::<BTreeSet<_>>().into_iter().collect());
-    Ok(NewKey { name, scopes: scopes.into_iter().collect(), store_ids })
-}
-
 fn session_access<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Access> {
     ctx.data::<Principal>()?.access().ok_or(ApiError::Unauthenticated("sign in first")).into_graphql()
 }
@@ -159,14 +107,7 @@ impl ApiKeyQuery {
     /// The signed-in user's API keys, newest first (revoked ones included), without secrets.
     #[graphql(directive = session::apply())]
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
-        let access = session_access(ctx)?;
-        let keys = api_key_entity::Entity::find()
-            .filter(api_key_entity::Column::UserId.eq(access.user_id))
-            .order_by_desc(api_key_entity::Column::CreatedAt)
-            .order_by_desc(api_key_entity::Column::Id)
-            .all(ctx.data::<DatabaseConnection>()?)
-            .await
-            .into_graphql()?;
+        let keys = api_keys::list(ctx.data::<DatabaseConnection>()?, session_access(ctx)?).await.into_graphql()?;
         Ok(keys.into_iter().map(ApiKey).collect())
     }
 }
@@ -185,31 +126,19 @@ impl ApiKeyMutation {
         ctx: &Context<'_>,
         input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
-        let access = session_access(ctx)?;
-        let new_key = validate(input, access).into_graphql()?;
+        let request = api_keys::KeyRequest { name: input.name, scopes: input.scopes, store_ids: input.store_ids };
         let db = ctx.data::<DatabaseConnection>()?;
-        let issued = api_key::issue(db, access.user_id, &new_key.name, &new_key.scopes, new_key.store_ids.as_deref())
-            .await
-            .into_graphql()?;
+        let max_live = ctx.data::<AccountLimits>()?.max_api_keys;
+        let issued = api_keys::create(db, session_access(ctx)?, request, max_live).await.into_graphql()?;
         Ok(CreateApiKeyPayload { secret: issued.secret, key: issued.key })
     }
 
     /// Revokes one of the caller's keys; it is refused from then on.
     #[graphql(directive = session::apply())]
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<ApiKey> {
-        let access = session_access(ctx)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let mine = || api_key_entity::Entity::find_by_id(id).filter(api_key_entity::Column::UserId.eq(access.user_id));
-        let key = mine().one(db).await.into_graphql()?.ok_or(ApiError::NotFound("API key")).into_graphql()?;
-        api_key_entity::Entity::update_many()
-            .col_expr(api_key_entity::Column::RevokedAt, Expr::value(Utc::now()))
-            .filter(api_key_entity::Column::Id.eq(key.id))
-            .filter(api_key_entity::Column::RevokedAt.is_null())
-            .exec(db)
-            .await
-            .into_graphql()?;
-        ctx.data::<Arc<Authenticator>>()?.forget_key(&key.secret_hash);
-        let revoked = mine().one(db).await.into_graphql()?.ok_or(ApiError::NotFound("API key")).into_graphql()?;
+        let revoked = api_keys::revoke(ctx.data::<DatabaseConnection>()?, session_access(ctx)?, id).await;
+        let revoked = revoked.into_graphql()?;
+        ctx.data::<Arc<Authenticator>>()?.forget_key(&revoked.secret_hash);
         Ok(ApiKey(revoked))
     }
 }

@@ -10,17 +10,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Request, Response, ValidationMode};
+use async_graphql::{ErrorExtensions, Pos, Request, Response, ValidationMode};
 use sea_orm::DatabaseConnection;
 
 use super::cost::{self, CostExtension, CostLimits, FixedDocument, ValidateOnly};
 use super::loaders::Loaders;
 use super::pagination::CursorSigner;
 use super::policy::{Policy, PolicyExtension};
-use super::{builder, ensure_error_codes, sdl, AppSchema};
+use super::{builder, ensure_error_codes, sdl, text_input, AppSchema};
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
-use crate::config::GraphqlOptions;
+use crate::config::{AccountLimits, GraphqlOptions};
+use crate::error::ApiError;
 
 /// Whose document a request runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,10 +59,11 @@ impl Engine {
         auth: Arc<Authenticator>,
         cursors: CursorSigner,
         options: GraphqlOptions,
+        accounts: AccountLimits,
     ) -> Result<Self, String> {
         let policy = Arc::new(Policy::from_sdl(&sdl())?);
         let build = |checked: bool| {
-            let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone());
+            let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone()).data(accounts);
             if checked {
                 builder = builder.extension(CostExtension(options.cost)).extension(PolicyExtension(policy.clone()));
             } else {
@@ -104,7 +106,17 @@ impl Engine {
         }
         let mut response = self.checked.execute(origin.mark(check)).await;
         if let Some(measured) = probe.measured() {
-            if response.is_ok() {
+            let variables = std::mem::take(&mut request.variables);
+            let refused = match request.parsed_query() {
+                Ok(document) if response.is_ok() => text_input::problems(document, &variables),
+                _ => Vec::new(),
+            };
+            request.variables = variables;
+            if !refused.is_empty() {
+                response = Response::from_errors(vec![ApiError::Validation(refused)
+                    .extend()
+                    .into_server_error(Pos::default())]);
+            } else if response.is_ok() {
                 let operation = request.operation_name.clone();
                 let open = request
                     .parsed_query()

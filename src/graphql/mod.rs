@@ -24,6 +24,7 @@ pub mod search;
 pub mod session;
 pub mod store;
 pub mod store_mutations;
+pub mod text_input;
 pub mod user;
 pub mod variant_mutations;
 

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::loaders::{Loaders, Sort, SortExpr, View};
 use super::pagination::{self, Cursor, PageArgs};
-use super::policy::scope;
+use super::policy::{merchant, scope};
 use crate::auth::principal::Principal;
 use crate::domain::order_status::OrderStatus;
 use crate::domain::validate::Checks;
@@ -210,12 +210,15 @@ impl OrderStatusChange {
         self.0.reason.as_deref()
     }
 
-    /// The user who made the change (directly or through one of their API keys).
+    /// The user who made the change (directly or through one of their API keys); the store's
+    /// staff only.
+    #[graphql(directive = merchant::apply())]
     async fn actor_user_id(&self) -> Option<Uuid> {
         self.0.actor_user_id
     }
 
-    /// The API key that made the change, when one did.
+    /// The API key that made the change, when one did; the store's staff only.
+    #[graphql(directive = merchant::apply())]
     async fn actor_api_key_id(&self) -> Option<Uuid> {
         self.0.actor_api_key_id
     }

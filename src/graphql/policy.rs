@@ -33,6 +33,11 @@ pub fn scope(name: String) {}
 #[TypeDirective(location = "Object", location = "FieldDefinition")]
 pub fn session() {}
 
+/// Only for a store's staff (merchant sessions and API keys), never for a customer session,
+/// whatever scopes it holds; a customer gets `FORBIDDEN` on the field and the rest of the data.
+#[TypeDirective(location = "Object", location = "FieldDefinition")]
+pub fn merchant() {}
+
 /// Open to everyone, including anonymous callers.
 #[TypeDirective(location = "Object", location = "FieldDefinition")]
 pub fn public() {}
@@ -42,6 +47,7 @@ pub fn public() {}
 pub enum Rule {
     Scope(String),
     Session,
+    Merchant,
     Public,
 }
 
@@ -73,6 +79,7 @@ fn rules_of(directives: &[async_graphql::Positioned<ConstDirective>]) -> Vec<Rul
                 _ => None,
             }),
             "session" => Some(Rule::Session),
+            "merchant" => Some(Rule::Merchant),
             "public" => Some(Rule::Public),
             _ => None,
         })
@@ -139,6 +146,11 @@ impl Policy {
                         return Err(ApiError::Forbidden(
                             "this operation requires a login session, not an API key".into(),
                         ));
+                    }
+                }
+                Rule::Merchant => {
+                    if principal.access().is_some_and(|a| a.is_customer()) {
+                        return Err(ApiError::MerchantOnly(format!("{type_name}.{field}")));
                     }
                 }
                 Rule::Scope(name) => {

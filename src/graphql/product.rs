@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::loaders::Loaders;
-use super::policy::scope;
+use super::policy::{merchant, scope};
 use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
 use crate::domain::json::strings;
@@ -82,7 +82,8 @@ impl Product {
         strings(&self.0.blacklisted_payment_gateways)
     }
 
-    /// Free-form metadata set by the merchant or the system.
+    /// Free-form metadata set by the merchant or the system (the store's staff only).
+    #[graphql(directive = merchant::apply())]
     async fn metadata(&self) -> Option<&str> {
         self.0.metadata.as_deref()
     }
@@ -191,12 +192,14 @@ impl Variant {
         strings(&self.0.image_names)
     }
 
-    /// URL called for dynamic fulfilment.
+    /// URL called for dynamic fulfilment (the store's staff only: it may carry a secret).
+    #[graphql(directive = merchant::apply())]
     async fn dynamic_url(&self) -> Option<&str> {
         self.0.dynamic_url.as_deref()
     }
 
-    /// Message shown to the buyer on delivery.
+    /// Message shown to the buyer on delivery (the store's staff only: it is what is sold).
+    #[graphql(directive = merchant::apply())]
     async fn delivery_message(&self) -> Option<&str> {
         self.0.delivery_message.as_deref()
     }
@@ -206,7 +209,8 @@ impl Variant {
         self.0.subscription_period.as_deref()
     }
 
-    /// Free-form metadata.
+    /// Free-form metadata (the store's staff only).
+    #[graphql(directive = merchant::apply())]
     async fn metadata(&self) -> Option<&str> {
         self.0.metadata.as_deref()
     }

@@ -15,8 +15,18 @@ use crate::error::ApiError;
 pub struct Caller(pub Result<Principal, std::sync::Arc<ApiError>>);
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let authorization = request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{fffd}"));
-    let caller = state.auth.authenticate(authorization).await.map_err(std::sync::Arc::new);
+    let authorization =
+        request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{fffd}").to_owned());
+    // A credential the caches cannot answer for may be made up: its address pays first, so a
+    // flood of invented keys is refused before it reaches the database.
+    if let Some(limiters) = &state.rate_limits {
+        if state.auth.needs_database(authorization.as_deref()) {
+            if let Err(refusal) = limiters.charge_address(&mut request) {
+                return refusal.response(request.uri().path());
+            }
+        }
+    }
+    let caller = state.auth.authenticate(authorization.as_deref()).await.map_err(std::sync::Arc::new);
     request.extensions_mut().insert(Caller(caller));
     next.run(request).await
 }

@@ -124,6 +124,63 @@ impl RateLimiters {
     }
 }
 
+/// Marks a request whose address bucket was charged before its credential was looked up in the
+/// database (see [`RateLimiters::charge_address`]); the remaining tokens, for the headers.
+#[derive(Debug, Clone, Copy)]
+pub struct AddressCharged(u32);
+
+impl RateLimiters {
+    /// The address bucket of `request`'s client.
+    fn address_key(&self, request: &Request) -> BucketKey {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+        BucketKey::Address(self.client_address(peer, request.headers()))
+    }
+
+    /// Takes a token from `limiter`'s bucket `key`: the tokens left, or when the next one comes.
+    fn take(&self, limiter: &Limiter, key: &BucketKey, bucket: Bucket) -> Result<u32, Refusal> {
+        if limiter.len() > MAX_TRACKED {
+            limiter.retain_recent();
+        }
+        limiter.check_key(key).map(|snapshot| snapshot.remaining_burst_capacity()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            Refusal { burst: bucket.burst, seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
+        })
+    }
+
+    /// Charges the address bucket of a request whose credential must be looked up in the database
+    /// (not cached, so possibly made up) before the lookup: a flood of invented keys is refused
+    /// without touching the database. Marks the request so [`limit`] does not charge it twice.
+    pub fn charge_address(&self, request: &mut Request) -> Result<(), Refusal> {
+        let key = self.address_key(request);
+        let remaining = self.take(&self.anonymous, &key, self.limits.anonymous)?;
+        request.extensions_mut().insert(AddressCharged(remaining));
+        Ok(())
+    }
+}
+
+/// A request refused for want of tokens: its bucket's size and when the next token comes.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal {
+    burst: u32,
+    seconds: u64,
+}
+
+impl Refusal {
+    /// The 429 in the envelope of the surface at `path`, with `retry-after` (whole seconds,
+    /// rounded up) and the budget headers.
+    pub fn response(self, path: &str) -> Response {
+        let mut response = refused(path, self.seconds);
+        budget_headers(response.headers_mut(), self.burst, 0);
+        if let Ok(value) = HeaderValue::from_str(&self.seconds.to_string()) {
+            response.headers_mut().insert("retry-after", value);
+        }
+        response
+    }
+}
+
 /// Takes a token for the request's caller, or answers 429.
 pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(limiters) = state.rate_limits.clone() else { return next.run(request).await };
@@ -134,36 +191,25 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         }),
         _ => None,
     };
-    let (key, limiter, bucket) = match verified {
-        Some(key) => (key, &limiters.authenticated, limiters.limits.authenticated),
-        None => {
-            let peer = request
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
-            let address = limiters.client_address(peer, request.headers());
-            (BucketKey::Address(address), &limiters.anonymous, limiters.limits.anonymous)
+    let taken = match (verified, request.extensions().get::<AddressCharged>()) {
+        (Some(key), _) => limiters
+            .take(&limiters.authenticated, &key, limiters.limits.authenticated)
+            .map(|left| (limiters.limits.authenticated.burst, left)),
+        (None, Some(AddressCharged(left))) => Ok((limiters.limits.anonymous.burst, *left)),
+        (None, None) => {
+            let key = limiters.address_key(&request);
+            limiters
+                .take(&limiters.anonymous, &key, limiters.limits.anonymous)
+                .map(|left| (limiters.limits.anonymous.burst, left))
         }
     };
-    if limiter.len() > MAX_TRACKED {
-        limiter.retain_recent();
-    }
-    match limiter.check_key(&key) {
-        Ok(snapshot) => {
+    match taken {
+        Ok((burst, left)) => {
             let mut response = next.run(request).await;
-            budget_headers(response.headers_mut(), bucket.burst, snapshot.remaining_burst_capacity());
+            budget_headers(response.headers_mut(), burst, left);
             response
         }
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(limiters.clock.now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let mut response = refused(request.uri().path(), seconds);
-            budget_headers(response.headers_mut(), bucket.burst, 0);
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert("retry-after", value);
-            }
-            response
-        }
+        Err(refusal) => refusal.response(request.uri().path()),
     }
 }
 

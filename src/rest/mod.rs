@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::domain::tenancy::{self, PathIds};
-use crate::error::Code;
+use crate::error::{Code, MERCHANT_ONLY};
 use crate::graphql::engine::Origin;
 use crate::http::{AppState, Caller};
 use route::{Family, RestError, RestRequest, Route, StoreContext};
@@ -276,11 +276,16 @@ async fn resolve_store(
 }
 
 /// Runs the route's document as the caller; the first error (with its code and details, field
-/// names translated by the route) becomes the answer.
+/// names translated by the route) becomes the answer. Fields only a store's staff may read are
+/// left out of a customer's answer rather than failing it.
 async fn execute(state: &AppState, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
     let request = async_graphql::Request::new(route.document).variables(async_graphql::Variables::from_json(variables));
     let response = state.engine.execute(request, principal, Origin::Route).await;
-    if let Some(error) = response.errors.first() {
+    let (hidden, errors): (Vec<_>, Vec<_>) = response.errors.iter().partition(|error| {
+        let reason = error.extensions.as_ref().and_then(|e| e.get("reason"));
+        reason == Some(&async_graphql::Value::from(MERCHANT_ONLY))
+    });
+    if let Some(error) = errors.first() {
         let extensions = error.extensions.as_ref();
         let code = extensions.and_then(|e| e.get("code")).map(|c| c.to_string().trim_matches('"').to_owned());
         let code = code.as_deref().and_then(Code::parse).unwrap_or(Code::Internal);
@@ -303,7 +308,23 @@ async fn execute(state: &AppState, principal: Principal, route: &Route, variable
         };
         return Err(RestError { details, ..RestError::new(code, message) });
     }
-    response.data.into_json().map_err(|_| RestError::new(Code::Internal, "internal error"))
+    let mut data = response.data.into_json().map_err(|_| RestError::new(Code::Internal, "internal error"))?;
+    for error in hidden {
+        remove_at(&mut data, &error.path);
+    }
+    Ok(data)
+}
+
+/// Removes the object key at the end of `path` (a GraphQL response path) from `data`.
+fn remove_at(data: &mut Value, path: &[async_graphql::PathSegment]) {
+    let Some((async_graphql::PathSegment::Field(last), parents)) = path.split_last() else { return };
+    let parent = parents.iter().try_fold(data, |node, segment| match segment {
+        async_graphql::PathSegment::Field(name) => node.get_mut(name.as_str()),
+        async_graphql::PathSegment::Index(index) => node.get_mut(*index),
+    });
+    if let Some(Value::Object(object)) = parent {
+        object.remove(last.as_str());
+    }
 }
 
 /// A JSON number from a GraphQL `Decimal` string (`"19.99"` → `19.99`), for the fields the

@@ -177,3 +177,35 @@ async fn a_key_limited_to_stores_sees_only_those() {
     let other = app.graphql_as(&key, "query($id: UUID!) { store(id: $id) { name } }", json!({ "id": ids[0] })).await;
     assert_eq!(other["data"]["store"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_user_holds_at_most_the_configured_number_of_live_keys() {
+    let app = crate::helpers::spawn_with(crate::helpers::TestDatabase::new().await, true, |config| {
+        config.accounts.max_api_keys = 3;
+    })
+    .await;
+    let input = json!({ "input": { "name": "k", "scopes": ["stores.view"] } });
+    let mut ids = Vec::new();
+    // The demo seeding issued one key already.
+    for _ in 0..2 {
+        let body = app.as_merchant(CREATE, input.clone()).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        ids.push(body["data"]["createApiKey"]["apiKey"]["id"].clone());
+    }
+    let keys_before = count_rows(&app.db, "api_keys").await;
+    let refused = app.as_merchant(CREATE, input.clone()).await;
+    assert_eq!(error_codes(&refused), ["CONFLICT"], "{refused}");
+    assert_eq!(details(&refused), ["apiKeys"]);
+    assert_eq!(count_rows(&app.db, "api_keys").await, keys_before, "nothing was written");
+
+    let revoke = "mutation($id: UUID!) { revokeApiKey(id: $id) { revokedAt } }";
+    let revoked = app.as_merchant(revoke, json!({ "id": ids[0] })).await;
+    assert!(revoked.get("errors").is_none(), "{revoked}");
+    let again = app.as_merchant(CREATE, input).await;
+    assert!(again.get("errors").is_none(), "a revoked key frees its place: {again}");
+
+    // Another user's count is their own.
+    let rival = app.token(RIVAL_MERCHANT).await;
+    let theirs = app.graphql_as(&rival, CREATE, json!({ "input": { "name": "r", "scopes": ["stores.view"] } })).await;
+    assert!(theirs.get("errors").is_none(), "{theirs}");
+}

@@ -51,6 +51,30 @@ fn production_refuses_to_start_without_a_jwt_secret() {
     assert!(text(&output.stderr).contains("JWT_SECRET is not set"));
 }
 
+#[test]
+fn production_refuses_the_demo_data() {
+    let mut child = binary()
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("APP_ENV", "production")
+        .env("JWT_SECRET", "a-production-secret-of-at-least-32-characters")
+        .env("DATABASE_URL", "sqlite::memory:")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start commerce-gateway");
+    // A server that wrongly starts is stopped rather than left serving.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("poll the child").is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("its output");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("production mode (APP_ENV=production) refuses to start with it"));
+    assert!(!text(&output.stdout).contains("demo-password"), "nothing was seeded or printed");
+}
+
 #[tokio::test]
 async fn users_create_stores_a_hashed_password_and_refuses_bad_input() {
     let database = TestDatabase::new().await;

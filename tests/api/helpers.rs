@@ -60,6 +60,7 @@ impl TestDatabase {
             rate_limits: None,
             transport: Default::default(),
             graphql: Default::default(),
+            accounts: Default::default(),
             cors_origins: vec!["https://shop.example".into()],
         }
     }

@@ -358,7 +358,11 @@ async fn demo_ids(app: &TestApp) -> Value {
 
 #[tokio::test]
 async fn the_scope_matrix_refuses_without_the_scope_and_allows_with_it() {
-    let app = spawn_demo_app().await;
+    // A key per probe: more than a user may usually hold.
+    let app = crate::helpers::spawn_with(crate::helpers::TestDatabase::new().await, true, |config| {
+        config.accounts.max_api_keys = 1000;
+    })
+    .await;
     let ids = demo_ids(&app).await;
     let policy = Policy::from_sdl(&commerce_gateway::graphql::sdl()).expect("policy");
     let everything = app.api_key(&app.merchant, scope::ALL, None).await;

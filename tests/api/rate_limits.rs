@@ -105,3 +105,37 @@ async fn health_and_metrics_are_not_limited() {
         assert_eq!(app.get("/metrics").await.status(), 200);
     }
 }
+
+#[tokio::test]
+async fn made_up_keys_cost_their_address_a_token_before_any_sql() {
+    let app = limited_app(false, vec![]).await;
+    // The anonymous bucket holds 10 tokens: ten invented keys are looked up and refused…
+    for _ in 0..10 {
+        let key = format!("cgk_{}", uuid::Uuid::new_v4().simple());
+        assert_eq!(call(&app, Some(&key), None).await.status(), 401);
+    }
+    // …and the next ones are refused by the bucket without a statement.
+    let before = app.statements.get();
+    for _ in 0..5 {
+        let key = format!("cgk_{}", uuid::Uuid::new_v4().simple());
+        let refused = call(&app, Some(&key), None).await;
+        assert_eq!(refused.status(), 429);
+        let body: Value = refused.json().await.expect("json");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    }
+    assert_eq!(app.statements.get() - before, 0, "429s for unverified keys run no SQL");
+}
+
+#[tokio::test]
+async fn an_unknown_key_is_remembered_so_repeating_it_runs_no_sql() {
+    let app = crate::helpers::spawn_app().await;
+    let key = format!("cgk_{}", uuid::Uuid::new_v4().simple());
+    let first = app.statements.get();
+    assert_eq!(call(&app, Some(&key), None).await.status(), 401);
+    let second = app.statements.get();
+    assert!(second > first, "the first use looks the key up");
+    for _ in 0..3 {
+        assert_eq!(call(&app, Some(&key), None).await.status(), 401);
+    }
+    assert_eq!(app.statements.get(), second, "repeats are answered from memory");
+}
