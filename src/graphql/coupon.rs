@@ -2,34 +2,17 @@
 //! percentage or a fixed amount off (exactly one), optionally only off some variants, until it
 //! expires or reaches its maximum uses; `uses` is counted by orders with a conditional update.
 
-use std::collections::HashSet;
-
-use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
+use async_graphql::Object;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-};
-use serde_json::json;
+
 use uuid::Uuid;
 
 use super::policy::scope;
-use crate::auth::principal::Principal;
-use crate::db::begin_write;
-use crate::domain::catalog_rules::MAX_COST_CENTS;
-use crate::domain::coupons::normalize_code;
 use crate::domain::money;
 use crate::domain::pricing::CouponTerms;
-use crate::domain::tenancy;
-use crate::domain::validate::Checks;
-use crate::error::{ApiError, GraphqlResult};
-use entity::{coupon, variant};
+use entity::coupon;
 
 type DateTime = chrono::DateTime<chrono::Utc>;
-
-pub const CODE: std::ops::RangeInclusive<usize> = 1..=64;
-/// Most variants a coupon may be limited to.
-pub const MAX_COUPON_VARIANTS: usize = 100;
 
 pub struct Coupon(pub coupon::Model);
 
@@ -87,191 +70,5 @@ impl Coupon {
     /// When it stops working (UTC); null for never.
     async fn expiration_date(&self) -> Option<DateTime> {
         self.0.expires_at
-    }
-}
-
-/// A new coupon.
-#[derive(InputObject)]
-pub struct CreateCouponInput {
-    /// The code (1–64 letters, digits, '-' or '_'); stored upper-case, unique within the store.
-    pub code: String,
-    /// Percentage off, 1–100. Give this or `amountDecrease`.
-    pub percentage_decrease: Option<i32>,
-    /// Amount off, 0.01–100000. Give this or `percentageDecrease`.
-    pub amount_decrease: Option<Decimal>,
-    /// Most orders that may use it (1 or more); absent for no limit.
-    pub maximum_uses: Option<i32>,
-    /// Whether it can be used (default true).
-    pub is_enabled: Option<bool>,
-    /// Variants of the store it is limited to (up to 100); absent or empty for all.
-    pub variant_ids: Option<Vec<Uuid>>,
-    /// When it stops working; absent for never.
-    pub expiration_date: Option<DateTime>,
-}
-
-/// Changes to a coupon; absent fields keep their value, `null` clears an optional one.
-#[derive(InputObject)]
-pub struct UpdateCouponInput {
-    pub code: Option<String>,
-    pub percentage_decrease: MaybeUndefined<i32>,
-    pub amount_decrease: MaybeUndefined<Decimal>,
-    pub maximum_uses: MaybeUndefined<i32>,
-    pub is_enabled: Option<bool>,
-    pub variant_ids: Option<Vec<Uuid>>,
-    pub expiration_date: MaybeUndefined<DateTime>,
-}
-
-fn amount_cents(checks: &mut Checks, amount: Option<Decimal>) -> Option<i64> {
-    let amount = amount?;
-    let cents = money::to_cents(amount).filter(|c| (1..=MAX_COST_CENTS).contains(c));
-    if cents.is_none() {
-        checks.fail("amountDecrease", "must be 0.01 to 100000 with at most two decimals");
-    }
-    cents
-}
-
-fn check_coupon(checks: &mut Checks, row: &coupon::Model) {
-    checks.slug("code", &row.code, CODE);
-    match (row.percentage_decrease, row.amount_decrease_cents) {
-        (Some(percent), None) => checks.number("percentageDecrease", percent, 1..=100),
-        (None, Some(_)) => {}
-        _ => checks.fail("percentageDecrease", "give exactly one of percentageDecrease and amountDecrease"),
-    }
-    if let Some(maximum) = row.maximum_uses {
-        checks.number("maximumUses", maximum, row.uses.max(1)..=i32::MAX);
-    }
-}
-
-/// Checks that `ids` are distinct variants of `store_id` (at most [`MAX_COUPON_VARIANTS`]).
-async fn check_variants<C: ConnectionTrait>(db: &C, store_id: Uuid, ids: &[Uuid]) -> Result<(), ApiError> {
-    if ids.len() > MAX_COUPON_VARIANTS {
-        return Err(ApiError::invalid("variantIds", format!("must have at most {MAX_COUPON_VARIANTS} entries")));
-    }
-    if ids.iter().collect::<HashSet<_>>().len() != ids.len() {
-        return Err(ApiError::invalid("variantIds", "lists a variant twice"));
-    }
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let found = variant::Entity::find()
-        .filter(variant::Column::StoreId.eq(store_id))
-        .filter(variant::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    if found.len() != ids.len() {
-        return Err(ApiError::invalid("variantIds", "names a variant that is not one of this store"));
-    }
-    Ok(())
-}
-
-async fn ensure_code_free<C: ConnectionTrait>(db: &C, row: &coupon::Model) -> Result<(), ApiError> {
-    let taken = coupon::Entity::find()
-        .filter(coupon::Column::StoreId.eq(row.store_id))
-        .filter(coupon::Column::Code.eq(&row.code))
-        .filter(coupon::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("code", "is already a coupon of this store"));
-    }
-    Ok(())
-}
-
-/// Coupon mutations.
-#[derive(Default)]
-pub struct CouponMutation;
-
-#[Object]
-impl CouponMutation {
-    /// Creates a coupon.
-    #[graphql(directive = scope::apply("stores.coupons.create".into()))]
-    async fn create_coupon(
-        &self,
-        ctx: &Context<'_>,
-        store_id: Uuid,
-        input: CreateCouponInput,
-    ) -> async_graphql::Result<Coupon> {
-        let principal = ctx.data::<Principal>()?;
-        let mut checks = Checks::new();
-        let now = Utc::now();
-        let variant_list = input.variant_ids.unwrap_or_default();
-        let row = coupon::Model {
-            id: Uuid::now_v7(),
-            store_id,
-            code: normalize_code(&input.code),
-            uses: 0,
-            maximum_uses: input.maximum_uses,
-            is_enabled: input.is_enabled.unwrap_or(true),
-            percentage_decrease: input.percentage_decrease,
-            amount_decrease_cents: amount_cents(&mut checks, input.amount_decrease),
-            variant_ids: json!(variant_list),
-            expires_at: input.expiration_date,
-            created_at: now,
-            updated_at: now,
-        };
-        if input.amount_decrease.is_none() || checks.is_clean() {
-            check_coupon(&mut checks, &row);
-        }
-        checks.finish().into_graphql()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        tenancy::store(&txn, principal, store_id).await.into_graphql()?;
-        check_variants(&txn, store_id, &variant_list).await.into_graphql()?;
-        ensure_code_free(&txn, &row).await.into_graphql()?;
-        let row =
-            row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "code")).into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Coupon(row))
-    }
-
-    /// Changes a coupon. Its maximum uses may not go below the uses it already has.
-    #[graphql(directive = scope::apply("stores.coupons.update".into()))]
-    async fn update_coupon(
-        &self,
-        ctx: &Context<'_>,
-        id: Uuid,
-        input: UpdateCouponInput,
-    ) -> async_graphql::Result<Coupon> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = tenancy::coupon(&txn, principal, id).await.into_graphql()?;
-        let mut checks = Checks::new();
-        if let Some(code) = input.code {
-            row.code = normalize_code(&code);
-        }
-        input.percentage_decrease.update_to(&mut row.percentage_decrease);
-        match input.amount_decrease {
-            MaybeUndefined::Value(amount) => row.amount_decrease_cents = amount_cents(&mut checks, Some(amount)),
-            MaybeUndefined::Null => row.amount_decrease_cents = None,
-            MaybeUndefined::Undefined => {}
-        }
-        input.maximum_uses.update_to(&mut row.maximum_uses);
-        if let Some(enabled) = input.is_enabled {
-            row.is_enabled = enabled;
-        }
-        if let Some(ids) = &input.variant_ids {
-            check_variants(&txn, row.store_id, ids).await.into_graphql()?;
-            row.variant_ids = json!(ids);
-        }
-        input.expiration_date.update_to(&mut row.expires_at);
-        if checks.is_clean() {
-            check_coupon(&mut checks, &row);
-        }
-        checks.finish().into_graphql()?;
-        ensure_code_free(&txn, &row).await.into_graphql()?;
-        row.updated_at = Utc::now();
-        let row = tenancy::save(&txn, row, "code").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Coupon(row))
-    }
-
-    /// Deletes a coupon; orders that used it keep its code. Returns its id.
-    #[graphql(directive = scope::apply("stores.coupons.delete".into()))]
-    async fn delete_coupon(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = tenancy::coupon(&txn, principal, id).await.into_graphql()?;
-        coupon::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(row.id)
     }
 }

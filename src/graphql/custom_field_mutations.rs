@@ -1,25 +1,14 @@
-//! Custom fields of a variant and the options of select/radio fields: their inputs (also used when
-//! a product or variant is created with its fields) and their create/update/delete mutations.
+//! The custom field and option mutations: parse, call [`crate::domain::custom_fields`], convert.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter,
-};
 use uuid::Uuid;
 
-use super::ordering::next_order;
+use super::caller;
 use super::policy::scope;
 use super::product::{CustomField, CustomFieldOption};
-use crate::auth::principal::Principal;
-use crate::db::begin_write;
 use crate::domain::catalog::CustomFieldType;
-use crate::domain::catalog_rules::{self as rules, has_options};
-use crate::domain::tenancy;
-use crate::domain::validate::Checks;
-use crate::error::{ApiError, GraphqlResult};
-use entity::{custom_field, custom_field_option};
+use crate::domain::custom_fields::{self, CustomFieldChange, NewCustomField, NewOption, OptionChange};
+use crate::error::GraphqlResult;
 
 /// A question the buyer answers when ordering a variant.
 #[derive(InputObject)]
@@ -76,96 +65,48 @@ pub struct UpdateCustomFieldOptionInput {
     pub order: Option<i32>,
 }
 
-/// The rows of one new custom field and its options.
-pub struct FieldRows {
-    pub field: custom_field::Model,
-    pub options: Vec<custom_field_option::Model>,
-}
-
-impl CustomFieldOptionInput {
-    fn row(self, custom_field_id: Uuid, default_order: i32) -> custom_field_option::Model {
-        custom_field_option::Model {
-            id: Uuid::now_v7(),
-            custom_field_id,
-            label: self.label,
-            value: self.value,
-            sort_order: self.order.unwrap_or(default_order),
-            created_at: Utc::now(),
+impl From<CustomFieldInput> for NewCustomField {
+    fn from(input: CustomFieldInput) -> Self {
+        Self {
+            label: input.label,
+            identifier: input.identifier,
+            field_type: input.field_type,
+            is_required: input.is_required,
+            placeholder: input.placeholder,
+            hint: input.hint,
+            order: input.order,
+            options: input.options.map(|items| items.into_iter().map(Into::into).collect()),
         }
     }
 }
 
-impl CustomFieldInput {
-    /// The rows this input creates under `variant_id`; problems are recorded in `checks`.
-    pub fn rows(self, checks: &mut Checks, variant_id: Uuid, default_order: i32) -> FieldRows {
-        let field = custom_field::Model {
-            id: Uuid::now_v7(),
-            variant_id,
-            label: self.label,
-            identifier: self.identifier,
-            field_type: self.field_type.name().to_owned(),
-            is_required: self.is_required.unwrap_or(false),
-            placeholder: self.placeholder,
-            hint: self.hint,
-            sort_order: self.order.unwrap_or(default_order),
-            created_at: Utc::now(),
-        };
-        rules::check_custom_field(checks, &field);
-        let options = self.options.unwrap_or_default();
-        if !options.is_empty() && !has_options(self.field_type) {
-            checks.fail("options", "only SELECT and RADIO fields have options");
-        }
-        if options.len() > rules::MAX_OPTIONS {
-            checks.fail("options", format!("must have at most {} entries", rules::MAX_OPTIONS));
-        }
-        let options: Vec<_> = options.into_iter().zip(0..).map(|(option, index)| option.row(field.id, index)).collect();
-        for (index, option) in options.iter().enumerate() {
-            checks.within(&format!("options[{index}]"), |c| rules::check_option(c, option));
-        }
-        FieldRows { field, options }
+impl From<CustomFieldOptionInput> for NewOption {
+    fn from(input: CustomFieldOptionInput) -> Self {
+        Self { label: input.label, value: input.value, order: input.order }
     }
 }
 
-/// Fields created in one request must not share an identifier on one variant.
-pub fn check_identifiers_distinct(checks: &mut Checks, fields: &[FieldRows], prefix: &str) {
-    for (index, rows) in fields.iter().enumerate() {
-        if fields[..index].iter().any(|other| other.field.identifier == rows.field.identifier) {
-            checks.fail(&format!("{prefix}[{index}].identifier"), "is used twice on this variant");
+impl From<UpdateCustomFieldInput> for CustomFieldChange {
+    fn from(input: UpdateCustomFieldInput) -> Self {
+        Self {
+            label: input.label,
+            identifier: input.identifier,
+            field_type: input.field_type,
+            is_required: input.is_required,
+            placeholder: input.placeholder.into(),
+            hint: input.hint.into(),
+            order: input.order,
         }
     }
 }
 
-/// Inserts new fields and their options (one statement per table).
-pub async fn insert_fields<C: ConnectionTrait>(db: &C, fields: Vec<FieldRows>) -> Result<(), ApiError> {
-    let (fields, options): (Vec<_>, Vec<_>) = fields.into_iter().map(|rows| (rows.field, rows.options)).unzip();
-    let options: Vec<_> = options.into_iter().flatten().collect();
-    if !fields.is_empty() {
-        let rows = fields.into_iter().map(IntoActiveModel::into_active_model);
-        custom_field::Entity::insert_many(rows).exec(db).await.map_err(|e| ApiError::from_write(e, "identifier"))?;
+impl From<UpdateCustomFieldOptionInput> for OptionChange {
+    fn from(input: UpdateCustomFieldOptionInput) -> Self {
+        Self { label: input.label, value: input.value, order: input.order }
     }
-    if !options.is_empty() {
-        let rows = options.into_iter().map(IntoActiveModel::into_active_model);
-        custom_field_option::Entity::insert_many(rows).exec(db).await?;
-    }
-    Ok(())
 }
 
-async fn identifier_taken<C: ConnectionTrait>(
-    db: &C,
-    variant_id: Uuid,
-    identifier: &str,
-    except: Option<Uuid>,
-) -> Result<bool, ApiError> {
-    let mut query = custom_field::Entity::find()
-        .filter(custom_field::Column::VariantId.eq(variant_id))
-        .filter(custom_field::Column::Identifier.eq(identifier));
-    if let Some(id) = except {
-        query = query.filter(custom_field::Column::Id.ne(id));
-    }
-    Ok(query.one(db).await?.is_some())
-}
-
-/// Custom field and option mutations (under the products scopes).
+/// CustomField mutations.
 #[derive(Default)]
 pub struct CustomFieldMutation;
 
@@ -179,35 +120,8 @@ impl CustomFieldMutation {
         variant_id: Uuid,
         input: CustomFieldInput,
     ) -> async_graphql::Result<CustomField> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let variant = tenancy::variant(&txn, principal, variant_id).await.into_graphql()?;
-        let count = custom_field::Entity::find()
-            .filter(custom_field::Column::VariantId.eq(variant.id))
-            .count(&txn)
-            .await
-            .into_graphql()?;
-        let order = next_order::<custom_field::Entity, _>(
-            &txn,
-            custom_field::Column::SortOrder,
-            custom_field::Column::VariantId,
-            variant.id,
-        )
-        .await
-        .into_graphql()?;
-        let mut checks = Checks::new();
-        let rows = input.rows(&mut checks, variant.id, order);
-        if count >= rules::MAX_CUSTOM_FIELDS as u64 {
-            checks.fail("variantId", format!("a variant has at most {} custom fields", rules::MAX_CUSTOM_FIELDS));
-        }
-        checks.finish().into_graphql()?;
-        if identifier_taken(&txn, variant.id, &rows.field.identifier, None).await.into_graphql()? {
-            return Err(ApiError::conflict("identifier", "is already used on this variant")).into_graphql();
-        }
-        let field = rows.field.clone();
-        insert_fields(&txn, vec![rows]).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(CustomField(field))
+        let (db, principal) = caller(ctx)?;
+        custom_fields::create(db, principal, variant_id, input.into()).await.map(CustomField).into_graphql()
     }
 
     /// Changes a custom field. A field keeping options must stay SELECT or RADIO.
@@ -218,55 +132,15 @@ impl CustomFieldMutation {
         id: Uuid,
         input: UpdateCustomFieldInput,
     ) -> async_graphql::Result<CustomField> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (mut field, _) = tenancy::custom_field(&txn, principal, id).await.into_graphql()?;
-        if let Some(label) = input.label {
-            field.label = label;
-        }
-        if let Some(identifier) = input.identifier {
-            field.identifier = identifier;
-        }
-        if let Some(is_required) = input.is_required {
-            field.is_required = is_required;
-        }
-        if let Some(order) = input.order {
-            field.sort_order = order;
-        }
-        input.placeholder.update_to(&mut field.placeholder);
-        input.hint.update_to(&mut field.hint);
-        let mut checks = Checks::new();
-        if let Some(field_type) = input.field_type {
-            field.field_type = field_type.name().to_owned();
-            let has_rows = custom_field_option::Entity::find()
-                .filter(custom_field_option::Column::CustomFieldId.eq(field.id))
-                .one(&txn)
-                .await
-                .into_graphql()?
-                .is_some();
-            if has_rows && !has_options(field_type) {
-                checks.fail("type", "a field with options must stay SELECT or RADIO (delete its options first)");
-            }
-        }
-        rules::check_custom_field(&mut checks, &field);
-        checks.finish().into_graphql()?;
-        if identifier_taken(&txn, field.variant_id, &field.identifier, Some(field.id)).await.into_graphql()? {
-            return Err(ApiError::conflict("identifier", "is already used on this variant")).into_graphql();
-        }
-        let field = tenancy::save(&txn, field, "identifier").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(CustomField(field))
+        let (db, principal) = caller(ctx)?;
+        custom_fields::update(db, principal, id, input.into()).await.map(CustomField).into_graphql()
     }
 
     /// Deletes a custom field and its options; returns its id.
     #[graphql(directive = scope::apply("stores.products.delete".into()))]
     async fn delete_custom_field(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (field, _) = tenancy::custom_field(&txn, principal, id).await.into_graphql()?;
-        custom_field::Entity::delete_by_id(field.id).exec(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(field.id)
+        let (db, principal) = caller(ctx)?;
+        custom_fields::delete(db, principal, id).await.into_graphql()
     }
 
     /// Adds an option to a SELECT or RADIO field.
@@ -277,35 +151,11 @@ impl CustomFieldMutation {
         custom_field_id: Uuid,
         input: CustomFieldOptionInput,
     ) -> async_graphql::Result<CustomFieldOption> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (field, _) = tenancy::custom_field(&txn, principal, custom_field_id).await.into_graphql()?;
-        let existing = custom_field_option::Entity::find()
-            .filter(custom_field_option::Column::CustomFieldId.eq(field.id))
-            .count(&txn)
+        let (db, principal) = caller(ctx)?;
+        custom_fields::create_option(db, principal, custom_field_id, input.into())
             .await
-            .into_graphql()?;
-        let order = next_order::<custom_field_option::Entity, _>(
-            &txn,
-            custom_field_option::Column::SortOrder,
-            custom_field_option::Column::CustomFieldId,
-            field.id,
-        )
-        .await
-        .into_graphql()?;
-        let option = input.row(field.id, order);
-        let mut checks = Checks::new();
-        if !has_options(CustomFieldType::from_name(&field.field_type)) {
-            checks.fail("customFieldId", "only SELECT and RADIO fields have options");
-        }
-        if existing >= rules::MAX_OPTIONS as u64 {
-            checks.fail("customFieldId", format!("a field has at most {} options", rules::MAX_OPTIONS));
-        }
-        rules::check_option(&mut checks, &option);
-        checks.finish().into_graphql()?;
-        let option = option.into_active_model().insert(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(CustomFieldOption(option))
+            .map(CustomFieldOption)
+            .into_graphql()
     }
 
     /// Changes an option.
@@ -316,34 +166,14 @@ impl CustomFieldMutation {
         id: Uuid,
         input: UpdateCustomFieldOptionInput,
     ) -> async_graphql::Result<CustomFieldOption> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (mut option, _) = tenancy::option(&txn, principal, id).await.into_graphql()?;
-        if let Some(label) = input.label {
-            option.label = label;
-        }
-        if let Some(value) = input.value {
-            option.value = value;
-        }
-        if let Some(order) = input.order {
-            option.sort_order = order;
-        }
-        let mut checks = Checks::new();
-        rules::check_option(&mut checks, &option);
-        checks.finish().into_graphql()?;
-        let option = tenancy::save(&txn, option, "value").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(CustomFieldOption(option))
+        let (db, principal) = caller(ctx)?;
+        custom_fields::update_option(db, principal, id, input.into()).await.map(CustomFieldOption).into_graphql()
     }
 
     /// Deletes an option; returns its id.
     #[graphql(directive = scope::apply("stores.products.delete".into()))]
     async fn delete_custom_field_option(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let (option, _) = tenancy::option(&txn, principal, id).await.into_graphql()?;
-        custom_field_option::Entity::delete_by_id(option.id).exec(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(option.id)
+        let (db, principal) = caller(ctx)?;
+        custom_fields::delete_option(db, principal, id).await.into_graphql()
     }
 }

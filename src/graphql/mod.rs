@@ -8,13 +8,13 @@ pub mod category;
 pub mod category_mutations;
 pub mod cost;
 pub mod coupon;
+pub mod coupon_mutations;
 pub mod custom_field_mutations;
 pub mod customer;
 pub mod engine;
 pub mod loaders;
 pub mod order;
 pub mod order_mutations;
-pub mod ordering;
 pub mod pagination;
 pub mod policy;
 pub mod product;
@@ -46,7 +46,7 @@ pub struct Mutation(
     variant_mutations::VariantMutation,
     custom_field_mutations::CustomFieldMutation,
     customer::CustomerMutation,
-    coupon::CouponMutation,
+    coupon_mutations::CouponMutation,
     order_mutations::OrderMutation,
 );
 
@@ -54,6 +54,13 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// The database and the caller of a request: what every resolver hands the domain layer.
+pub(crate) fn caller<'a>(
+    ctx: &'a async_graphql::Context<'_>,
+) -> async_graphql::Result<(&'a sea_orm::DatabaseConnection, &'a crate::auth::principal::Principal)> {
+    Ok((ctx.data::<sea_orm::DatabaseConnection>()?, ctx.data::<crate::auth::principal::Principal>()?))
 }
 
 /// Gives every error of a response a stable `extensions.code`: errors of the document, its

@@ -1,31 +1,15 @@
-//! Product mutations: create (with variants, custom fields and options in one call, like the
-//! Komerza create form), update, soft delete, duplicate, and display order.
-
-use std::collections::{HashMap, HashSet};
+//! The product mutations: parse, call [`crate::domain::products`], convert.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
-};
-use serde_json::json;
 use uuid::Uuid;
 
-use super::custom_field_mutations::FieldRows;
-use super::ordering::set_positions;
+use super::caller;
 use super::policy::scope;
 use super::product::Product;
-use super::variant_mutations::{check_skus, insert_variants, UpdateVariantInput, VariantInput, VariantRows};
-use crate::auth::principal::Principal;
-use crate::db::begin_write;
-use crate::domain::catalog::{new_product, Coded, Visibility};
-use crate::domain::catalog_rules as rules;
-use crate::domain::tenancy;
-use crate::domain::validate::Checks;
-use crate::error::{ApiError, GraphqlResult};
-use entity::{category, category_product, custom_field, custom_field_option, product, variant};
+use super::variant_mutations::{UpdateVariantInput, VariantInput};
+use crate::domain::catalog::Visibility;
+use crate::domain::products::{self, NewProduct, ProductChange};
+use crate::error::GraphqlResult;
 
 /// A new product and its variants.
 #[derive(InputObject)]
@@ -77,178 +61,42 @@ pub struct UpdateProductInput {
     pub default_variant: Option<UpdateVariantInput>,
 }
 
-/// Most categories one product may be put in at once.
-pub const MAX_PRODUCT_CATEGORIES: usize = 100;
-
-/// Makes the store's categories with `slugs` the product's categories: links to others are
-/// removed, new links are appended last in their category.
-async fn set_categories<C: ConnectionTrait>(
-    db: &C,
-    product: &product::Model,
-    slugs: &[String],
-) -> Result<(), ApiError> {
-    let distinct: HashSet<&String> = slugs.iter().collect();
-    if slugs.len() > MAX_PRODUCT_CATEGORIES || distinct.len() != slugs.len() {
-        return Err(ApiError::invalid(
-            "categorySlugs",
-            format!("must list at most {MAX_PRODUCT_CATEGORIES} categories, each once"),
-        ));
-    }
-    let wanted = category::Entity::find()
-        .filter(category::Column::StoreId.eq(product.store_id))
-        .filter(category::Column::Slug.is_in(slugs.iter().cloned()))
-        .all(db)
-        .await?;
-    if wanted.len() != slugs.len() {
-        return Err(ApiError::invalid("categorySlugs", "names a category this store does not have"));
-    }
-    let wanted_ids: Vec<Uuid> = wanted.iter().map(|c| c.id).collect();
-    category_product::Entity::delete_many()
-        .filter(category_product::Column::ProductId.eq(product.id))
-        .filter(category_product::Column::CategoryId.is_not_in(wanted_ids.iter().copied()))
-        .exec(db)
-        .await?;
-    let linked: HashSet<Uuid> = category_product::Entity::find()
-        .filter(category_product::Column::ProductId.eq(product.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.category_id)
-        .collect();
-    let new: Vec<Uuid> = wanted_ids.into_iter().filter(|id| !linked.contains(id)).collect();
-    if new.is_empty() {
-        return Ok(());
-    }
-    // The last position in each new category, in one statement.
-    let last: HashMap<Uuid, i32> = category_product::Entity::find()
-        .select_only()
-        .column(category_product::Column::CategoryId)
-        .column_as(Expr::from(Func::max(Expr::col(category_product::Column::SortOrder))), "last")
-        .filter(category_product::Column::CategoryId.is_in(new.iter().copied()))
-        .group_by(category_product::Column::CategoryId)
-        .into_tuple::<(Uuid, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let now = Utc::now();
-    let links = new.into_iter().map(|category_id| {
-        let sort_order = last.get(&category_id).map_or(1, |order| order.saturating_add(1));
-        category_product::Model { id: Uuid::now_v7(), category_id, product_id: product.id, sort_order, created_at: now }
-            .into_active_model()
-    });
-    category_product::Entity::insert_many(links).exec(db).await?;
-    Ok(())
-}
-
-/// Whether another live product of the store already uses `slug`.
-async fn slug_taken<C: ConnectionTrait>(db: &C, store_id: Uuid, slug: &str, except: Uuid) -> Result<bool, ApiError> {
-    let found = product::Entity::find()
-        .filter(product::Column::StoreId.eq(store_id))
-        .filter(product::Column::Slug.eq(slug))
-        .filter(product::Column::DeletedAt.is_null())
-        .filter(product::Column::Id.ne(except))
-        .one(db)
-        .await?;
-    Ok(found.is_some())
-}
-
-async fn ensure_slug_free<C: ConnectionTrait>(db: &C, row: &product::Model) -> Result<(), ApiError> {
-    if slug_taken(db, row.store_id, &row.slug, row.id).await? {
-        return Err(ApiError::conflict("slug", "is already used by another product of this store"));
-    }
-    Ok(())
-}
-
-impl CreateProductInput {
-    /// The rows this input creates in `store_id`, or every problem found.
-    fn rows(self, store_id: Uuid, created_by: Option<Uuid>) -> Result<(product::Model, Vec<VariantRows>), ApiError> {
-        let id = Uuid::now_v7();
-        let slug = self.slug.unwrap_or_else(|| id.to_string());
-        let mut row = new_product(id, store_id, created_by, &self.name, slug, self.order.unwrap_or(1));
-        row.description = self.description;
-        row.visibility = self.visibility.unwrap_or(Visibility::Public).code();
-        row.is_best_seller = self.is_best_seller.unwrap_or(false);
-        row.image_names = json!(self.image_names.unwrap_or_default());
-        row.should_block_vpns = self.should_block_vpns.unwrap_or(false);
-        row.blacklisted_payment_gateways = json!(self.blacklisted_payment_gateways.unwrap_or_default());
-        row.metadata = self.metadata;
-        let mut checks = Checks::new();
-        rules::check_product(&mut checks, &row);
-        if self.variants.is_empty() || self.variants.len() > rules::MAX_VARIANTS {
-            checks.fail("variants", format!("must have 1 to {} entries", rules::MAX_VARIANTS));
+impl From<CreateProductInput> for NewProduct {
+    fn from(input: CreateProductInput) -> Self {
+        Self {
+            name: input.name,
+            description: input.description,
+            slug: input.slug,
+            visibility: input.visibility,
+            order: input.order,
+            is_best_seller: input.is_best_seller,
+            image_names: input.image_names,
+            should_block_vpns: input.should_block_vpns,
+            blacklisted_payment_gateways: input.blacklisted_payment_gateways,
+            metadata: input.metadata,
+            variants: input.variants.into_iter().map(Into::into).collect(),
+            category_slugs: input.category_slugs,
         }
-        let mut variants = Vec::with_capacity(self.variants.len());
-        for (input, index) in self.variants.into_iter().zip(0_i32..) {
-            checks.within(&format!("variants[{index}]"), |c| {
-                variants.push(input.rows(c, (row.id, row.store_id), index.saturating_add(1)));
-            });
-        }
-        checks.finish()?;
-        Ok((row, variants))
     }
 }
 
-/// Copies of a product's variants, custom fields and options under a new product. SKUs are
-/// not copied (they are unique per store).
-async fn copy_tree<C: ConnectionTrait>(db: &C, from: Uuid, to: &product::Model) -> Result<Vec<VariantRows>, ApiError> {
-    let variants = variant::Entity::find()
-        .filter(variant::Column::ProductId.eq(from))
-        .order_by_asc(variant::Column::SortOrder)
-        .order_by_asc(variant::Column::Id)
-        .all(db)
-        .await?;
-    let fields = custom_field::Entity::find()
-        .filter(custom_field::Column::VariantId.is_in(variants.iter().map(|v| v.id)))
-        .order_by_asc(custom_field::Column::SortOrder)
-        .order_by_asc(custom_field::Column::Id)
-        .all(db)
-        .await?;
-    let options = custom_field_option::Entity::find()
-        .filter(custom_field_option::Column::CustomFieldId.is_in(fields.iter().map(|f| f.id)))
-        .order_by_asc(custom_field_option::Column::SortOrder)
-        .order_by_asc(custom_field_option::Column::Id)
-        .all(db)
-        .await?;
-    let now = Utc::now();
-    let copies = variants
-        .into_iter()
-        .map(|source| {
-            let variant = variant::Model {
-                id: Uuid::now_v7(),
-                product_id: to.id,
-                sku: None,
-                created_at: now,
-                updated_at: now,
-                ..source.clone()
-            };
-            let fields = fields
-                .iter()
-                .filter(|f| f.variant_id == source.id)
-                .map(|source_field| {
-                    let field = custom_field::Model {
-                        id: Uuid::now_v7(),
-                        variant_id: variant.id,
-                        created_at: now,
-                        ..source_field.clone()
-                    };
-                    let options = options
-                        .iter()
-                        .filter(|o| o.custom_field_id == source_field.id)
-                        .map(|o| custom_field_option::Model {
-                            id: Uuid::now_v7(),
-                            custom_field_id: field.id,
-                            created_at: now,
-                            ..o.clone()
-                        })
-                        .collect();
-                    FieldRows { field, options }
-                })
-                .collect();
-            VariantRows { variant, fields }
-        })
-        .collect();
-    Ok(copies)
+impl From<UpdateProductInput> for ProductChange {
+    fn from(input: UpdateProductInput) -> Self {
+        Self {
+            name: input.name,
+            description: input.description.into(),
+            slug: input.slug,
+            visibility: input.visibility,
+            order: input.order,
+            is_best_seller: input.is_best_seller,
+            image_names: input.image_names,
+            should_block_vpns: input.should_block_vpns,
+            blacklisted_payment_gateways: input.blacklisted_payment_gateways,
+            metadata: input.metadata.into(),
+            category_slugs: input.category_slugs,
+            default_variant: input.default_variant.map(Into::into),
+        }
+    }
 }
 
 /// Product mutations.
@@ -266,27 +114,8 @@ impl ProductMutation {
         store_id: Uuid,
         input: CreateProductInput,
     ) -> async_graphql::Result<Product> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let store = tenancy::store(&txn, principal, store_id).await.into_graphql()?;
-        let created_by = principal.access().map(|a| a.user_id);
-        let categories = input.category_slugs.clone();
-        let (row, variants) = input.rows(store.id, created_by).into_graphql()?;
-        ensure_slug_free(&txn, &row).await.into_graphql()?;
-        let skus = variants
-            .iter()
-            .enumerate()
-            .filter_map(|(index, v)| v.variant.sku.clone().map(|sku| (format!("variants[{index}].sku"), sku)))
-            .collect();
-        check_skus(&txn, store.id, skus, None).await.into_graphql()?;
-        let row =
-            row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "slug")).into_graphql()?;
-        insert_variants(&txn, variants).await.into_graphql()?;
-        if let Some(slugs) = &categories {
-            set_categories(&txn, &row, slugs).await.into_graphql()?;
-        }
-        txn.commit().await.into_graphql()?;
-        Ok(Product(row))
+        let (db, principal) = caller(ctx)?;
+        products::create(db, principal, store_id, input.into()).await.map(Product).into_graphql()
     }
 
     /// Changes a product's own fields (its variants have their own mutations).
@@ -297,87 +126,16 @@ impl ProductMutation {
         id: Uuid,
         input: UpdateProductInput,
     ) -> async_graphql::Result<Product> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = tenancy::product(&txn, principal, id).await.into_graphql()?;
-        if let Some(name) = input.name {
-            row.name = name;
-        }
-        input.description.update_to(&mut row.description);
-        if let Some(slug) = input.slug {
-            row.slug = slug;
-        }
-        if let Some(visibility) = input.visibility {
-            row.visibility = visibility.code();
-        }
-        if let Some(order) = input.order {
-            row.sort_order = order;
-        }
-        if let Some(best) = input.is_best_seller {
-            row.is_best_seller = best;
-        }
-        if let Some(images) = input.image_names {
-            row.image_names = json!(images);
-        }
-        if let Some(block) = input.should_block_vpns {
-            row.should_block_vpns = block;
-        }
-        if let Some(gateways) = input.blacklisted_payment_gateways {
-            row.blacklisted_payment_gateways = json!(gateways);
-        }
-        input.metadata.update_to(&mut row.metadata);
-        let mut checks = Checks::new();
-        rules::check_product(&mut checks, &row);
-        let default_variant = match input.default_variant {
-            Some(patch) => {
-                let first = variant::Entity::find()
-                    .filter(variant::Column::ProductId.eq(row.id))
-                    .order_by_asc(variant::Column::SortOrder)
-                    .order_by_asc(variant::Column::Id)
-                    .one(&txn)
-                    .await
-                    .into_graphql()?;
-                first.map(|mut first| {
-                    checks.within("defaultVariant", |c| {
-                        patch.apply(c, &mut first);
-                        rules::check_variant(c, &first);
-                    });
-                    first
-                })
-            }
-            None => None,
-        };
-        checks.finish().into_graphql()?;
-        ensure_slug_free(&txn, &row).await.into_graphql()?;
-        if let Some(first) = default_variant {
-            let skus = first.sku.iter().map(|sku| ("defaultVariant.sku".to_owned(), sku.clone())).collect();
-            check_skus(&txn, row.store_id, skus, Some(first.id)).await.into_graphql()?;
-            let mut first = first;
-            first.updated_at = Utc::now();
-            tenancy::save(&txn, first, "defaultVariant.sku").await.into_graphql()?;
-        }
-        if let Some(slugs) = &input.category_slugs {
-            set_categories(&txn, &row, slugs).await.into_graphql()?;
-        }
-        row.updated_at = Utc::now();
-        let row = tenancy::save(&txn, row, "slug").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Product(row))
+        let (db, principal) = caller(ctx)?;
+        products::update(db, principal, id, input.into()).await.map(Product).into_graphql()
     }
 
     /// Deletes a product: it vanishes from every read and its slug becomes free, while past
     /// orders keep their lines. Returns its id.
     #[graphql(directive = scope::apply("stores.products.delete".into()))]
     async fn delete_product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = tenancy::product(&txn, principal, id).await.into_graphql()?.into_active_model();
-        let now = Utc::now();
-        row.deleted_at = sea_orm::Set(Some(now));
-        row.updated_at = sea_orm::Set(now);
-        let row = row.update(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(row.id)
+        let (db, principal) = caller(ctx)?;
+        products::delete(db, principal, id).await.into_graphql()
     }
 
     /// Copies a product with its variants, custom fields, options and category links. The copy
@@ -385,40 +143,8 @@ impl ProductMutation {
     /// as slug and no SKUs.
     #[graphql(directive = scope::apply("stores.products.create".into()))]
     async fn duplicate_product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Product> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let source = tenancy::product(&txn, principal, id).await.into_graphql()?;
-        let copy_id = Uuid::now_v7();
-        let now = Utc::now();
-        let mut name: String = source.name.chars().take(rules::PRODUCT_NAME.end() - " (copy)".len()).collect();
-        name.push_str(" (copy)");
-        let copy = product::Model {
-            id: copy_id,
-            name,
-            slug: copy_id.to_string(),
-            visibility: Visibility::Private.code(),
-            created_by: principal.access().map(|a| a.user_id),
-            created_at: now,
-            updated_at: now,
-            ..source.clone()
-        };
-        let variants = copy_tree(&txn, source.id, &copy).await.into_graphql()?;
-        let links = category_product::Entity::find()
-            .filter(category_product::Column::ProductId.eq(source.id))
-            .all(&txn)
-            .await
-            .into_graphql()?;
-        let copy = copy.into_active_model().insert(&txn).await.into_graphql()?;
-        insert_variants(&txn, variants).await.into_graphql()?;
-        if !links.is_empty() {
-            let links = links.into_iter().map(|link| {
-                category_product::Model { id: Uuid::now_v7(), product_id: copy.id, created_at: now, ..link }
-                    .into_active_model()
-            });
-            category_product::Entity::insert_many(links).exec(&txn).await.into_graphql()?;
-        }
-        txn.commit().await.into_graphql()?;
-        Ok(Product(copy))
+        let (db, principal) = caller(ctx)?;
+        products::duplicate(db, principal, id).await.map(Product).into_graphql()
     }
 
     /// Sets the display order of a store's products: the listed products come first, in the
@@ -431,57 +157,10 @@ impl ProductMutation {
         store_id: Uuid,
         #[graphql(desc = "Live products of the store, each at most once (up to 1000).")] product_ids: Vec<Uuid>,
     ) -> async_graphql::Result<Vec<Product>> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let store = tenancy::store(&txn, principal, store_id).await.into_graphql()?;
-        let listed = listed_products(&txn, store.id, &product_ids).await.into_graphql()?;
-        let count = i32::try_from(product_ids.len()).unwrap_or(i32::MAX);
-        product::Entity::update_many()
-            .col_expr(product::Column::SortOrder, Expr::col(product::Column::SortOrder).add(count))
-            .filter(product::Column::StoreId.eq(store.id))
-            .filter(product::Column::DeletedAt.is_null())
-            .filter(product::Column::Id.is_not_in(product_ids.iter().copied()))
-            .exec(&txn)
+        let (db, principal) = caller(ctx)?;
+        products::reorder(db, principal, store_id, product_ids)
             .await
-            .into_graphql()?;
-        set_positions::<product::Entity, _>(&txn, product::Column::Id, product::Column::SortOrder, &product_ids)
-            .await
-            .into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        let mut by_id: std::collections::HashMap<Uuid, product::Model> =
-            listed.into_iter().map(|p| (p.id, p)).collect();
-        Ok(product_ids
-            .iter()
-            .zip(1..)
-            .filter_map(|(id, order)| by_id.remove(id).map(|p| Product(product::Model { sort_order: order, ..p })))
-            .collect())
+            .map(|rows| rows.into_iter().map(Product).collect())
+            .into_graphql()
     }
-}
-
-/// The live products of `store_id` named by `ids` — every id must be one, listed once, and there
-/// may be at most [`rules::MAX_LINKED_PRODUCTS`]; otherwise `VALIDATION` on `field`.
-pub async fn listed_products<C: ConnectionTrait>(
-    db: &C,
-    store_id: Uuid,
-    ids: &[Uuid],
-) -> Result<Vec<product::Model>, ApiError> {
-    if ids.len() > rules::MAX_LINKED_PRODUCTS {
-        return Err(ApiError::invalid(
-            "productIds",
-            format!("must have at most {} entries", rules::MAX_LINKED_PRODUCTS),
-        ));
-    }
-    if ids.iter().copied().collect::<HashSet<_>>().len() != ids.len() {
-        return Err(ApiError::invalid("productIds", "lists a product twice"));
-    }
-    let found = product::Entity::find()
-        .filter(product::Column::StoreId.eq(store_id))
-        .filter(product::Column::DeletedAt.is_null())
-        .filter(product::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    if found.len() != ids.len() {
-        return Err(ApiError::invalid("productIds", "names a product that is not a live product of this store"));
-    }
-    Ok(found)
 }

@@ -1,29 +1,16 @@
-//! Store mutations: create, update (the Komerza store form and more) and delete.
+//! The store mutations: parse, call [`crate::domain::stores`], convert.
 
 use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter,
-};
-use serde_json::json;
 use uuid::Uuid;
 
+use super::caller;
 use super::policy::{scope, session};
 use super::store::Store;
 use crate::auth::authenticator::Authenticator;
-use crate::auth::principal::Principal;
-use crate::db::begin_write;
-use crate::domain::catalog::slugify;
-use crate::domain::catalog_rules as rules;
-use crate::domain::json::strings;
-use crate::domain::stores::new_store;
-use crate::domain::tenancy;
-use crate::domain::validate::Checks;
-use crate::error::{ApiError, GraphqlResult};
-use entity::{order, store};
+use crate::domain::stores::{self, NewStore, StoreChange};
+use crate::error::GraphqlResult;
 
 /// A new store, owned by the caller's user.
 #[derive(InputObject)]
@@ -59,16 +46,33 @@ pub struct UpdateStoreInput {
     pub maintenance_reason: MaybeUndefined<String>,
 }
 
-async fn ensure_url_free<C: ConnectionTrait>(db: &C, row: &store::Model) -> Result<(), ApiError> {
-    let taken = store::Entity::find()
-        .filter(store::Column::Url.eq(&row.url))
-        .filter(store::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("url", "is already used by another store"));
+impl From<CreateStoreInput> for NewStore {
+    fn from(input: CreateStoreInput) -> Self {
+        Self {
+            name: input.name,
+            description: input.description,
+            url: input.url,
+            currency_code: input.currency_code,
+            prepend_product_name_to_receipt: input.prepend_product_name_to_receipt,
+            is_automatic_reviews_enabled: input.is_automatic_reviews_enabled,
+        }
     }
-    Ok(())
+}
+
+impl From<UpdateStoreInput> for StoreChange {
+    fn from(input: UpdateStoreInput) -> Self {
+        Self {
+            name: input.name,
+            description: input.description,
+            url: input.url,
+            currency_code: input.currency_code,
+            prepend_product_name_to_receipt: input.prepend_product_name_to_receipt,
+            is_automatic_reviews_enabled: input.is_automatic_reviews_enabled,
+            is_customer_balance_enabled: input.is_customer_balance_enabled,
+            is_inactive: input.is_inactive,
+            maintenance_reason: input.maintenance_reason.into(),
+        }
+    }
 }
 
 /// Store mutations.
@@ -80,69 +84,17 @@ impl StoreMutation {
     /// Creates a store owned by the caller's user; the caller sees it at once.
     #[graphql(directive = scope::apply("stores.create".into()))]
     async fn create_store(&self, ctx: &Context<'_>, input: CreateStoreInput) -> async_graphql::Result<Store> {
-        let principal = ctx.data::<Principal>()?;
-        let owner =
-            principal.access().map(|a| a.user_id).ok_or(ApiError::Unauthenticated("sign in first")).into_graphql()?;
-        let url = input.url.unwrap_or_else(|| slugify(&input.name));
-        let mut row = new_store(owner, input.name, url, input.description.unwrap_or_default());
-        if let Some(currency) = input.currency_code {
-            row.currency_code = currency;
-        }
-        row.prepend_product_name_to_receipt = input.prepend_product_name_to_receipt.unwrap_or(false);
-        row.is_automatic_reviews_enabled = input.is_automatic_reviews_enabled.unwrap_or(false);
-        let mut checks = Checks::new();
-        rules::check_store(&mut checks, &row);
-        checks.finish().into_graphql()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        ensure_url_free(&txn, &row).await.into_graphql()?;
-        let row =
-            row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "url")).into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        ctx.data::<Arc<Authenticator>>()?.forget_tenancy(owner);
-        Ok(Store(row))
+        let (db, principal) = caller(ctx)?;
+        let store = stores::create(db, principal, input.into()).await.into_graphql()?;
+        ctx.data::<Arc<Authenticator>>()?.forget_tenancy(store.owner_id);
+        Ok(Store(store))
     }
 
     /// Changes a store's settings.
     #[graphql(directive = scope::apply("stores.update".into()))]
     async fn update_store(&self, ctx: &Context<'_>, id: Uuid, input: UpdateStoreInput) -> async_graphql::Result<Store> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = tenancy::store(&txn, principal, id).await.into_graphql()?;
-        if let Some(name) = input.name {
-            row.name = name;
-        }
-        if let Some(description) = input.description {
-            row.description = description;
-        }
-        if let Some(url) = input.url.filter(|url| *url != row.url) {
-            let mut history = strings(&row.url_history);
-            history.push(std::mem::replace(&mut row.url, url));
-            row.url_history = json!(history);
-        }
-        if let Some(currency) = input.currency_code {
-            row.currency_code = currency;
-        }
-        if let Some(prepend) = input.prepend_product_name_to_receipt {
-            row.prepend_product_name_to_receipt = prepend;
-        }
-        if let Some(reviews) = input.is_automatic_reviews_enabled {
-            row.is_automatic_reviews_enabled = reviews;
-        }
-        if let Some(balance) = input.is_customer_balance_enabled {
-            row.is_customer_balance_enabled = balance;
-        }
-        if let Some(inactive) = input.is_inactive {
-            row.is_inactive = inactive;
-        }
-        input.maintenance_reason.update_to(&mut row.maintenance_reason);
-        let mut checks = Checks::new();
-        rules::check_store(&mut checks, &row);
-        checks.finish().into_graphql()?;
-        ensure_url_free(&txn, &row).await.into_graphql()?;
-        row.updated_at = Utc::now();
-        let row = tenancy::save(&txn, row, "url").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Store(row))
+        let (db, principal) = caller(ctx)?;
+        stores::update(db, principal, id, input.into()).await.map(Store).into_graphql()
     }
 
     /// Deletes one of the signed-in user's stores with its catalog. Needs a login session (not
@@ -150,20 +102,9 @@ impl StoreMutation {
     /// instead. Returns its id.
     #[graphql(directive = session::apply())]
     async fn delete_store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = tenancy::store(&txn, principal, id).await.into_graphql()?;
-        if principal.session_user() != Some(row.owner_id) {
-            return Err(ApiError::NotFound("store")).into_graphql();
-        }
-        let orders =
-            order::Entity::find().filter(order::Column::StoreId.eq(row.id)).count(&txn).await.into_graphql()?;
-        if orders > 0 {
-            return Err(ApiError::conflict("id", "the store has orders; set isInactive instead")).into_graphql();
-        }
-        store::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        ctx.data::<Arc<Authenticator>>()?.forget_tenancy(row.owner_id);
-        Ok(row.id)
+        let (db, principal) = caller(ctx)?;
+        let deleted = stores::delete(db, principal, id).await.into_graphql()?;
+        ctx.data::<Arc<Authenticator>>()?.forget_tenancy(deleted.owner_id);
+        Ok(deleted.id)
     }
 }

@@ -1,29 +1,16 @@
-//! Variants: their input (also used by `createProduct`), and create, update, delete and
-//! display-order mutations.
-
-use std::collections::HashSet;
+//! The variant mutations: parse, call [`crate::domain::variants`], convert.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder,
-};
-use serde_json::json;
 use uuid::Uuid;
 
-use super::custom_field_mutations::{check_identifiers_distinct, insert_fields, CustomFieldInput, FieldRows};
-use super::ordering::{next_order, set_positions};
+use super::caller;
+use super::custom_field_mutations::CustomFieldInput;
 use super::policy::scope;
 use super::product::Variant;
-use crate::auth::principal::Principal;
-use crate::db::begin_write;
-use crate::domain::catalog::{new_variant, Coded, StockMode, VariantType};
-use crate::domain::catalog_rules as rules;
-use crate::domain::tenancy;
-use crate::domain::validate::Checks;
-use crate::error::{ApiError, GraphqlResult};
-use entity::variant;
+use crate::domain::catalog::{StockMode, VariantType};
+use crate::domain::variants::{self, NewVariant, VariantChange};
+use crate::error::GraphqlResult;
 
 /// A purchasable version of a product (the Komerza create form's variant, plus `sku` and custom
 /// fields).
@@ -86,134 +73,52 @@ pub struct UpdateVariantInput {
     pub metadata: MaybeUndefined<String>,
 }
 
-impl UpdateVariantInput {
-    /// Applies the changes to `row`; a price with too many decimals is recorded in `checks`.
-    pub fn apply(self, checks: &mut Checks, row: &mut variant::Model) {
-        if let Some(name) = self.name {
-            row.name = name;
+impl From<VariantInput> for NewVariant {
+    fn from(input: VariantInput) -> Self {
+        Self {
+            name: input.name,
+            sku: input.sku,
+            cost: input.cost,
+            stock: input.stock,
+            stock_mode: input.stock_mode,
+            variant_type: input.variant_type,
+            minimum_quantity: input.minimum_quantity,
+            maximum_quantity: input.maximum_quantity,
+            order: input.order,
+            delivery_types: input.delivery_types,
+            image_names: input.image_names,
+            dynamic_url: input.dynamic_url,
+            delivery_message: input.delivery_message,
+            subscription_period: input.subscription_period,
+            metadata: input.metadata,
+            custom_fields: input.custom_fields.map(|items| items.into_iter().map(Into::into).collect()),
         }
-        self.sku.update_to(&mut row.sku);
-        if let Some(cost) = self.cost {
-            row.cost_cents = checks.cents("cost", cost);
-        }
-        if let Some(stock) = self.stock {
-            row.stock = stock;
-        }
-        if let Some(mode) = self.stock_mode {
-            row.stock_mode = mode.code();
-        }
-        if let Some(kind) = self.variant_type {
-            row.variant_type = kind.code();
-        }
-        if let Some(minimum) = self.minimum_quantity {
-            row.minimum_quantity = minimum;
-        }
-        if let Some(maximum) = self.maximum_quantity {
-            row.maximum_quantity = maximum;
-        }
-        if let Some(order) = self.order {
-            row.sort_order = order;
-        }
-        if let Some(types) = self.delivery_types {
-            row.delivery_types = json!(types);
-        }
-        if let Some(images) = self.image_names {
-            row.image_names = json!(images);
-        }
-        self.dynamic_url.update_to(&mut row.dynamic_url);
-        self.delivery_message.update_to(&mut row.delivery_message);
-        self.subscription_period.update_to(&mut row.subscription_period);
-        self.metadata.update_to(&mut row.metadata);
     }
 }
 
-/// The rows of one new variant with its custom fields.
-pub struct VariantRows {
-    pub variant: variant::Model,
-    pub fields: Vec<FieldRows>,
-}
-
-impl VariantInput {
-    /// The rows this input creates under the product `(product_id, store_id)`; problems are
-    /// recorded in `checks`.
-    pub fn rows(self, checks: &mut Checks, product: (Uuid, Uuid), default_order: i32) -> VariantRows {
-        let id = Uuid::now_v7();
-        let cost = checks.cents("cost", self.cost);
-        let mut row = new_variant(id, product, &self.name, self.sku, (cost, self.stock.unwrap_or(0)), 1);
-        row.sort_order = self.order.unwrap_or(default_order);
-        row.stock_mode = self.stock_mode.unwrap_or(StockMode::Fixed).code();
-        row.variant_type = self.variant_type.unwrap_or(VariantType::OneTime).code();
-        row.minimum_quantity = self.minimum_quantity.unwrap_or(1);
-        row.maximum_quantity = self.maximum_quantity.unwrap_or(-1);
-        if let Some(types) = self.delivery_types {
-            row.delivery_types = json!(types);
+impl From<UpdateVariantInput> for VariantChange {
+    fn from(input: UpdateVariantInput) -> Self {
+        Self {
+            name: input.name,
+            sku: input.sku.into(),
+            cost: input.cost,
+            stock: input.stock,
+            stock_mode: input.stock_mode,
+            variant_type: input.variant_type,
+            minimum_quantity: input.minimum_quantity,
+            maximum_quantity: input.maximum_quantity,
+            order: input.order,
+            delivery_types: input.delivery_types,
+            image_names: input.image_names,
+            dynamic_url: input.dynamic_url.into(),
+            delivery_message: input.delivery_message.into(),
+            subscription_period: input.subscription_period.into(),
+            metadata: input.metadata.into(),
         }
-        row.image_names = json!(self.image_names.unwrap_or_default());
-        row.dynamic_url = self.dynamic_url;
-        row.delivery_message = self.delivery_message;
-        row.subscription_period = self.subscription_period;
-        row.metadata = self.metadata;
-        rules::check_variant(checks, &row);
-
-        let inputs = self.custom_fields.unwrap_or_default();
-        if inputs.len() > rules::MAX_CUSTOM_FIELDS {
-            checks.fail("customFields", format!("must have at most {} entries", rules::MAX_CUSTOM_FIELDS));
-        }
-        let mut fields = Vec::with_capacity(inputs.len());
-        for (input, index) in inputs.into_iter().zip(0_i32..) {
-            checks.within(&format!("customFields[{index}]"), |c| fields.push(input.rows(c, id, index)));
-        }
-        check_identifiers_distinct(checks, &fields, "customFields");
-        VariantRows { variant: row, fields }
     }
 }
 
-/// SKUs sent twice in one request, and SKUs another variant of the store already has, as
-/// problems on `fields` (the SKU of each variant, by its field path).
-pub async fn check_skus<C: ConnectionTrait>(
-    db: &C,
-    store_id: Uuid,
-    skus: Vec<(String, String)>,
-    except: Option<Uuid>,
-) -> Result<(), ApiError> {
-    let mut conflicts = Checks::new();
-    let mut seen = HashSet::new();
-    for (field, sku) in &skus {
-        if !seen.insert(sku.as_str()) {
-            conflicts.fail(field, "is used twice");
-        }
-    }
-    if !skus.is_empty() {
-        let mut query = variant::Entity::find()
-            .filter(variant::Column::StoreId.eq(store_id))
-            .filter(variant::Column::Sku.is_in(skus.iter().map(|(_, sku)| sku.clone())));
-        if let Some(id) = except {
-            query = query.filter(variant::Column::Id.ne(id));
-        }
-        let taken: HashSet<String> = query.all(db).await?.into_iter().filter_map(|v| v.sku).collect();
-        for (field, sku) in &skus {
-            if taken.contains(sku) {
-                conflicts.fail(field, "is already used by another variant of this store");
-            }
-        }
-    }
-    conflicts.finish().map_err(|error| match error {
-        ApiError::Validation(problems) => ApiError::Conflict(problems),
-        other => other,
-    })
-}
-
-/// Inserts new variants and their custom fields (one statement per table).
-pub async fn insert_variants<C: ConnectionTrait>(db: &C, variants: Vec<VariantRows>) -> Result<(), ApiError> {
-    let (rows, fields): (Vec<_>, Vec<_>) = variants.into_iter().map(|v| (v.variant, v.fields)).unzip();
-    if !rows.is_empty() {
-        let rows = rows.into_iter().map(IntoActiveModel::into_active_model);
-        variant::Entity::insert_many(rows).exec(db).await.map_err(|e| ApiError::from_write(e, "sku"))?;
-    }
-    insert_fields(db, fields.into_iter().flatten().collect()).await
-}
-
-/// Variant mutations (under the products scopes).
+/// Variant mutations.
 #[derive(Default)]
 pub struct VariantMutation;
 
@@ -227,30 +132,8 @@ impl VariantMutation {
         product_id: Uuid,
         input: VariantInput,
     ) -> async_graphql::Result<Variant> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let product = tenancy::product(&txn, principal, product_id).await.into_graphql()?;
-        let existing = variant::Entity::find()
-            .filter(variant::Column::ProductId.eq(product.id))
-            .count(&txn)
-            .await
-            .into_graphql()?;
-        let order =
-            next_order::<variant::Entity, _>(&txn, variant::Column::SortOrder, variant::Column::ProductId, product.id)
-                .await
-                .into_graphql()?;
-        let mut checks = Checks::new();
-        if existing >= rules::MAX_VARIANTS as u64 {
-            checks.fail("productId", format!("a product has at most {} variants", rules::MAX_VARIANTS));
-        }
-        let rows = input.rows(&mut checks, (product.id, product.store_id), order);
-        checks.finish().into_graphql()?;
-        let skus = rows.variant.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();
-        check_skus(&txn, product.store_id, skus, None).await.into_graphql()?;
-        let created = rows.variant.clone();
-        insert_variants(&txn, vec![rows]).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Variant(created))
+        let (db, principal) = caller(ctx)?;
+        variants::create(db, principal, product_id, input.into()).await.map(Variant).into_graphql()
     }
 
     /// Changes a variant.
@@ -261,39 +144,16 @@ impl VariantMutation {
         id: Uuid,
         input: UpdateVariantInput,
     ) -> async_graphql::Result<Variant> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let mut row = tenancy::variant(&txn, principal, id).await.into_graphql()?;
-        let mut checks = Checks::new();
-        input.apply(&mut checks, &mut row);
-        rules::check_variant(&mut checks, &row);
-        checks.finish().into_graphql()?;
-        let skus = row.sku.iter().map(|sku| ("sku".to_owned(), sku.clone())).collect();
-        check_skus(&txn, row.store_id, skus, Some(row.id)).await.into_graphql()?;
-        row.updated_at = chrono::Utc::now();
-        let row = tenancy::save(&txn, row, "sku").await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(Variant(row))
+        let (db, principal) = caller(ctx)?;
+        variants::update(db, principal, id, input.into()).await.map(Variant).into_graphql()
     }
 
     /// Deletes a variant and its custom fields; returns its id. Past order lines keep their
     /// copy of its name, SKU and price. A product keeps at least one variant (`CONFLICT`).
     #[graphql(directive = scope::apply("stores.products.delete".into()))]
     async fn delete_variant(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let row = tenancy::variant(&txn, principal, id).await.into_graphql()?;
-        let siblings = variant::Entity::find()
-            .filter(variant::Column::ProductId.eq(row.product_id))
-            .count(&txn)
-            .await
-            .into_graphql()?;
-        if siblings <= 1 {
-            return Err(ApiError::conflict("id", "a product keeps at least one variant")).into_graphql();
-        }
-        variant::Entity::delete_by_id(row.id).exec(&txn).await.into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(row.id)
+        let (db, principal) = caller(ctx)?;
+        variants::delete(db, principal, id).await.into_graphql()
     }
 
     /// Sets the display order of a product's variants: `variantIds` lists every variant of the
@@ -305,33 +165,10 @@ impl VariantMutation {
         product_id: Uuid,
         variant_ids: Vec<Uuid>,
     ) -> async_graphql::Result<Vec<Variant>> {
-        let principal = ctx.data::<Principal>()?;
-        let txn = begin_write(ctx.data::<DatabaseConnection>()?).await.into_graphql()?;
-        let product = tenancy::product(&txn, principal, product_id).await.into_graphql()?;
-        let current: HashSet<Uuid> = variant::Entity::find()
-            .filter(variant::Column::ProductId.eq(product.id))
-            .all(&txn)
+        let (db, principal) = caller(ctx)?;
+        variants::reorder(db, principal, product_id, variant_ids)
             .await
-            .into_graphql()?
-            .into_iter()
-            .map(|v| v.id)
-            .collect();
-        let listed: HashSet<Uuid> = variant_ids.iter().copied().collect();
-        if listed.len() != variant_ids.len() || listed != current {
-            return Err(ApiError::invalid("variantIds", "must list every variant of the product exactly once"))
-                .into_graphql();
-        }
-        set_positions::<variant::Entity, _>(&txn, variant::Column::Id, variant::Column::SortOrder, &variant_ids)
-            .await
-            .into_graphql()?;
-        let rows = variant::Entity::find()
-            .filter(variant::Column::ProductId.eq(product.id))
-            .order_by_asc(variant::Column::SortOrder)
-            .order_by_asc(variant::Column::Id)
-            .all(&txn)
-            .await
-            .into_graphql()?;
-        txn.commit().await.into_graphql()?;
-        Ok(rows.into_iter().map(Variant).collect())
+            .map(|rows| rows.into_iter().map(Variant).collect())
+            .into_graphql()
     }
 }
