@@ -102,7 +102,7 @@ pub struct Cli {
     pub graphql_suggestions: Option<Switch>,
 
     /// Live API keys one user may hold; creating another is a `CONFLICT`.
-    #[arg(long, env = "MAX_API_KEYS_PER_USER", default_value_t = crate::domain::api_keys::DEFAULT_MAX_LIVE_KEYS, global = true)]
+    #[arg(long, env = "MAX_API_KEYS_PER_USER", default_value_t = crate::limits::DEFAULT_MAX_API_KEYS, global = true)]
     pub max_api_keys_per_user: u32,
 
     /// Log lines for people (`human`) or for log collectors (`json`).

@@ -11,9 +11,7 @@ use rand::RngCore;
 use std::time::Duration;
 
 use crate::cli::{AppEnv, Cli, Switch};
-use crate::graphql::cost::CostLimits;
-use crate::http::rate_limit::{Bucket, RateLimits};
-use crate::http::TransportLimits;
+use crate::limits::{AccountLimits, Bucket, CostLimits, GraphqlOptions, RateLimits, TransportLimits};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -28,40 +26,6 @@ pub struct Config {
     pub graphql: GraphqlOptions,
     pub accounts: AccountLimits,
     pub cors_origins: Vec<String>,
-}
-
-/// Bounds on what one user may hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountLimits {
-    /// Live (unrevoked) API keys per user.
-    pub max_api_keys: u32,
-}
-
-impl Default for AccountLimits {
-    fn default() -> Self {
-        Self { max_api_keys: crate::domain::api_keys::DEFAULT_MAX_LIVE_KEYS }
-    }
-}
-
-/// Schema features that help developers and help attackers as much.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GraphqlOptions {
-    pub introspection: bool,
-    pub suggestions: bool,
-    pub cost: CostLimits,
-    /// How long loaders wait after a level's first key for the level's other keys.
-    pub batch_delay: Duration,
-}
-
-impl Default for GraphqlOptions {
-    fn default() -> Self {
-        Self {
-            introspection: true,
-            suggestions: true,
-            cost: CostLimits::default(),
-            batch_delay: Duration::from_millis(1),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod limits;
 pub mod rest;
 pub mod startup;
 pub mod telemetry;

@@ -4,8 +4,8 @@ use anyhow::Context;
 use clap::Parser;
 use commerce_gateway::cli::{Cli, Command, UsersCommand};
 use commerce_gateway::config::{Config, DatabaseConfig};
-use commerce_gateway::domain::seed::{self, SeedSize};
-use commerce_gateway::{db, domain::users, graphql, startup::Application, telemetry};
+use commerce_gateway::demo::generated::{self, SeedSize};
+use commerce_gateway::{auth::users, db, graphql, startup::Application, telemetry};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// mimalloc: answers allocate many small objects (GraphQL values, rows); the system allocator
@@ -49,7 +49,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .one(&db.conn)
                 .await?
                 .with_context(|| format!("no user {owner}: create one with `commerce-gateway users create`"))?;
-            let stores = seed::generate(&db.conn, user.id, size).await.context("cannot seed")?;
+            let stores = generated::generate(&db.conn, user.id, size).await.context("cannot seed")?;
             println!("added {} stores for {} ({size:?})", stores.len(), user.email);
             Ok(())
         }

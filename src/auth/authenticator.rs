@@ -19,7 +19,7 @@ use super::api_key::{UsageTracker, SECRET_PREFIX};
 use super::jwt::JwtKeys;
 use super::principal::{Access, Credential, Principal};
 use super::{scope, secret};
-use crate::domain::json::strings;
+use crate::db::json::strings;
 use crate::error::ApiError;
 use entity::{api_key, customer, refresh_token, store};
 

@@ -9,3 +9,4 @@ pub mod principal;
 pub mod scope;
 pub mod secret;
 pub mod session;
+pub mod users;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::authenticator::Authenticator;
 use super::{password, secret};
-use crate::domain::users::normalize_email;
+use crate::auth::users::normalize_email;
 use crate::error::ApiError;
 use entity::{refresh_token, user};
 

@@ -3,6 +3,7 @@
 //! every scope at each start, since only its hash is stored.
 
 mod catalog;
+pub mod generated;
 mod orders;
 
 use std::collections::HashMap;
@@ -16,10 +17,10 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::users;
 use crate::auth::{api_key, scope};
 use crate::domain::catalog::{new_product, new_variant, slugify};
 use crate::domain::stores::new_store;
-use crate::domain::users;
 use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, product, store,

@@ -21,8 +21,6 @@ use entity::{api_key as api_key_entity, user};
 pub const MAX_KEY_NAME_LEN: usize = 64;
 /// Most stores one key may be limited to.
 pub const MAX_KEY_STORES: usize = 100;
-/// Live (unrevoked) keys a user may hold unless configured otherwise.
-pub const DEFAULT_MAX_LIVE_KEYS: u32 = 50;
 
 /// A key as asked for: a name, scope names, and optionally stores to limit it to.
 pub struct KeyRequest {

@@ -5,8 +5,8 @@
 use entity::{category, custom_field, custom_field_option, product, store, variant};
 
 use super::catalog::{Coded, CustomFieldType, VariantType};
-use super::json::strings;
 use super::validate::Checks;
+use crate::db::json::strings;
 
 pub const STORE_NAME: std::ops::RangeInclusive<usize> = 3..=32;
 pub const STORE_DESCRIPTION_MAX: usize = 4096;

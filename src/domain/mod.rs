@@ -1,4 +1,8 @@
-//! Rules that are neither HTTP nor GraphQL: money, catalog vocabularies, stored JSON lists, users, generated catalogs.
+//! The rules below the API, as operations that take a connection, the caller and plain inputs
+//! and return rows or one [`ApiError`](crate::error::ApiError): the tenancy gate
+//! ([`tenancy`]), every write of the catalog, sales and API keys, and the vocabularies, limits and
+//! money arithmetic they use. Nothing here knows GraphQL or HTTP; resolvers and REST routes parse,
+//! call and convert.
 
 pub mod api_keys;
 pub mod catalog;
@@ -8,16 +12,13 @@ pub mod change;
 pub mod coupons;
 pub mod custom_fields;
 pub mod customers;
-pub mod json;
 pub mod money;
 pub mod order_status;
 pub mod ordering;
 pub mod orders;
 pub mod pricing;
 pub mod products;
-pub mod seed;
 pub mod stores;
 pub mod tenancy;
-pub mod users;
 pub mod validate;
 pub mod variants;

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::json::strings;
+use crate::db::json::strings;
 use entity::coupon;
 
 /// One order line as priced.

@@ -95,7 +95,7 @@ impl Checks {
 
     /// An email address, normalized (trimmed, lower-cased), or a problem with `field`.
     pub fn email(&mut self, field: &str, value: &str) -> Option<String> {
-        let email = crate::domain::users::normalize_email(value);
+        let email = crate::auth::users::normalize_email(value);
         if email.is_none() {
             self.fail(field, "must look like name@example.com and be at most 254 characters");
         }

@@ -11,10 +11,10 @@ use uuid::Uuid;
 use super::policy::session;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::{Access, Principal};
-use crate::config::AccountLimits;
+use crate::db::json::strings;
 use crate::domain::api_keys;
-use crate::domain::json::strings;
 use crate::error::{ApiError, GraphqlResult};
+use crate::limits::AccountLimits;
 use entity::api_key as api_key_entity;
 
 /// A scoped credential for integrators. The secret itself is shown only once, at creation.

@@ -12,19 +12,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::{Response, ServerError, ValidationResult, Value};
 
 use crate::error::Code;
-
-/// Limits on one operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CostLimits {
-    pub max_depth: usize,
-    pub max_complexity: usize,
-}
-
-impl Default for CostLimits {
-    fn default() -> Self {
-        Self { max_depth: 10, max_complexity: 25_000 }
-    }
-}
+use crate::limits::CostLimits;
 
 /// Enforces [`CostLimits`] when a document is validated.
 pub struct CostExtension(pub CostLimits);

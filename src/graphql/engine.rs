@@ -13,15 +13,15 @@ use std::time::Duration;
 use async_graphql::{ErrorExtensions, Pos, Request, Response, ValidationMode};
 use sea_orm::DatabaseConnection;
 
-use super::cost::{self, CostExtension, CostLimits, FixedDocument, ValidateOnly};
+use super::cost::{self, CostExtension, FixedDocument, ValidateOnly};
 use super::loaders::Loaders;
 use super::pagination::CursorSigner;
 use super::policy::{Policy, PolicyExtension};
 use super::{builder, ensure_error_codes, sdl, text_input, AppSchema};
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
-use crate::config::{AccountLimits, GraphqlOptions};
 use crate::error::ApiError;
+use crate::limits::{AccountLimits, CostLimits, GraphqlOptions};
 
 /// Whose document a request runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::policy::{public, session};
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::{Credential, Principal};
 use crate::auth::session::{self as sessions, Tokens};
-use crate::domain::users::{MAX_EMAIL_LEN, MAX_PASSWORD_LEN};
+use crate::auth::users::{MAX_EMAIL_LEN, MAX_PASSWORD_LEN};
 use crate::error::{ApiError, GraphqlResult};
 
 /// Longest refresh token accepted (ours are 47 characters).

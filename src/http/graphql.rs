@@ -23,33 +23,6 @@ use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
 use crate::graphql::engine::Origin;
 
-/// Limits of the GraphQL transport, per deployment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransportLimits {
-    /// Largest request body, in bytes (413 beyond).
-    pub max_body_bytes: usize,
-    /// Longest query document, in characters (400 beyond).
-    pub max_query_len: usize,
-    /// Most aliased fields in one document.
-    pub max_aliases: usize,
-    /// Most fields at the root of the executed operation.
-    pub max_root_fields: usize,
-    /// Whether a JSON array of operations is accepted.
-    pub batching: bool,
-}
-
-impl Default for TransportLimits {
-    fn default() -> Self {
-        Self {
-            max_body_bytes: 1 << 20,
-            max_query_len: 16 * 1024,
-            max_aliases: 30,
-            max_root_fields: 15,
-            batching: false,
-        }
-    }
-}
-
 /// GraphiQL loads its scripts and styles from unpkg and runs inline bootstrap code.
 const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
     style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; font-src 'self' data: https://unpkg.com; \

@@ -6,6 +6,7 @@ mod graphql;
 mod health;
 pub mod metrics;
 pub mod rate_limit;
+mod rest;
 
 use std::sync::Arc;
 
@@ -20,11 +21,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use authenticate::Caller;
-pub use graphql::TransportLimits;
 
 use crate::auth::authenticator::Authenticator;
 use crate::db::StatementCounter;
 use crate::graphql::engine::Engine;
+use crate::limits::TransportLimits;
 use rate_limit::RateLimiters;
 
 /// What handlers share.
@@ -58,7 +59,7 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .merge(crate::rest::router())
+        .merge(rest::router())
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), authenticate::authenticate))
         .layer(from_fn_with_state(state.clone(), metrics::measure));

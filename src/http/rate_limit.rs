@@ -26,34 +26,8 @@ use super::authenticate::Caller;
 use super::AppState;
 use crate::auth::principal::{Credential, Principal};
 use crate::error::Code;
+use crate::limits::{Bucket, RateLimits};
 use crate::rest::{self, envelope};
-
-/// One bucket shape: how many tokens it holds and how long one token takes to come back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bucket {
-    pub burst: u32,
-    pub period: Duration,
-}
-
-/// The limits of a deployment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateLimits {
-    pub anonymous: Bucket,
-    pub authenticated: Bucket,
-    /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
-    pub trusted_proxies: Vec<IpAddr>,
-}
-
-impl RateLimits {
-    /// The documented limits: anonymous 10 tokens, +4 every 7 s; authenticated 12, +4 every 2 s.
-    pub fn documented() -> Self {
-        Self {
-            anonymous: Bucket { burst: 10, period: Duration::from_millis(1750) },
-            authenticated: Bucket { burst: 12, period: Duration::from_millis(500) },
-            trusted_proxies: Vec::new(),
-        }
-    }
-}
 
 type Limiter = DefaultKeyedRateLimiter<BucketKey, StateInformationMiddleware>;
 

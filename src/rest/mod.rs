@@ -2,7 +2,8 @@
 //! Commerce API endpoints; each endpoint is a row of a route table ([`commerce::ROUTES`],
 //! [`komerza::ROUTES`] and the sales routes beside it) that runs a GraphQL document through the same schema, guards, tenancy,
 //! validation and loaders as GraphQL clients, and maps the result to the family's envelope.
-//! `GET /openapi.json` is generated from the same table.
+//! [`run`] checks a call — its store, every id of its path, its body — before the document runs;
+//! `http::rest` serves the tables on axum, and `GET /openapi.json` is generated from them.
 
 pub mod commerce;
 pub mod envelope;
@@ -13,25 +14,19 @@ pub mod openapi;
 pub mod route;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{RawPathParams, RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter, MethodRouter};
-use axum::{Extension, Json, Router};
+use axum::http::{header, HeaderMap, StatusCode};
+use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::domain::tenancy::{self, PathIds};
-use crate::error::{Code, MERCHANT_ONLY};
-use crate::graphql::engine::Origin;
-use crate::http::{AppState, Caller};
+use crate::error::{ApiError, Code, MERCHANT_ONLY};
+use crate::graphql::engine::{Engine, Origin};
 use route::{Family, RestError, RestRequest, Route, StoreContext};
-
-/// The OpenAPI document, built once from the route tables.
-static OPENAPI: std::sync::LazyLock<Value> = std::sync::LazyLock::new(openapi::document);
 
 /// Every shim route, in table order.
 pub fn all_routes() -> impl Iterator<Item = &'static Route> {
@@ -40,40 +35,6 @@ pub fn all_routes() -> impl Iterator<Item = &'static Route> {
         .chain(komerza::ROUTES.iter())
         .chain(komerza_sales::ROUTES.iter())
         .chain(komerza_variants::ROUTES.iter())
-}
-
-/// The shim's router (its layers — authentication, rate limits, metrics — are the API's).
-pub fn router() -> Router<AppState> {
-    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
-    for route in all_routes() {
-        let filter = match route.method {
-            Method::GET => MethodFilter::GET,
-            Method::POST => MethodFilter::POST,
-            Method::PUT => MethodFilter::PUT,
-            Method::PATCH => MethodFilter::PATCH,
-            _ => MethodFilter::DELETE,
-        };
-        let handler =
-            move |state: State<AppState>,
-                  caller: Extension<Caller>,
-                  params: RawPathParams,
-                  query: RawQuery,
-                  headers: HeaderMap,
-                  body: Body| handle(route, state, caller, params, query, headers, body);
-        match by_path.iter_mut().find(|(path, _)| *path == route.path) {
-            Some((_, methods)) => *methods = std::mem::take(methods).on(filter, handler),
-            None => by_path.push((route.path, on(filter, handler))),
-        }
-    }
-    by_path
-        .into_iter()
-        .fold(Router::new(), |router, (path, methods)| {
-            let family = family_of(path).unwrap_or(Family::Komerza);
-            let allow = allowed_methods(path);
-            router.route(path, methods.fallback(move || async move { wrong_method(family, &allow) }))
-        })
-        .route("/openapi.json", axum::routing::get(|| async { Json(OPENAPI.clone()) }))
-        .fallback(|uri: Uri| async move { unrouted(uri.path()) })
 }
 
 /// The family whose paths start like `path`: `/v2` is the Commerce API; `/stores`, `/user` and
@@ -87,61 +48,30 @@ pub fn family_of(path: &str) -> Option<Family> {
     }
 }
 
-/// The methods the route table has for `path`, as an `Allow` header lists them.
-fn allowed_methods(path: &str) -> String {
-    let methods: Vec<&str> = all_routes().filter(|r| r.path == path).map(|r| r.method.as_str()).collect();
-    methods.join(", ")
+/// What running a route needs from the server.
+pub struct Shim<'a> {
+    pub db: &'a DatabaseConnection,
+    pub engine: &'a Engine,
+    /// Largest JSON body accepted.
+    pub max_body_bytes: usize,
 }
 
-/// A method the path does not take: 405 with `Allow`, in the family's envelope.
-fn wrong_method(family: Family, allow: &str) -> Response {
-    let error = RestError {
-        status: Some(StatusCode::METHOD_NOT_ALLOWED),
-        ..RestError::new(Code::Validation, format!("this path takes {allow}"))
-    };
-    let mut response = envelope::error(family, &error);
-    if let Ok(value) = header::HeaderValue::from_str(allow) {
-        response.headers_mut().insert(header::ALLOW, value);
-    }
-    response
+/// One call of a route: the caller (or why its credential was refused), the path parameters,
+/// the query string, the headers and the body.
+pub struct Call {
+    pub caller: Result<Principal, Arc<ApiError>>,
+    pub path: HashMap<String, String>,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Body,
 }
 
-/// A path no route serves: the family's 404 under its prefixes, a bare 404 elsewhere.
-fn unrouted(path: &str) -> Response {
-    match family_of(path) {
-        Some(family) => envelope::error(family, &RestError::new(Code::NotFound, "no such endpoint")),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-async fn handle(
-    route: &'static Route,
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    params: RawPathParams,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    match run(route, &state, caller, params, query, &headers, body).await {
-        Ok(reply) => match reply.body {
-            Some(body) => (reply.status, Json(body)).into_response(),
-            None => reply.status.into_response(),
-        },
-        Err(error) => envelope::error(route.family, &error),
-    }
-}
-
-async fn run(
-    route: &'static Route,
-    state: &AppState,
-    caller: Caller,
-    params: RawPathParams,
-    query: Option<String>,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<route::Reply, RestError> {
-    let principal = caller.0.map_err(|error| RestError::new(Code::Unauthenticated, error.to_string()))?;
+/// Runs `route` for `call`: authentication, the query string, the store and every path id
+/// checked against it, the body, then the route's document and its answer.
+pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<route::Reply, RestError> {
+    let Call { caller, path, query, headers, body } = call;
+    let headers = &headers;
+    let principal = caller.map_err(|error| RestError::new(Code::Unauthenticated, error.to_string()))?;
     if route.authenticated && matches!(principal, Principal::Anonymous) {
         return Err(RestError::new(Code::Unauthenticated, "send a credential: Authorization: Bearer <token>"));
     }
@@ -152,23 +82,22 @@ async fn run(
             .collect(),
         None => HashMap::new(),
     };
-    let path: HashMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
     let store = if route.store_scoped {
-        let store = resolve_store(route.family, state, &principal, &path, headers).await?;
+        let store = resolve_store(route.family, shim.db, &principal, &path, headers).await?;
         // Every id of the path must lie in that store, under the id before it, before anything runs.
-        tenancy::check_path(&state.db, &principal, store.id, &path_ids(&path)?).await?;
+        tenancy::check_path(shim.db, &principal, store.id, &path_ids(&path)?).await?;
         Some(store)
     } else {
         None
     };
     let body = match route.body {
-        Some(shape) => read_body(headers, body, state.transport.max_body_bytes, shape).await?,
+        Some(shape) => read_body(headers, body, shim.max_body_bytes, shape).await?,
         None => Value::Null,
     };
     let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let request = RestRequest { path, query, body, store, idempotency_key };
     let variables = (route.variables)(&request)?;
-    let data = execute(state, principal, route, variables).await?;
+    let data = execute(shim.engine, principal, route, variables).await?;
     (route.respond)(&request, &data)
 }
 
@@ -251,7 +180,7 @@ fn has_kind(value: &Value, kind: &str) -> bool {
 /// `X-Store-Id` header, or the caller's only store. Another tenant's store is `NOT_FOUND`.
 async fn resolve_store(
     family: Family,
-    state: &AppState,
+    db: &DatabaseConnection,
     principal: &Principal,
     path: &HashMap<String, String>,
     headers: &HeaderMap,
@@ -270,7 +199,7 @@ async fn resolve_store(
         },
     };
     let id = id.ok_or_else(|| RestError::not_found("store"))?;
-    let store = tenancy::store(&state.db, principal, id).await?;
+    let store = tenancy::store(db, principal, id).await?;
     let currency = (family == Family::Commerce).then_some(store.currency_code);
     Ok(StoreContext { id, currency })
 }
@@ -278,9 +207,9 @@ async fn resolve_store(
 /// Runs the route's document as the caller; the first error (with its code and details, field
 /// names translated by the route) becomes the answer. Fields only a store's staff may read are
 /// left out of a customer's answer rather than failing it.
-async fn execute(state: &AppState, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
+async fn execute(engine: &Engine, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
     let request = async_graphql::Request::new(route.document).variables(async_graphql::Variables::from_json(variables));
-    let response = state.engine.execute(request, principal, Origin::Route).await;
+    let response = engine.execute(request, principal, Origin::Route).await;
     let (hidden, errors): (Vec<_>, Vec<_>) = response.errors.iter().partition(|error| {
         let reason = error.extensions.as_ref().and_then(|e| e.get("reason"));
         reason == Some(&async_graphql::Value::from(MERCHANT_ONLY))

@@ -150,8 +150,7 @@ async fn last_use_is_tracked_without_a_write_per_request() {
 #[tokio::test]
 async fn a_key_limited_to_stores_sees_only_those() {
     let app = spawn_demo_app().await;
-    let user =
-        commerce_gateway::domain::users::create(&app.db, "two@example.com", "two-stores-pw").await.expect("user");
+    let user = commerce_gateway::auth::users::create(&app.db, "two@example.com", "two-stores-pw").await.expect("user");
     let mut ids = Vec::new();
     for name in ["First", "Second"] {
         let id = uuid::Uuid::now_v7();

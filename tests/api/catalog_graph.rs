@@ -190,7 +190,7 @@ async fn deleted_products_vanish_from_reads() {
 #[tokio::test]
 async fn a_merchant_without_stores_sees_none() {
     let app = spawn_app().await;
-    commerce_gateway::domain::users::create(&app.db, "new@example.com", "new-password").await.expect("user");
+    commerce_gateway::auth::users::create(&app.db, "new@example.com", "new-password").await.expect("user");
     let token = app.token(("new@example.com", "new-password")).await;
     let body = app.graphql_as(&token, "{ stores { id } }", json!({})).await;
     assert_eq!(body["data"], json!({ "stores": [] }));

@@ -114,7 +114,7 @@ async fn demo_seeding_works_when_a_demo_login_already_exists() {
     let db = sea_orm::Database::connect(database.url.as_str()).await.expect("connect");
     migration::Migrator::up(&db, None).await.expect("migrate");
     use migration::MigratorTrait;
-    commerce_gateway::domain::users::create(&db, "rival@example.com", "my-own-password").await.expect("user");
+    commerce_gateway::auth::users::create(&db, "rival@example.com", "my-own-password").await.expect("user");
     let app = spawn(database, true).await;
     assert_eq!(count_rows(&app.db, "stores").await, 2, "both demo stores were seeded");
     let own = app.token(("rival@example.com", "my-own-password")).await;

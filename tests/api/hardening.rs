@@ -3,7 +3,7 @@
 //! Every refusal is decided before the database is touched.
 
 use commerce_gateway::cli::AppEnv;
-use commerce_gateway::config::GraphqlOptions;
+use commerce_gateway::limits::GraphqlOptions;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_codes, spawn_app, spawn_with, TestApp, TestDatabase};

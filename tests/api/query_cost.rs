@@ -1,7 +1,7 @@
 //! Query cost and depth: reported on every response, enforced before any SQL runs.
 
-use commerce_gateway::config::GraphqlOptions;
-use commerce_gateway::graphql::cost::CostLimits;
+use commerce_gateway::limits::CostLimits;
+use commerce_gateway::limits::GraphqlOptions;
 use serde_json::json;
 
 use crate::helpers::{error_codes, spawn_demo_app, spawn_with, TestDatabase};

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use commerce_gateway::http::rate_limit::RateLimits;
+use commerce_gateway::limits::RateLimits;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_with, TestApp, TestDatabase};

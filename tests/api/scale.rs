@@ -1,9 +1,9 @@
 //! One SQL statement per level, whatever the row counts: generated catalogs of two sizes cost the
 //! same number of statements for the same nested query.
 
-use commerce_gateway::config::GraphqlOptions;
-use commerce_gateway::domain::seed::{self, SeedSize};
-use commerce_gateway::graphql::cost::CostLimits;
+use commerce_gateway::demo::generated::{self, SeedSize};
+use commerce_gateway::limits::CostLimits;
+use commerce_gateway::limits::GraphqlOptions;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_with, TestDatabase};
@@ -26,8 +26,8 @@ async fn statements_for(size: SeedSize) -> u64 {
     })
     .await;
     let user =
-        commerce_gateway::domain::users::create(&app.db, "scale@example.com", "scale-password").await.expect("user");
-    seed::generate(&app.db, user.id, size).await.expect("seed");
+        commerce_gateway::auth::users::create(&app.db, "scale@example.com", "scale-password").await.expect("user");
+    generated::generate(&app.db, user.id, size).await.expect("seed");
     let token = app.token(("scale@example.com", "scale-password")).await;
     app.graphql_as(&token, "{ me { id } }", json!({})).await;
 

@@ -136,7 +136,7 @@ async fn buyer(
             .await?
             .ok_or_else(|| ApiError::invalid("customerId", "is not a customer of this store"));
     }
-    let Some(email) = input.customer_email.as_deref().and_then(crate::domain::users::normalize_email) else {
+    let Some(email) = input.customer_email.as_deref().and_then(crate::auth::users::normalize_email) else {
         return Err(ApiError::invalid("customerEmail", "is required for an order placed for a customer"));
     };
     // Concurrent first orders of one new email must not collide: insert unless present (waiting

@@ -1,6 +1,8 @@
 //! Database connections: SQLite (WAL, busy timeout, a pool of several connections) or
 //! PostgreSQL, migrated to the latest schema on connect, with every SQL statement counted.
 
+pub mod json;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

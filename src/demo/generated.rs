@@ -8,8 +8,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::catalog::{new_product, new_variant};
-use super::stores::new_store;
+use crate::domain::catalog::{new_product, new_variant};
+use crate::domain::stores::new_store;
 use entity::{custom_field, custom_field_option};
 
 /// How much to generate.

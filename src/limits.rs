@@ -1,0 +1,110 @@
+//! The limits and options of a deployment, as plain values: read from flags and environment by
+//! `config`, enforced by `http` (transport, rate limits), `graphql` (cost) and `domain`
+//! (accounts). A leaf module, so none of those needs another to name its limits.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Live API keys a user may hold unless configured otherwise.
+pub const DEFAULT_MAX_API_KEYS: u32 = 50;
+
+/// Limits of the GraphQL transport, per deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportLimits {
+    /// Largest request body, in bytes (413 beyond).
+    pub max_body_bytes: usize,
+    /// Longest query document, in characters (400 beyond).
+    pub max_query_len: usize,
+    /// Most aliased fields in one document.
+    pub max_aliases: usize,
+    /// Most fields at the root of the executed operation.
+    pub max_root_fields: usize,
+    /// Whether a JSON array of operations is accepted.
+    pub batching: bool,
+}
+
+impl Default for TransportLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_query_len: 16 * 1024,
+            max_aliases: 30,
+            max_root_fields: 15,
+            batching: false,
+        }
+    }
+}
+
+/// Limits on one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+}
+
+impl Default for CostLimits {
+    fn default() -> Self {
+        Self { max_depth: 10, max_complexity: 25_000 }
+    }
+}
+
+/// One bucket shape: how many tokens it holds and how long one token takes to come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    pub burst: u32,
+    pub period: Duration,
+}
+
+/// The limits of a deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    pub anonymous: Bucket,
+    pub authenticated: Bucket,
+    /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl RateLimits {
+    /// The documented limits: anonymous 10 tokens, +4 every 7 s; authenticated 12, +4 every 2 s.
+    pub fn documented() -> Self {
+        Self {
+            anonymous: Bucket { burst: 10, period: Duration::from_millis(1750) },
+            authenticated: Bucket { burst: 12, period: Duration::from_millis(500) },
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Schema features that help developers and help attackers as much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphqlOptions {
+    pub introspection: bool,
+    pub suggestions: bool,
+    pub cost: CostLimits,
+    /// How long loaders wait after a level's first key for the level's other keys.
+    pub batch_delay: Duration,
+}
+
+impl Default for GraphqlOptions {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            suggestions: true,
+            cost: CostLimits::default(),
+            batch_delay: Duration::from_millis(1),
+        }
+    }
+}
+
+/// Bounds on what one user may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountLimits {
+    /// Live (unrevoked) API keys per user.
+    pub max_api_keys: u32,
+}
+
+impl Default for AccountLimits {
+    fn default() -> Self {
+        Self { max_api_keys: DEFAULT_MAX_API_KEYS }
+    }
+}
