@@ -11,7 +11,7 @@ use crate::auth::authenticator::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::cli::AppEnv;
 use crate::config::Config;
-use crate::graphql::pagination::CursorSigner;
+use crate::graphql::load::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::{self, AppState};
@@ -41,7 +41,7 @@ impl Application {
             println!("{}", seeded.banner(address));
         }
         let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
-        let engine = graphql::engine::Engine::new(
+        let engine = graphql::exec::engine::Engine::new(
             db.conn.clone(),
             auth.clone(),
             CursorSigner::new(config.jwt_secret.expose().as_bytes()),

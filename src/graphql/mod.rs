@@ -1,35 +1,22 @@
-//! The GraphQL schema, apart from HTTP: one query and mutation root per domain merged into
-//! `Query` and `Mutation`, the authorization [`policy`], per-request loaders, the [`engine`] that
-//! runs requests, and the SDL export that `schema.graphql` must match.
+//! The GraphQL schema, apart from HTTP: the types and resolvers of each domain area
+//! ([`catalog`], [`sales`], [`access`]), one query and mutation root per area merged into `Query`
+//! and `Mutation`; the machinery that runs requests ([`exec`]: engine, policy, cost, input checks)
+//! and reads in batches ([`load`]: loaders, pagination); and the SDL export that `schema.graphql`
+//! must match.
 
-pub mod analytics;
-pub mod api_keys;
-pub mod category;
-pub mod category_mutations;
-pub mod cost;
-pub mod coupon;
-pub mod coupon_mutations;
-pub mod custom_field_mutations;
-pub mod customer;
-pub mod engine;
-pub mod loaders;
-pub mod order;
-pub mod order_mutations;
-pub mod pagination;
-pub mod policy;
-pub mod product;
-pub mod product_list;
-pub mod product_mutations;
-pub mod search;
-pub mod session;
-pub mod store;
-pub mod store_mutations;
-pub mod text_input;
-pub mod user;
-pub mod variant_mutations;
+pub mod access;
+pub mod catalog;
+pub mod exec;
+pub mod load;
+pub mod sales;
+
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::error::Code;
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use access::{api_keys, session, user};
+use catalog::variant_mutations;
+use catalog::{category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations};
+use sales::{coupon_mutations, customer, order, order_mutations};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]

@@ -21,7 +21,7 @@ use super::metrics::OperationKind;
 use super::AppState;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
-use crate::graphql::engine::Origin;
+use crate::graphql::exec::engine::Origin;
 
 /// GraphiQL loads its scripts and styles from unpkg and runs inline bootstrap code.
 const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \

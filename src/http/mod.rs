@@ -24,7 +24,7 @@ pub use authenticate::Caller;
 
 use crate::auth::authenticator::Authenticator;
 use crate::db::StatementCounter;
-use crate::graphql::engine::Engine;
+use crate::graphql::exec::engine::Engine;
 use crate::limits::TransportLimits;
 use rate_limit::RateLimiters;
 

@@ -25,7 +25,7 @@ use uuid::Uuid;
 use crate::auth::principal::Principal;
 use crate::domain::tenancy::{self, PathIds};
 use crate::error::{ApiError, Code, MERCHANT_ONLY};
-use crate::graphql::engine::{Engine, Origin};
+use crate::graphql::exec::engine::{Engine, Origin};
 use route::{Family, RestError, RestRequest, Route, StoreContext};
 
 /// Every shim route, in table order.

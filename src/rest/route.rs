@@ -196,7 +196,7 @@ impl RestRequest {
         let offset = number
             .checked_sub(1)
             .and_then(|skipped| skipped.checked_mul(length))
-            .filter(|offset| (0..=i64::from(crate::graphql::pagination::MAX_OFFSET)).contains(offset));
+            .filter(|offset| (0..=i64::from(crate::graphql::load::pagination::MAX_OFFSET)).contains(offset));
         let offset = offset
             .ok_or_else(|| RestError::validation(page, "must be at least 1 and not beyond the first 100000 items"))?;
         Ok((length, offset))

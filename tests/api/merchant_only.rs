@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use commerce_gateway::auth::scope;
-use commerce_gateway::graphql::policy::{Policy, Rule};
+use commerce_gateway::graphql::exec::policy::{Policy, Rule};
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
 use commerce_gateway::auth::principal::{Access, Credential, Principal};
 use commerce_gateway::auth::scope;
-use commerce_gateway::graphql::policy::{is_connection_plumbing, Policy, Rule};
+use commerce_gateway::graphql::exec::policy::{is_connection_plumbing, Policy, Rule};
 use serde_json::{json, Value};
 
 use crate::helpers::{count_rows, demo_catalog, error_codes, spawn_demo_app, TestApp};

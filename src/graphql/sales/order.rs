@@ -8,14 +8,14 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
 use uuid::Uuid;
 
-use super::loaders::{Loaders, Sort, SortExpr, View};
-use super::pagination::{self, Cursor, PageArgs};
-use super::policy::{merchant, scope};
 use crate::auth::principal::Principal;
 use crate::domain::order_status::OrderStatus;
 use crate::domain::validate::Checks;
 use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::exec::policy::{merchant, scope};
+use crate::graphql::load::loaders::{Loaders, Sort, SortExpr, View};
+use crate::graphql::load::pagination::{self, Cursor, PageArgs};
 use entity::{order, order_item, order_status_change};
 
 type DateTime = chrono::DateTime<chrono::Utc>;

@@ -13,14 +13,15 @@ use std::time::Duration;
 use async_graphql::{ErrorExtensions, Pos, Request, Response, ValidationMode};
 use sea_orm::DatabaseConnection;
 
-use super::cost::{self, CostExtension, FixedDocument, ValidateOnly};
-use super::loaders::Loaders;
-use super::pagination::CursorSigner;
-use super::policy::{Policy, PolicyExtension};
-use super::{builder, ensure_error_codes, sdl, text_input, AppSchema};
+use super::text_input;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
+use crate::graphql::exec::cost::{self, CostExtension, FixedDocument, ValidateOnly};
+use crate::graphql::exec::policy::{Policy, PolicyExtension};
+use crate::graphql::load::loaders::Loaders;
+use crate::graphql::load::pagination::CursorSigner;
+use crate::graphql::{builder, ensure_error_codes, sdl, AppSchema};
 use crate::limits::{AccountLimits, CostLimits, GraphqlOptions};
 
 /// Whose document a request runs.

@@ -22,9 +22,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::customer::CustomerView;
-use super::order::OrderView;
-use super::product_list::ProductView;
+use crate::graphql::catalog::product_list::ProductView;
+use crate::graphql::sales::customer::CustomerView;
+use crate::graphql::sales::order::OrderView;
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
     order_item, order_status_change, product, variant,

@@ -12,11 +12,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::policy::scope;
 use crate::domain::money;
 use crate::domain::order_status::OrderStatus;
 use crate::domain::validate::Checks;
 use crate::error::ApiError;
+use crate::graphql::exec::policy::scope;
 use entity::{order, order_item};
 
 type DateTime = chrono::DateTime<chrono::Utc>;

@@ -4,11 +4,11 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::caller;
-use super::coupon::Coupon;
-use super::policy::scope;
 use crate::domain::coupons::{self, CouponChange, NewCoupon};
 use crate::error::GraphqlResult;
+use crate::graphql::caller;
+use crate::graphql::exec::policy::scope;
+use crate::graphql::sales::coupon::Coupon;
 
 type DateTime = chrono::DateTime<chrono::Utc>;
 

@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::policy::session;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::{Access, Principal};
 use crate::db::json::strings;
 use crate::domain::api_keys;
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::exec::policy::session;
 use crate::limits::AccountLimits;
 use entity::api_key as api_key_entity;
 

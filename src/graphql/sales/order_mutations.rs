@@ -5,12 +5,12 @@ use async_graphql::{Context, InputObject, Object};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::order::{CustomFieldValueInput, Order};
-use super::policy::scope;
 use crate::auth::principal::Principal;
 use crate::domain::order_status::OrderStatus;
 use crate::domain::orders::{self, NewLine, NewOrder};
 use crate::error::GraphqlResult;
+use crate::graphql::exec::policy::scope;
+use crate::graphql::sales::order::{CustomFieldValueInput, Order};
 
 /// One line of a new order.
 #[derive(InputObject, Debug)]

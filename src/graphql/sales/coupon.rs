@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 
 use uuid::Uuid;
 
-use super::policy::scope;
 use crate::domain::money;
 use crate::domain::pricing::CouponTerms;
+use crate::graphql::exec::policy::scope;
 use entity::coupon;
 
 type DateTime = chrono::DateTime<chrono::Utc>;

@@ -3,13 +3,13 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use uuid::Uuid;
 
-use super::caller;
-use super::policy::scope;
-use super::product::Product;
-use super::variant_mutations::{UpdateVariantInput, VariantInput};
 use crate::domain::catalog::Visibility;
 use crate::domain::products::{self, NewProduct, ProductChange};
 use crate::error::GraphqlResult;
+use crate::graphql::caller;
+use crate::graphql::catalog::product::Product;
+use crate::graphql::catalog::variant_mutations::{UpdateVariantInput, VariantInput};
+use crate::graphql::exec::policy::scope;
 
 /// A new product and its variants.
 #[derive(InputObject)]

@@ -3,12 +3,12 @@
 use async_graphql::{Context, InputObject, Object};
 use uuid::Uuid;
 
-use super::caller;
-use super::category::Category;
-use super::policy::scope;
 use crate::domain::catalog::Visibility;
 use crate::domain::categories::{self, CategoryChange, NewCategory};
 use crate::error::GraphqlResult;
+use crate::graphql::caller;
+use crate::graphql::catalog::category::Category;
+use crate::graphql::exec::policy::scope;
 
 /// A new category of a store.
 #[derive(InputObject)]

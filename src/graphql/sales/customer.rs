@@ -7,13 +7,13 @@ use rust_decimal::Decimal;
 use sea_orm::{Condition, DatabaseConnection};
 use uuid::Uuid;
 
-use super::loaders::{Loaders, Sort, SortExpr, View};
-use super::policy::scope;
-use super::search::contains_text;
 use crate::auth::principal::Principal;
 use crate::domain::validate::Checks;
 use crate::domain::{customers, money};
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::exec::policy::scope;
+use crate::graphql::load::loaders::{Loaders, Sort, SortExpr, View};
+use crate::graphql::load::search::contains_text;
 use entity::{customer, customer_balance_entry};
 
 type DateTime = chrono::DateTime<chrono::Utc>;

@@ -4,12 +4,12 @@ use async_graphql::connection::{Connection, ConnectionNameType, EmptyFields};
 use async_graphql::{Context, Object};
 use uuid::Uuid;
 
-use super::loaders::{Loaders, Natural};
-use super::pagination::{self, Cursor, PageArgs};
-use super::policy::scope;
-use super::product::Product;
 use crate::domain::catalog::{Coded, Visibility};
 use crate::error::GraphqlResult;
+use crate::graphql::catalog::product::Product;
+use crate::graphql::exec::policy::scope;
+use crate::graphql::load::loaders::{Loaders, Natural};
+use crate::graphql::load::pagination::{self, Cursor, PageArgs};
 use entity::category;
 
 pub struct Category(pub category::Model);

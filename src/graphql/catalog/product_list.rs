@@ -9,13 +9,13 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
-use super::loaders::{Sort, SortExpr, View};
-use super::search::contains_text;
 use crate::domain::catalog::{Coded, StockMode, Visibility};
 use crate::domain::catalog_rules::MAX_COST_CENTS;
 use crate::domain::money;
 use crate::domain::validate::Checks;
 use crate::error::ApiError;
+use crate::graphql::load::loaders::{Sort, SortExpr, View};
+use crate::graphql::load::search::contains_text;
 use entity::{category, category_product, product, variant};
 
 /// Longest search text.

@@ -4,13 +4,13 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::caller;
-use super::custom_field_mutations::CustomFieldInput;
-use super::policy::scope;
-use super::product::Variant;
 use crate::domain::catalog::{StockMode, VariantType};
 use crate::domain::variants::{self, NewVariant, VariantChange};
 use crate::error::GraphqlResult;
+use crate::graphql::caller;
+use crate::graphql::catalog::custom_field_mutations::CustomFieldInput;
+use crate::graphql::catalog::product::Variant;
+use crate::graphql::exec::policy::scope;
 
 /// A purchasable version of a product (the Komerza create form's variant, plus `sku` and custom
 /// fields).

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use uuid::Uuid;
 
-use super::caller;
-use super::policy::{scope, session};
-use super::store::Store;
 use crate::auth::authenticator::Authenticator;
 use crate::domain::stores::{self, NewStore, StoreChange};
 use crate::error::GraphqlResult;
+use crate::graphql::caller;
+use crate::graphql::catalog::store::Store;
+use crate::graphql::exec::policy::{scope, session};
 
 /// A new store, owned by the caller's user.
 #[derive(InputObject)]

@@ -5,12 +5,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::policy::{public, session};
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::{Credential, Principal};
 use crate::auth::session::{self as sessions, Tokens};
 use crate::auth::users::{MAX_EMAIL_LEN, MAX_PASSWORD_LEN};
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::exec::policy::{public, session};
 
 /// Longest refresh token accepted (ours are 47 characters).
 const MAX_REFRESH_TOKEN_LEN: usize = 256;

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use sea_orm::{EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
-use super::loaders::{Natural, Page, PageRequest, PagedHasMany, SortKey, SortValue, View};
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::load::loaders::{Natural, Page, PageRequest, PagedHasMany, SortKey, SortValue, View};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;

@@ -6,13 +6,13 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::loaders::Loaders;
-use super::policy::{merchant, scope};
 use crate::auth::principal::Principal;
 use crate::db::json::strings;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
 use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::exec::policy::{merchant, scope};
+use crate::graphql::load::loaders::Loaders;
 use entity::{custom_field, custom_field_option, product, variant};
 
 type DateTime = chrono::DateTime<chrono::Utc>;

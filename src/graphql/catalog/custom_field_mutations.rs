@@ -3,12 +3,12 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use uuid::Uuid;
 
-use super::caller;
-use super::policy::scope;
-use super::product::{CustomField, CustomFieldOption};
 use crate::domain::catalog::CustomFieldType;
 use crate::domain::custom_fields::{self, CustomFieldChange, NewCustomField, NewOption, OptionChange};
 use crate::error::GraphqlResult;
+use crate::graphql::caller;
+use crate::graphql::catalog::product::{CustomField, CustomFieldOption};
+use crate::graphql::exec::policy::scope;
 
 /// A question the buyer answers when ordering a variant.
 #[derive(InputObject)]

@@ -4,9 +4,9 @@ use async_graphql::{Context, Object};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
-use super::policy::scope;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::exec::policy::scope;
 use entity::user;
 
 /// A person who logs in.
