@@ -59,11 +59,6 @@ impl Principal {
         self.access().is_some_and(|a| a.scopes.contains(scope))
     }
 
-    /// The tenancy check: may this caller see anything of `store_id`?
-    pub fn sees_store(&self, store_id: Uuid) -> bool {
-        self.access().is_some_and(|a| a.stores.contains(&store_id))
-    }
-
     /// The user of a login session (not an API key).
     pub fn session_user(&self) -> Option<Uuid> {
         self.access().filter(|a| matches!(a.credential, Credential::Session(_))).map(|a| a.user_id)

@@ -22,6 +22,11 @@ use crate::domain::catalog::{Coded, Visibility};
 use crate::error::ApiError;
 use entity::{category, coupon, custom_field, custom_field_option, customer, order, product, store, variant};
 
+/// Whether the caller may see anything of `store_id`.
+pub fn sees_store(principal: &Principal, store_id: Uuid) -> bool {
+    principal.access().is_some_and(|a| a.stores.contains(&store_id))
+}
+
 /// The stores the caller may see (empty for anonymous callers).
 pub fn visible_stores(principal: &Principal) -> HashSet<Uuid> {
     principal.access().map(|a| a.stores.clone()).unwrap_or_default()
@@ -45,7 +50,7 @@ pub fn is_customer(principal: &Principal) -> bool {
 /// The row rule for products: the caller sees the product's store, and a customer sees no
 /// PRIVATE product.
 pub fn readable_product(principal: &Principal, product: &product::Model) -> bool {
-    principal.sees_store(product.store_id)
+    sees_store(principal, product.store_id)
         && (!is_customer(principal) || Visibility::from_code(product.visibility) != Visibility::Private)
 }
 
@@ -56,7 +61,7 @@ pub fn readable_order(principal: &Principal, order: &order::Model) -> bool {
         Some(_) => true,
         None => false,
     };
-    own && principal.sees_store(order.store_id)
+    own && sees_store(principal, order.store_id)
 }
 
 /// Writes back every column of a row found here and changed in memory (an UPDATE by primary
@@ -72,7 +77,7 @@ where
 }
 
 pub async fn store<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<store::Model, ApiError> {
-    if !principal.sees_store(id) {
+    if !sees_store(principal, id) {
         return Err(ApiError::NotFound("store"));
     }
     store::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("store"))
@@ -86,7 +91,7 @@ pub async fn category<C: ConnectionTrait>(
     category::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|row| principal.sees_store(row.store_id))
+        .filter(|row| sees_store(principal, row.store_id))
         .ok_or(ApiError::NotFound("category"))
 }
 
@@ -98,7 +103,7 @@ pub async fn customer<C: ConnectionTrait>(
     customer::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|row| principal.sees_store(row.store_id))
+        .filter(|row| sees_store(principal, row.store_id))
         .ok_or(ApiError::NotFound("customer"))
 }
 
@@ -106,7 +111,7 @@ pub async fn coupon<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid)
     coupon::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|row| principal.sees_store(row.store_id))
+        .filter(|row| sees_store(principal, row.store_id))
         .ok_or(ApiError::NotFound("coupon"))
 }
 
@@ -119,13 +124,32 @@ pub async fn order<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) 
         .ok_or(ApiError::NotFound("order"))
 }
 
+/// A live product of `store_id` by its slug, if the caller may read it.
+pub async fn product_by_slug<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    store_id: Uuid,
+    slug: &str,
+) -> Result<Option<product::Model>, ApiError> {
+    if !sees_store(principal, store_id) {
+        return Ok(None);
+    }
+    let found = product::Entity::find()
+        .filter(product::Column::StoreId.eq(store_id))
+        .filter(product::Column::Slug.eq(slug))
+        .filter(product::Column::DeletedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(found.filter(|p| readable_product(principal, p)))
+}
+
 /// A live (not deleted) product.
 pub async fn product<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<product::Model, ApiError> {
     product::Entity::find_by_id(id)
         .filter(product::Column::DeletedAt.is_null())
         .one(db)
         .await?
-        .filter(|row| principal.sees_store(row.store_id))
+        .filter(|row| sees_store(principal, row.store_id))
         .ok_or(ApiError::NotFound("product"))
 }
 
@@ -136,7 +160,7 @@ pub async fn variant<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid
         .filter(product::Column::DeletedAt.is_null())
         .one(db)
         .await?;
-    found.filter(|row| principal.sees_store(row.store_id)).ok_or(ApiError::NotFound("variant"))
+    found.filter(|row| sees_store(principal, row.store_id)).ok_or(ApiError::NotFound("variant"))
 }
 
 /// A custom field and its variant.
@@ -209,7 +233,7 @@ pub async fn check_path<C: ConnectionTrait>(
             Err(ApiError::NotFound(what))
         }
     }
-    within(principal.sees_store(store_id), "store")?;
+    within(sees_store(principal, store_id), "store")?;
     if let Some(id) = ids.product {
         let row = product(db, principal, id).await?;
         within(row.store_id == store_id, "product")?;

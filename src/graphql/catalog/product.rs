@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Object};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
@@ -349,17 +349,8 @@ impl ProductQuery {
         if slug.is_empty() || slug.chars().count() > MAX_SLUG_LEN {
             return Err(ApiError::invalid("slug", format!("must be 1 to {MAX_SLUG_LEN} characters"))).into_graphql();
         }
-        let principal = ctx.data::<Principal>()?;
-        if !principal.sees_store(store_id) {
-            return Ok(None);
-        }
-        let found = product::Entity::find()
-            .filter(product::Column::StoreId.eq(store_id))
-            .filter(product::Column::Slug.eq(slug))
-            .filter(product::Column::DeletedAt.is_null())
-            .one(ctx.data::<DatabaseConnection>()?)
-            .await
-            .into_graphql()?;
-        Ok(found.filter(|p| tenancy::readable_product(principal, p)).map(Product))
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        let found = tenancy::product_by_slug(db, principal, store_id, &slug).await.into_graphql()?;
+        Ok(found.map(Product))
     }
 }

@@ -355,7 +355,7 @@ impl OrderQuery {
         before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Option<Connection<Cursor, Order, OrderTotals>>> {
-        if !ctx.data::<Principal>()?.sees_store(store_id) {
+        if !tenancy::sees_store(ctx.data::<Principal>()?, store_id) {
             return Ok(None);
         }
         orders_page(ctx, store_id, PageArgs { first, after, last, before, offset }, filter).await.map(Some)
