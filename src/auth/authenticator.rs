@@ -70,21 +70,15 @@ impl Authenticator {
         }
     }
 
-    /// Whether resolving `authorization` would read the database: a credential neither cached
-    /// (positively or negatively) nor refusable by its form or signature alone.
+    /// Whether resolving `authorization` would look up an API key that is not cached, positively
+    /// or negatively — one that may have been made up. (A session token is refused by its
+    /// signature alone when forged, so only genuine ones ever reach the database.)
     pub fn needs_database(&self, authorization: Option<&str>) -> bool {
-        let Some(token) = authorization.and_then(bearer) else { return false };
-        if token.starts_with(SECRET_PREFIX) {
-            let hash = secret::hash(token);
-            return match self.keys.get(&hash) {
-                Some(key) => !self.tenancies.contains_key(&key.user_id),
-                None => !self.unknown_keys.contains_key(&hash),
-            };
-        }
-        match self.jwt.verify(token) {
-            Some(claims) => !self.sessions.contains_key(&claims.sid) || !self.tenancies.contains_key(&claims.sub),
-            None => false,
-        }
+        let Some(token) = authorization.and_then(bearer).filter(|token| token.starts_with(SECRET_PREFIX)) else {
+            return false;
+        };
+        let hash = secret::hash(token);
+        !self.keys.contains_key(&hash) && !self.unknown_keys.contains_key(&hash)
     }
 
     /// Resolves the `Authorization` header value (if any) into the caller.

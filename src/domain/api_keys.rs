@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 use uuid::Uuid;
 
 use crate::auth::api_key::{self, IssuedKey};
+use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Access;
 use crate::auth::scope;
 use crate::db::begin_write;
@@ -115,15 +116,22 @@ pub async fn create(
 }
 
 /// Revokes one of `owner`'s keys (another user's is `NOT_FOUND`); revoking twice keeps the first
-/// time. The caller forgets the key's cached copy.
-pub async fn revoke(db: &DatabaseConnection, owner: &Access, id: Uuid) -> Result<api_key_entity::Model, ApiError> {
+/// time. The authenticator forgets the key as soon as the revocation is written.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    auth: &Authenticator,
+    owner: &Access,
+    id: Uuid,
+) -> Result<api_key_entity::Model, ApiError> {
     let mine = || api_key_entity::Entity::find_by_id(id).filter(api_key_entity::Column::UserId.eq(owner.user_id));
     let key = mine().one(db).await?.ok_or(ApiError::NotFound("API key"))?;
+    let now = Utc::now();
     api_key_entity::Entity::update_many()
-        .col_expr(api_key_entity::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(api_key_entity::Column::RevokedAt, Expr::value(now))
         .filter(api_key_entity::Column::Id.eq(key.id))
         .filter(api_key_entity::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    mine().one(db).await?.ok_or(ApiError::NotFound("API key"))
+    auth.forget_key(&key.secret_hash);
+    Ok(api_key_entity::Model { revoked_at: key.revoked_at.or(Some(now)), ..key })
 }

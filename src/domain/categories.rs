@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -12,8 +13,8 @@ use crate::domain::catalog::{slugify, Coded, Visibility};
 use crate::domain::catalog_rules as rules;
 use crate::domain::ordering::next_order;
 use crate::domain::products::listed_products;
-use crate::domain::tenancy;
 use crate::domain::validate::Checks;
+use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{category, category_product};
 
@@ -43,16 +44,10 @@ pub struct CategoryChange {
 }
 
 async fn ensure_slug_free<C: ConnectionTrait>(db: &C, row: &category::Model) -> Result<(), ApiError> {
-    let taken = category::Entity::find()
-        .filter(category::Column::StoreId.eq(row.store_id))
-        .filter(category::Column::Slug.eq(&row.slug))
-        .filter(category::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("slug", "is already used by another category of this store"));
-    }
-    Ok(())
+    let taken =
+        Condition::all().add(category::Column::StoreId.eq(row.store_id)).add(category::Column::Slug.eq(&row.slug));
+    let clash = ("slug", "is already used by another category of this store");
+    unique::ensure_free::<category::Entity, _>(db, taken, (category::Column::Id, row.id), clash).await
 }
 
 /// Replaces a category's product links by `product_ids`, in that order.

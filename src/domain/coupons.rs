@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,8 +18,8 @@ use crate::db::begin_write;
 use crate::domain::catalog_rules::MAX_COST_CENTS;
 use crate::domain::change;
 use crate::domain::money;
-use crate::domain::tenancy;
 use crate::domain::validate::Checks;
+use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{coupon, variant};
 
@@ -109,16 +110,9 @@ async fn check_variants<C: ConnectionTrait>(db: &C, store_id: Uuid, ids: &[Uuid]
 }
 
 async fn ensure_code_free<C: ConnectionTrait>(db: &C, row: &coupon::Model) -> Result<(), ApiError> {
-    let taken = coupon::Entity::find()
-        .filter(coupon::Column::StoreId.eq(row.store_id))
-        .filter(coupon::Column::Code.eq(&row.code))
-        .filter(coupon::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("code", "is already a coupon of this store"));
-    }
-    Ok(())
+    let taken = Condition::all().add(coupon::Column::StoreId.eq(row.store_id)).add(coupon::Column::Code.eq(&row.code));
+    let clash = ("code", "is already a coupon of this store");
+    unique::ensure_free::<coupon::Entity, _>(db, taken, (coupon::Column::Id, row.id), clash).await
 }
 
 /// Creates a coupon.

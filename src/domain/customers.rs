@@ -6,14 +6,15 @@ use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter,
 };
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
-use crate::domain::tenancy;
 use crate::domain::validate::Checks;
+use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{customer, customer_balance_entry};
 
@@ -54,16 +55,10 @@ fn check_customer(checks: &mut Checks, row: &customer::Model) {
 }
 
 async fn ensure_email_free<C: ConnectionTrait>(db: &C, row: &customer::Model) -> Result<(), ApiError> {
-    let taken = customer::Entity::find()
-        .filter(customer::Column::StoreId.eq(row.store_id))
-        .filter(customer::Column::Email.eq(&row.email))
-        .filter(customer::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("email", "is already a customer of this store"));
-    }
-    Ok(())
+    let taken =
+        Condition::all().add(customer::Column::StoreId.eq(row.store_id)).add(customer::Column::Email.eq(&row.email));
+    let clash = ("email", "is already a customer of this store");
+    unique::ensure_free::<customer::Entity, _>(db, taken, (customer::Column::Id, row.id), clash).await
 }
 
 /// Adds a customer to a store the caller sees; the email must be free in the store.

@@ -20,5 +20,6 @@ pub mod pricing;
 pub mod products;
 pub mod stores;
 pub mod tenancy;
+pub mod unique;
 pub mod validate;
 pub mod variants;

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -20,9 +20,9 @@ use crate::domain::catalog_rules as rules;
 use crate::domain::change;
 use crate::domain::custom_fields::FieldRows;
 use crate::domain::ordering::set_positions;
-use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::domain::variants::{check_skus, insert_variants, NewVariant, VariantChange, VariantRows};
+use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{category, category_product, custom_field, custom_field_option, product, variant};
 
@@ -141,22 +141,13 @@ async fn set_categories<C: ConnectionTrait>(
 }
 
 /// Whether another live product of the store already uses `slug`.
-async fn slug_taken<C: ConnectionTrait>(db: &C, store_id: Uuid, slug: &str, except: Uuid) -> Result<bool, ApiError> {
-    let found = product::Entity::find()
-        .filter(product::Column::StoreId.eq(store_id))
-        .filter(product::Column::Slug.eq(slug))
-        .filter(product::Column::DeletedAt.is_null())
-        .filter(product::Column::Id.ne(except))
-        .one(db)
-        .await?;
-    Ok(found.is_some())
-}
-
 async fn ensure_slug_free<C: ConnectionTrait>(db: &C, row: &product::Model) -> Result<(), ApiError> {
-    if slug_taken(db, row.store_id, &row.slug, row.id).await? {
-        return Err(ApiError::conflict("slug", "is already used by another product of this store"));
-    }
-    Ok(())
+    let taken = Condition::all()
+        .add(product::Column::StoreId.eq(row.store_id))
+        .add(product::Column::Slug.eq(&row.slug))
+        .add(product::Column::DeletedAt.is_null());
+    let clash = ("slug", "is already used by another product of this store");
+    unique::ensure_free::<product::Entity, _>(db, taken, (product::Column::Id, row.id), clash).await
 }
 
 impl NewProduct {

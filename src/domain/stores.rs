@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,8 +17,8 @@ use crate::db::json::strings;
 use crate::domain::catalog::slugify;
 use crate::domain::catalog_rules as rules;
 use crate::domain::change;
-use crate::domain::tenancy;
 use crate::domain::validate::Checks;
+use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{order, store};
 
@@ -81,15 +81,9 @@ pub struct StoreChange {
 }
 
 async fn ensure_url_free<C: ConnectionTrait>(db: &C, row: &store::Model) -> Result<(), ApiError> {
-    let taken = store::Entity::find()
-        .filter(store::Column::Url.eq(&row.url))
-        .filter(store::Column::Id.ne(row.id))
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("url", "is already used by another store"));
-    }
-    Ok(())
+    let taken = Condition::all().add(store::Column::Url.eq(&row.url));
+    let clash = ("url", "is already used by another store");
+    unique::ensure_free::<store::Entity, _>(db, taken, (store::Column::Id, row.id), clash).await
 }
 
 /// Creates a store owned by the caller's user; the caller sees it at once.

@@ -219,7 +219,9 @@ pub struct PathIds {
 }
 
 /// Checks that every id of a path lies in `store_id` (which the caller must see) and under the id
-/// before it; the first that does not is `NOT_FOUND`, exactly as a missing row.
+/// before it, walking up from the deepest id with one lookup a level: the first that does not is
+/// `NOT_FOUND`, exactly as a missing row. A customer session reaches only products it may read
+/// and its own orders; the store's categories, coupons and customers are not there for it.
 pub async fn check_path<C: ConnectionTrait>(
     db: &C,
     principal: &Principal,
@@ -233,37 +235,46 @@ pub async fn check_path<C: ConnectionTrait>(
             Err(ApiError::NotFound(what))
         }
     }
+    /// `expected` (from the path) agrees with `found` (from the row below it), when both exist.
+    fn agrees(expected: Option<Uuid>, found: Uuid) -> bool {
+        expected.is_none_or(|id| id == found)
+    }
     within(sees_store(principal, store_id), "store")?;
-    if let Some(id) = ids.product {
-        let row = product(db, principal, id).await?;
-        within(row.store_id == store_id, "product")?;
-    }
-    if let Some(id) = ids.variant {
-        let row = variant(db, principal, id).await?;
-        within(row.store_id == store_id && ids.product.is_none_or(|p| p == row.product_id), "variant")?;
-    }
-    if let Some(id) = ids.custom_field {
-        let (row, parent) = custom_field(db, principal, id).await?;
-        within(parent.store_id == store_id && ids.variant.is_none_or(|v| v == row.variant_id), "custom field")?;
-    }
+    let mut field_id = ids.custom_field;
     if let Some(id) = ids.option {
-        let row = custom_field_option::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or(ApiError::NotFound("custom field option"))?;
-        let (_, parent) =
-            custom_field(db, principal, row.custom_field_id).await.map_err(|e| renamed(e, "custom field option"))?;
-        let under = ids.custom_field.is_none_or(|f| f == row.custom_field_id);
-        within(under && parent.store_id == store_id, "custom field option")?;
+        let option = custom_field_option::Entity::find_by_id(id).one(db).await?;
+        let option =
+            option.filter(|o| agrees(field_id, o.custom_field_id)).ok_or(ApiError::NotFound("custom field option"))?;
+        field_id = Some(option.custom_field_id);
     }
+    let mut variant_id = ids.variant;
+    if let Some(id) = field_id {
+        let field = custom_field::Entity::find_by_id(id).one(db).await?;
+        let field = field.filter(|f| agrees(variant_id, f.variant_id)).ok_or(ApiError::NotFound("custom field"))?;
+        variant_id = Some(field.variant_id);
+    }
+    let mut product_id = ids.product;
+    if let Some(id) = variant_id {
+        let variant = variant::Entity::find_by_id(id).one(db).await?;
+        let variant = variant
+            .filter(|v| v.store_id == store_id && agrees(product_id, v.product_id))
+            .ok_or(ApiError::NotFound("variant"))?;
+        product_id = Some(variant.product_id);
+    }
+    if let Some(id) = product_id {
+        let product = product::Entity::find_by_id(id).filter(product::Column::DeletedAt.is_null()).one(db).await?;
+        let readable = product.is_some_and(|p| p.store_id == store_id && readable_product(principal, &p));
+        within(readable, if ids.product.is_some() { "product" } else { "variant" })?;
+    }
+    let staff = !is_customer(principal);
     if let Some(id) = ids.category {
-        within(category(db, principal, id).await?.store_id == store_id, "category")?;
+        within(staff && category(db, principal, id).await?.store_id == store_id, "category")?;
     }
     if let Some(id) = ids.coupon {
-        within(coupon(db, principal, id).await?.store_id == store_id, "coupon")?;
+        within(staff && coupon(db, principal, id).await?.store_id == store_id, "coupon")?;
     }
     if let Some(id) = ids.customer {
-        within(customer(db, principal, id).await?.store_id == store_id, "customer")?;
+        within(staff && customer(db, principal, id).await?.store_id == store_id, "customer")?;
     }
     if let Some(id) = ids.order {
         within(order(db, principal, id).await?.store_id == store_id, "order")?;

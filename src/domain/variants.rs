@@ -300,5 +300,5 @@ pub async fn reorder(
         .all(&txn)
         .await?;
     txn.commit().await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows)
 }

@@ -27,6 +27,7 @@ use super::AppState;
 use crate::auth::principal::{Credential, Principal};
 use crate::error::Code;
 use crate::limits::{Bucket, RateLimits};
+use crate::rest::route::Family;
 use crate::rest::{self, envelope};
 
 type Limiter = DefaultKeyedRateLimiter<BucketKey, StateInformationMiddleware>;
@@ -165,11 +166,14 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
         }),
         _ => None,
     };
+    // A verified caller draws from its own bucket (a real key that was not cached has also paid
+    // its address a token for the lookup); an unverified one whose address paid before the lookup
+    // is not charged again.
     let taken = match (verified, request.extensions().get::<AddressCharged>()) {
+        (None, Some(AddressCharged(left))) => Ok((limiters.limits.anonymous.burst, *left)),
         (Some(key), _) => limiters
             .take(&limiters.authenticated, &key, limiters.limits.authenticated)
             .map(|left| (limiters.limits.authenticated.burst, left)),
-        (None, Some(AddressCharged(left))) => Ok((limiters.limits.anonymous.burst, *left)),
         (None, None) => {
             let key = limiters.address_key(&request);
             limiters
@@ -197,7 +201,10 @@ fn refused(path: &str, seconds: u64) -> Response {
     let message = format!("rate limit exceeded; retry in {seconds} s");
     let body = match rest::family_of(path) {
         Some(family) => envelope::error_body(family, Code::RateLimited, &message),
-        None => json!({ "errors": [{ "message": message, "extensions": { "code": Code::RateLimited.as_str() } }] }),
+        None if path.starts_with("/graphql") => {
+            json!({ "errors": [{ "message": message, "extensions": { "code": Code::RateLimited.as_str() } }] })
+        }
+        None => envelope::error_body(Family::Komerza, Code::RateLimited, &message),
     };
     (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
 }

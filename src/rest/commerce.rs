@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::route::{field, form, patch, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, found, patch, Family, Field, Reply, RestError, RestRequest, Route};
 use super::{decimal, number};
 use crate::error::Code;
 
@@ -196,7 +196,7 @@ pub static ROUTES: [Route; 12] = [
         document: GET_PRODUCT,
         variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
         respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(product(r, r.in_store(&data["product"], "product")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(product(r, found(&data["product"], "product")?)) })
         },
     },
     Route {
@@ -242,7 +242,7 @@ pub static ROUTES: [Route; 12] = [
             Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": input }))
         },
         respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(product(r, r.in_store(&data["product"], "product")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(product(r, found(&data["product"], "product")?)) })
         },
     },
     Route {
@@ -346,9 +346,7 @@ pub static ROUTES: [Route; 12] = [
         renames: &[],
         document: GET_ORDER,
         variables: |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
-        respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(order(r.in_store(&data["order"], "order")?)) })
-        },
+        respond: |_, data| Ok(Reply { status: StatusCode::OK, body: Some(order(found(&data["order"], "order")?)) }),
     },
     Route {
         family: Family::Commerce,
@@ -372,12 +370,12 @@ pub static ROUTES: [Route; 12] = [
             }
             Ok(variables)
         },
-        respond: |r, data| {
+        respond: |_, data| {
             let changed = STATUSES
                 .iter()
                 .find_map(|s| data.get(*s))
                 .ok_or_else(|| RestError::new(Code::Internal, "internal error"))?;
-            Ok(Reply { status: StatusCode::OK, body: Some(order(r.in_store(changed, "order")?)) })
+            Ok(Reply { status: StatusCode::OK, body: Some(order(found(changed, "order")?)) })
         },
     },
 ];

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::decimal;
 use super::envelope::komerza;
-use super::route::{field, form, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, found, Family, Field, Reply, RestError, RestRequest, Route};
 
 /// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
@@ -139,7 +139,7 @@ pub static ROUTES: [Route; 9] = [
         renames: &[],
         document: GET_PRODUCT,
         variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
-        respond: |r, data| Ok(ok(product(r.in_store(&data["product"], "product")?))),
+        respond: |_, data| Ok(ok(product(found(&data["product"], "product")?))),
     },
     Route {
         family: Family::Komerza,
@@ -288,14 +288,6 @@ pub(super) fn list(r: &RestRequest, connection: &Value, map: fn(&Value) -> Value
         status: StatusCode::OK,
         body: Some(json!({ "success": true, "pages": (total + size - 1) / size, "data": items })),
     })
-}
-
-pub(super) fn found<'a>(row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
-    if row.is_null() {
-        Err(RestError::not_found(what))
-    } else {
-        Ok(row)
-    }
 }
 
 pub(super) const VISIBILITY: &[&str] = &["PUBLIC", "UNLISTED", "PRIVATE"];

@@ -5,8 +5,8 @@
 use axum::http::Method;
 use serde_json::{json, Value};
 
-use super::komerza::{code, created, found, list, name, ok, page_args, VISIBILITY};
-use super::route::{field, form, patch, Family, Field, RestError, Route};
+use super::komerza::{code, created, list, name, ok, page_args, VISIBILITY};
+use super::route::{field, form, found, patch, Family, Field, RestError, Route};
 use super::{decimal, number};
 
 macro_rules! category_doc {
@@ -220,7 +220,7 @@ pub static ROUTES: [Route; 16] = [
         None,
         order_doc!("query($id: UUID!) { row: order(id: $id) { ...O } }"),
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
-        |r, data| Ok(ok(order(r.in_store(&data["row"], "order")?)))
+        |_, data| Ok(ok(order(found(&data["row"], "order")?)))
     ),
     route!(
         POST,

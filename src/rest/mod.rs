@@ -198,9 +198,12 @@ async fn resolve_store(
             None => tenancy::only_store(principal)?,
         },
     };
-    let id = id.ok_or_else(|| RestError::not_found("store"))?;
-    let store = tenancy::store(db, principal, id).await?;
-    let currency = (family == Family::Commerce).then_some(store.currency_code);
+    let id = id.filter(|id| tenancy::sees_store(principal, *id)).ok_or_else(|| RestError::not_found("store"))?;
+    // The Commerce API shows the store's currency on every product; Komerza needs no row.
+    let currency = match family {
+        Family::Commerce => Some(tenancy::store(db, principal, id).await?.currency_code),
+        Family::Komerza => None,
+    };
     Ok(StoreContext { id, currency })
 }
 

@@ -128,6 +128,16 @@ impl From<ApiError> for RestError {
     }
 }
 
+/// A row the document answered, or `NOT_FOUND` when it answered null (the path's ids were
+/// checked against the called store before the document ran).
+pub fn found<'a>(row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
+    if row.is_null() {
+        Err(RestError::not_found(what))
+    } else {
+        Ok(row)
+    }
+}
+
 /// A successful answer: its status and body (none for 204).
 pub struct Reply {
     pub status: StatusCode,
@@ -173,16 +183,6 @@ impl RestRequest {
 
     pub fn store_id(&self) -> Result<Uuid, RestError> {
         self.store.as_ref().map(|s| s.id).ok_or_else(|| RestError::not_found("store"))
-    }
-
-    /// A row of the called store, or `NOT_FOUND` for a missing row and for a row of another store
-    /// (also another of the caller's own).
-    pub fn in_store<'a>(&self, row: &'a Value, what: &str) -> Result<&'a Value, RestError> {
-        let store = self.store_id()?.to_string();
-        if row.is_null() || row["storeId"].as_str() != Some(store.as_str()) {
-            return Err(RestError::not_found(what));
-        }
-        Ok(row)
     }
 
     /// The page number (1-based) and page size (1–100, default 20) in the query parameters named

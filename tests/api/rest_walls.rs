@@ -209,3 +209,37 @@ async fn unrouted_paths_and_wrong_methods_answer_in_the_family_envelope() {
     let (status, body) = app.rest(Method::GET, "/nowhere", token, None).await;
     assert_eq!((status, body), (404, Value::Null), "paths outside the API families stay bare");
 }
+
+#[tokio::test]
+async fn a_customer_cannot_tell_hidden_rows_from_missing_ones() {
+    let app = spawn_demo_app().await;
+    let demo = demo_catalog(&app, &app.merchant).await;
+    let customer = app.token(crate::helpers::DEMO_CUSTOMER).await;
+    let products = app.as_merchant("{ stores { products(first: 50) { nodes { id visibility } } } }", json!({})).await;
+    let nodes = products["data"]["stores"][0]["products"]["nodes"].as_array().expect("products").clone();
+    let private = nodes.iter().find(|p| p["visibility"] == "PRIVATE").expect("a private product")["id"].clone();
+    let public = nodes.iter().find(|p| p["visibility"] == "PUBLIC").expect("a public product")["id"].clone();
+    let (s, missing) = (id(&demo.store), uuid::Uuid::now_v7().to_string());
+    let before = snapshot(&app.db).await;
+
+    let (status, body) =
+        app.rest(Method::GET, &format!("/stores/{s}/products/{}", id(&public)), Some(&customer), None).await;
+    assert_eq!(status, 200, "a buyable product: {body}");
+    // A private product, and rows of the store a customer has no business with, answer exactly as
+    // missing ones, whatever the method.
+    for (method, kind, hidden) in [
+        (Method::GET, "products", id(&private)),
+        (Method::DELETE, "products", id(&private)),
+        (Method::DELETE, "categories", id(&demo.category)),
+        (Method::DELETE, "coupons", id(&demo.coupon)),
+        (Method::PUT, "customers", id(&demo.customer)),
+    ] {
+        let path = |row: &str| format!("/stores/{s}/{kind}/{row}");
+        let body = (method != Method::GET && method != Method::DELETE).then(|| json!({ "name": "x" }));
+        let (status, answer) = app.rest(method.clone(), &path(hidden), Some(&customer), body.clone()).await;
+        let (missing_status, missing_answer) = app.rest(method.clone(), &path(&missing), Some(&customer), body).await;
+        assert_eq!((status, missing_status), (404, 404), "{method} {kind}: {answer} / {missing_answer}");
+        assert_eq!(answer["code"], missing_answer["code"]);
+    }
+    assert_eq!(snapshot(&app.db).await, before);
+}

@@ -13,9 +13,23 @@ use entity::idempotency_key;
 /// How long an idempotency key is remembered.
 const IDEMPOTENCY_TTL_HOURS: i64 = 24;
 
-/// A stable hash of a request, to tell a retry from a different request under the same key.
+/// A stable hash of a request, to tell a retry from a different request under the same key: an
+/// explicit JSON encoding of what the order asks for, so renaming a field in the code does not
+/// make a retry look like another request.
 pub(super) fn request_hash(store_id: Uuid, input: &NewOrder) -> String {
-    format!("{:x}", Sha256::digest(format!("{store_id}\n{input:?}").as_bytes()))
+    let items: Vec<_> =
+        input.items.iter().map(|l| json!([l.product_id, l.variant_id, l.quantity, l.answers])).collect();
+    let encoded = json!([
+        store_id,
+        items,
+        input.customer_id,
+        input.customer_email,
+        input.customer_name,
+        input.coupon_code,
+        input.use_store_credit,
+        input.notes,
+    ]);
+    format!("{:x}", Sha256::digest(encoded.to_string().as_bytes()))
 }
 
 /// The order an idempotency key already stands for, `None` when the key is new (an expired

@@ -136,9 +136,8 @@ impl ApiKeyMutation {
     /// Revokes one of the caller's keys; it is refused from then on.
     #[graphql(directive = session::apply())]
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<ApiKey> {
-        let revoked = api_keys::revoke(ctx.data::<DatabaseConnection>()?, session_access(ctx)?, id).await;
-        let revoked = revoked.into_graphql()?;
-        ctx.data::<Arc<Authenticator>>()?.forget_key(&revoked.secret_hash);
-        Ok(ApiKey(revoked))
+        let auth = ctx.data::<Arc<Authenticator>>()?;
+        let revoked = api_keys::revoke(ctx.data::<DatabaseConnection>()?, auth, session_access(ctx)?, id).await;
+        revoked.map(ApiKey).into_graphql()
     }
 }
