@@ -1,10 +1,12 @@
 //! Users: creating accounts with a validated email and a hashed password.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, SqlErr};
 use uuid::Uuid;
 
 use crate::auth::password;
+use crate::auth::principal::Principal;
+use crate::error::ApiError;
 use entity::user;
 
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -35,6 +37,12 @@ pub fn normalize_email(email: &str) -> Option<String> {
         && email.len() <= MAX_EMAIL_LEN
         && !domain.contains('@');
     valid.then_some(email)
+}
+
+/// The user behind the caller's session or API key.
+pub async fn me(db: &impl ConnectionTrait, principal: &Principal) -> Result<user::Model, ApiError> {
+    let access = principal.access().ok_or(ApiError::Unauthenticated("sign in first"))?;
+    user::Entity::find_by_id(access.user_id).one(db).await?.ok_or(ApiError::NotFound("user"))
 }
 
 /// Creates a user who can log in with `email` and `password`.

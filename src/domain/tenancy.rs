@@ -14,6 +14,7 @@ use std::collections::HashSet;
 
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -74,6 +75,20 @@ where
     C: ConnectionTrait,
 {
     row.into_active_model().reset_all().update(db).await.map_err(|e| ApiError::from_write(e, field))
+}
+
+/// The caller's stores, by name (then id).
+pub async fn stores<C: ConnectionTrait>(db: &C, principal: &Principal) -> Result<Vec<store::Model>, ApiError> {
+    let visible = visible_stores(principal);
+    if visible.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(store::Entity::find()
+        .filter(store::Column::Id.is_in(visible))
+        .order_by_asc(store::Column::Name)
+        .order_by_asc(store::Column::Id)
+        .all(db)
+        .await?)
 }
 
 pub async fn store<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<store::Model, ApiError> {

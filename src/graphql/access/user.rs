@@ -1,11 +1,10 @@
 //! The signed-in user: `me`.
 
 use async_graphql::{Context, Object};
-use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
-use crate::auth::principal::Principal;
-use crate::error::{ApiError, GraphqlResult};
+use crate::auth::users;
+use crate::error::GraphqlResult;
 use crate::graphql::exec::policy::scope;
 use entity::user;
 
@@ -44,10 +43,7 @@ impl UserQuery {
     /// The user behind the caller's session or API key.
     #[graphql(directive = scope::apply("user.view".into()))]
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        let access =
-            ctx.data::<Principal>()?.access().ok_or(ApiError::Unauthenticated("sign in first")).into_graphql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = user::Entity::find_by_id(access.user_id).one(db).await.into_graphql()?;
-        found.map(User).ok_or(ApiError::NotFound("user")).into_graphql()
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        users::me(db, principal).await.map(User).into_graphql()
     }
 }

@@ -2,7 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
@@ -216,8 +216,8 @@ impl Store {
         to: Option<chrono::DateTime<chrono::Utc>>,
         top: Option<i32>,
     ) -> async_graphql::Result<StoreAnalytics> {
-        let range = analytics::range(from, to, top).into_graphql()?;
-        analytics::compute(ctx, self.0.id, range).await.into_graphql()
+        let range = crate::domain::analytics::range(from, to, top).into_graphql()?;
+        analytics::of_store(ctx.data::<DatabaseConnection>()?, self.0.id, range).await.into_graphql()
     }
 }
 
@@ -290,18 +290,8 @@ impl StoreQuery {
     /// The caller's stores, by name.
     #[graphql(directive = scope::apply("stores.view".into()), complexity = "5 * child_complexity")]
     async fn stores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Store>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let visible = tenancy::visible_stores(ctx.data::<Principal>()?);
-        if visible.is_empty() {
-            return Ok(Vec::new());
-        }
-        let stores = store::Entity::find()
-            .filter(store::Column::Id.is_in(visible))
-            .order_by_asc(store::Column::Name)
-            .order_by_asc(store::Column::Id)
-            .all(db)
-            .await
-            .into_graphql()?;
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        let stores = tenancy::stores(db, principal).await.into_graphql()?;
         Ok(stores.into_iter().map(Store).collect())
     }
 
