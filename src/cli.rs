@@ -101,8 +101,14 @@ pub struct Cli {
     #[arg(long, env = "GRAPHQL_SUGGESTIONS", value_enum, global = true)]
     pub graphql_suggestions: Option<Switch>,
 
-    /// Live API keys one user may hold; creating another is a `CONFLICT`.
-    #[arg(long, env = "MAX_API_KEYS_PER_USER", default_value_t = crate::limits::DEFAULT_MAX_API_KEYS, global = true)]
+    /// Live API keys one user may hold (1–100000); creating another is a `CONFLICT`.
+    #[arg(
+        long,
+        env = "MAX_API_KEYS_PER_USER",
+        default_value_t = crate::limits::DEFAULT_MAX_API_KEYS,
+        value_parser = clap::value_parser!(u32).range(1..=100_000),
+        global = true
+    )]
     pub max_api_keys_per_user: u32,
 
     /// Log lines for people (`human`) or for log collectors (`json`).

@@ -52,6 +52,17 @@ fn production_refuses_to_start_without_a_jwt_secret() {
 }
 
 #[test]
+fn the_api_key_cap_must_be_a_number_from_1_to_100000() {
+    for bad in ["none", "0", "100001", "99999999999", ""] {
+        let output = run(binary().args(["schema", "--max-api-keys-per-user", bad]));
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {}", text(&output.stderr));
+        assert!(text(&output.stderr).contains("--max-api-keys-per-user"), "{bad:?}: {}", text(&output.stderr));
+    }
+    let fine = run(binary().args(["schema"]).env("MAX_API_KEYS_PER_USER", "7"));
+    assert_eq!(fine.status.code(), Some(0), "{}", text(&fine.stderr));
+}
+
+#[test]
 fn production_refuses_the_demo_data() {
     let mut child = binary()
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
