@@ -136,6 +136,11 @@ impl ApiError {
         Self::Forbidden(format!("this operation requires the scope {scope}"))
     }
 
+    /// A fault of the server itself (not of the request), logged and answered as `INTERNAL`.
+    pub fn internal(what: impl Into<String>) -> Self {
+        Self::Internal(Arc::new(DbErr::Custom(what.into())))
+    }
+
     /// A validation error on one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])

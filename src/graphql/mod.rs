@@ -12,7 +12,11 @@ pub mod sales;
 
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
-use crate::error::Code;
+use async_graphql::{Context, ErrorExtensions};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::principal::Principal;
+use crate::error::{ApiError, Code};
 use access::{api_keys, session, user};
 use catalog::variant_mutations;
 use catalog::{category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations};
@@ -43,31 +47,27 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
-/// The database and the caller of a request: what every resolver hands the domain layer.
-pub(crate) fn caller<'a>(
-    ctx: &'a async_graphql::Context<'_>,
-) -> async_graphql::Result<(&'a sea_orm::DatabaseConnection, &'a crate::auth::principal::Principal)> {
-    Ok((ctx.data::<sea_orm::DatabaseConnection>()?, ctx.data::<crate::auth::principal::Principal>()?))
+/// Request data a resolver reads (the database, the caller, loaders, …). Its absence is a fault
+/// of the server, answered `INTERNAL` with a code like every error this crate raises.
+pub(crate) fn data<'a, T: std::any::Any + Send + Sync>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a T> {
+    ctx.data::<T>()
+        .map_err(|_| ApiError::internal(format!("no {} in the request", std::any::type_name::<T>())).extend())
 }
 
-/// Gives every error of a response a stable `extensions.code`: errors of the document, its
-/// variables or an argument's value are `VALIDATION`; anything else without a code is
-/// `INTERNAL`, with its text replaced so no internal detail leaks.
+/// The database and the caller of a request: what every resolver hands the domain layer.
+pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<(&'a DatabaseConnection, &'a Principal)> {
+    Ok((data::<DatabaseConnection>(ctx)?, data::<Principal>(ctx)?))
+}
+
+/// Gives every error of a response a stable `extensions.code`. Every error this crate raises
+/// carries its code (`ApiError`, the policy, the cost limits, [`data`]), so an error without one
+/// is async-graphql's verdict on the request itself — the document, a variable, an argument's
+/// value (a malformed UUID, an `Int` out of range, an unreadable date) — and is `VALIDATION`.
 pub(crate) fn ensure_error_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
-        if extensions.get("code").is_some() {
-            continue;
-        }
-        let bad_input = ["Failed to parse", "Invalid value", "Expected input type"]
-            .iter()
-            .any(|prefix| error.message.starts_with(prefix));
-        if error.path.is_empty() || bad_input {
+        if extensions.get("code").is_none() {
             extensions.set("code", Code::Validation.as_str());
-        } else {
-            tracing::error!(message = %error.message, "uncoded error while resolving a field");
-            error.message = "internal error".into();
-            extensions.set("code", Code::Internal.as_str());
         }
     }
 }
@@ -75,4 +75,31 @@ pub(crate) fn ensure_error_codes(response: &mut async_graphql::Response) {
 /// The SDL, with fields and enum values sorted, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(response: &async_graphql::Response) -> Vec<(String, String)> {
+        let json = serde_json::to_value(&response.errors).unwrap_or_default();
+        let errors = json.as_array().cloned().unwrap_or_default();
+        errors.iter().map(|e| (e["extensions"]["code"].to_string(), e["message"].to_string())).collect()
+    }
+
+    #[tokio::test]
+    async fn an_error_without_a_code_is_the_requests_and_server_faults_are_internal() {
+        let schema = builder().finish();
+        // No database in the request data: a fault of the server, never blamed on the caller.
+        let mut response = schema.execute("{ me { id } }").await;
+        ensure_error_codes(&mut response);
+        assert_eq!(codes(&response), [("\"INTERNAL\"".to_owned(), "\"internal error\"".to_owned())]);
+        // A malformed argument value is reported by async-graphql without a code.
+        for query in [r#"{ product(id: "not-a-uuid") { id } }"#, "{ product(id: 1) { id } }", "{ nope }"] {
+            let mut response = schema.execute(query).await;
+            ensure_error_codes(&mut response);
+            let found = codes(&response);
+            assert!(!found.is_empty() && found.iter().all(|(code, _)| code == "\"VALIDATION\""), "{query}: {found:?}");
+        }
+    }
 }

@@ -49,7 +49,7 @@ impl ApiKey {
 
     /// When the key was last used (UTC), if ever.
     async fn last_used_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
-        let pending = ctx.data::<Arc<Authenticator>>()?.usage.pending(self.0.id);
+        let pending = crate::graphql::data::<Arc<Authenticator>>(ctx)?.usage.pending(self.0.id);
         Ok(pending.or(self.0.last_used_at))
     }
 
@@ -95,7 +95,7 @@ pub struct CreateApiKeyInput {
 }
 
 fn session_access<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Access> {
-    ctx.data::<Principal>()?.access().ok_or(ApiError::Unauthenticated("sign in first")).into_graphql()
+    crate::graphql::data::<Principal>(ctx)?.access().ok_or(ApiError::Unauthenticated("sign in first")).into_graphql()
 }
 
 /// API key queries.
@@ -107,7 +107,9 @@ impl ApiKeyQuery {
     /// The signed-in user's API keys, newest first (revoked ones included), without secrets.
     #[graphql(directive = session::apply())]
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
-        let keys = api_keys::list(ctx.data::<DatabaseConnection>()?, session_access(ctx)?).await.into_graphql()?;
+        let keys = api_keys::list(crate::graphql::data::<DatabaseConnection>(ctx)?, session_access(ctx)?)
+            .await
+            .into_graphql()?;
         Ok(keys.into_iter().map(ApiKey).collect())
     }
 }
@@ -127,8 +129,8 @@ impl ApiKeyMutation {
         input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
         let request = api_keys::KeyRequest { name: input.name, scopes: input.scopes, store_ids: input.store_ids };
-        let db = ctx.data::<DatabaseConnection>()?;
-        let max_live = ctx.data::<AccountLimits>()?.max_api_keys;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        let max_live = crate::graphql::data::<AccountLimits>(ctx)?.max_api_keys;
         let issued = api_keys::create(db, session_access(ctx)?, request, max_live).await.into_graphql()?;
         Ok(CreateApiKeyPayload { secret: issued.secret, key: issued.key })
     }
@@ -136,8 +138,9 @@ impl ApiKeyMutation {
     /// Revokes one of the caller's keys; it is refused from then on.
     #[graphql(directive = session::apply())]
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<ApiKey> {
-        let auth = ctx.data::<Arc<Authenticator>>()?;
-        let revoked = api_keys::revoke(ctx.data::<DatabaseConnection>()?, auth, session_access(ctx)?, id).await;
+        let auth = crate::graphql::data::<Arc<Authenticator>>(ctx)?;
+        let revoked =
+            api_keys::revoke(crate::graphql::data::<DatabaseConnection>(ctx)?, auth, session_access(ctx)?, id).await;
         revoked.map(ApiKey).into_graphql()
     }
 }

@@ -80,8 +80,8 @@ impl SessionMutation {
     ) -> async_graphql::Result<AuthPayload> {
         check_length("email", &email, MAX_EMAIL_LEN)?;
         check_length("password", &password, MAX_PASSWORD_LEN)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let auth = ctx.data::<std::sync::Arc<Authenticator>>()?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        let auth = crate::graphql::data::<std::sync::Arc<Authenticator>>(ctx)?;
         let tokens = sessions::login(db, auth, &email, &password, remember).await.into_graphql()?;
         Ok(AuthPayload(tokens))
     }
@@ -91,8 +91,8 @@ impl SessionMutation {
     #[graphql(directive = public::apply())]
     async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> async_graphql::Result<AuthPayload> {
         check_length("refreshToken", &refresh_token, MAX_REFRESH_TOKEN_LEN)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let auth = ctx.data::<std::sync::Arc<Authenticator>>()?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        let auth = crate::graphql::data::<std::sync::Arc<Authenticator>>(ctx)?;
         let tokens = sessions::refresh(db, auth, &refresh_token).await.into_graphql()?;
         Ok(AuthPayload(tokens))
     }
@@ -100,12 +100,12 @@ impl SessionMutation {
     /// Ends the caller's session: its refresh token and access tokens stop working.
     #[graphql(directive = session::apply())]
     async fn logout(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        let principal = ctx.data::<Principal>()?;
+        let principal = crate::graphql::data::<Principal>(ctx)?;
         let Some(Credential::Session(session_id)) = principal.access().map(|a| a.credential) else {
             return Err(ApiError::Unauthenticated("logout needs a login session")).into_graphql();
         };
-        let db = ctx.data::<DatabaseConnection>()?;
-        let auth = ctx.data::<std::sync::Arc<Authenticator>>()?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        let auth = crate::graphql::data::<std::sync::Arc<Authenticator>>(ctx)?;
         sessions::revoke_session(db, auth, session_id).await.into_graphql()?;
         Ok(true)
     }

@@ -67,7 +67,7 @@ impl Category {
         #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Connection<Cursor, Product, CategoryProductTotals, EmptyFields, CategoryProductsName>>
     {
-        let loaders = ctx.data::<Loaders>()?;
+        let loaders = crate::graphql::data::<Loaders>(ctx)?;
         let name = format!("category-products:{}", self.0.id);
         let args = PageArgs { first, after, last, before, offset: None };
         let links = pagination::load_page(ctx, &loaders.category_links, &name, self.0.id, args, Natural).await?;
@@ -96,8 +96,11 @@ pub struct CategoryProductTotals {
 impl CategoryProductTotals {
     /// How many live products the category has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count =
-            ctx.data::<Loaders>()?.category_link_count.load_one((self.category_id, Natural)).await.into_graphql()?;
+        let count = crate::graphql::data::<Loaders>(ctx)?
+            .category_link_count
+            .load_one((self.category_id, Natural))
+            .await
+            .into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }

@@ -95,7 +95,7 @@ impl Product {
 
     /// Slugs of the categories it is in, in the store's category order.
     async fn category_slugs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        let loaders = ctx.data::<Loaders>()?;
+        let loaders = crate::graphql::data::<Loaders>(ctx)?;
         let links = loaders.product_category_links.load_one(self.0.id).await.into_graphql()?.unwrap_or_default();
         let categories = loaders.categories.load_many(links.iter().map(|l| l.category_id)).await.into_graphql()?;
         let mut found: Vec<_> = categories.into_values().collect();
@@ -106,7 +106,7 @@ impl Product {
     /// Its variants in display order (counted as 3 for query cost).
     #[graphql(complexity = "3 * child_complexity")]
     async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Variant>> {
-        let rows = ctx.data::<Loaders>()?.product_variants.load_one(self.0.id).await.into_graphql()?;
+        let rows = crate::graphql::data::<Loaders>(ctx)?.product_variants.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(Variant).collect())
     }
 }
@@ -218,7 +218,8 @@ impl Variant {
     /// Questions the buyer answers when ordering, in display order.
     #[graphql(complexity = "3 * child_complexity")]
     async fn custom_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomField>> {
-        let rows = ctx.data::<Loaders>()?.variant_custom_fields.load_one(self.0.id).await.into_graphql()?;
+        let rows =
+            crate::graphql::data::<Loaders>(ctx)?.variant_custom_fields.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(CustomField).collect())
     }
 }
@@ -277,7 +278,8 @@ impl CustomField {
     /// Allowed answers of a SELECT or RADIO field, in display order.
     #[graphql(complexity = "5 * child_complexity")]
     async fn options(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustomFieldOption>> {
-        let rows = ctx.data::<Loaders>()?.custom_field_options.load_one(self.0.id).await.into_graphql()?;
+        let rows =
+            crate::graphql::data::<Loaders>(ctx)?.custom_field_options.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(CustomFieldOption).collect())
     }
 }
@@ -331,8 +333,8 @@ impl ProductQuery {
     /// deleted, another tenant's, or private and the caller is a customer).
     #[graphql(directive = scope::apply("stores.products.view".into()))]
     async fn product(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Product>> {
-        let principal = ctx.data::<Principal>()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let principal = crate::graphql::data::<Principal>(ctx)?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
         let found = tenancy::optional(tenancy::product(db, principal, id).await).into_graphql()?;
         Ok(found.filter(|p| tenancy::readable_product(principal, p)).map(Product))
     }

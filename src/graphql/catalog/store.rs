@@ -110,7 +110,7 @@ impl Store {
     ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
         let view = ProductView::new(filter.unwrap_or_default(), sort_key.unwrap_or_default(), reverse.unwrap_or(false))
             .into_graphql()?;
-        let loader = &ctx.data::<Loaders>()?.store_products;
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.store_products;
         let name = pagination::list_name("products", self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
@@ -133,7 +133,7 @@ impl Store {
         #[graphql(desc = "Return the categories before this cursor.")] before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Category, CategoryTotals>> {
-        let loader = &ctx.data::<Loaders>()?.store_categories;
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.store_categories;
         let args = PageArgs { first, after, last, before, offset };
         let totals = CategoryTotals { store_id: self.0.id };
         pagination::paged(ctx, loader, format!("categories:{}", self.0.id), self.0.id, args, totals, Category).await
@@ -157,7 +157,7 @@ impl Store {
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Customer, CustomerTotals>> {
         let view = CustomerView::new(search).into_graphql()?;
-        let loader = &ctx.data::<Loaders>()?.store_customers;
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.store_customers;
         let name = pagination::list_name("customers", self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
@@ -180,7 +180,7 @@ impl Store {
         before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, Coupon, CouponTotals>> {
-        let loader = &ctx.data::<Loaders>()?.store_coupons;
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.store_coupons;
         let name = pagination::list_name("coupons", self.0.id, &ByCreation);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, ByCreation).await?;
@@ -217,7 +217,7 @@ impl Store {
         top: Option<i32>,
     ) -> async_graphql::Result<StoreAnalytics> {
         let range = crate::domain::analytics::range(from, to, top).into_graphql()?;
-        analytics::of_store(ctx.data::<DatabaseConnection>()?, self.0.id, range).await.into_graphql()
+        analytics::of_store(crate::graphql::data::<DatabaseConnection>(ctx)?, self.0.id, range).await.into_graphql()
     }
 }
 
@@ -232,7 +232,7 @@ impl CustomerTotals {
     /// How many customers match, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        Ok(ctx.data::<Loaders>()?.store_customer_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        Ok(crate::graphql::data::<Loaders>(ctx)?.store_customer_count.load_one(key).await.into_graphql()?.unwrap_or(0))
     }
 }
 
@@ -246,7 +246,7 @@ impl CouponTotals {
     /// How many coupons the store has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, ByCreation);
-        Ok(ctx.data::<Loaders>()?.store_coupon_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        Ok(crate::graphql::data::<Loaders>(ctx)?.store_coupon_count.load_one(key).await.into_graphql()?.unwrap_or(0))
     }
 }
 
@@ -259,8 +259,11 @@ pub struct CategoryTotals {
 impl CategoryTotals {
     /// How many categories the store has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count =
-            ctx.data::<Loaders>()?.store_category_count.load_one((self.store_id, Natural)).await.into_graphql()?;
+        let count = crate::graphql::data::<Loaders>(ctx)?
+            .store_category_count
+            .load_one((self.store_id, Natural))
+            .await
+            .into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }
@@ -276,7 +279,7 @@ impl ProductTotals {
     /// How many live products of the store match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        let count = ctx.data::<Loaders>()?.store_product_count.load_one(key).await.into_graphql()?;
+        let count = crate::graphql::data::<Loaders>(ctx)?.store_product_count.load_one(key).await.into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }
@@ -298,7 +301,12 @@ impl StoreQuery {
     /// One of the caller's stores by id; null when there is none (or it is another tenant's).
     #[graphql(directive = scope::apply("stores.view".into()))]
     async fn store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Store>> {
-        let found = tenancy::store(ctx.data::<DatabaseConnection>()?, ctx.data::<Principal>()?, id).await;
+        let found = tenancy::store(
+            crate::graphql::data::<DatabaseConnection>(ctx)?,
+            crate::graphql::data::<Principal>(ctx)?,
+            id,
+        )
+        .await;
         Ok(tenancy::optional(found).into_graphql()?.map(Store))
     }
 }

@@ -86,7 +86,7 @@ impl StoreMutation {
     async fn create_store(&self, ctx: &Context<'_>, input: CreateStoreInput) -> async_graphql::Result<Store> {
         let (db, principal) = caller(ctx)?;
         let store = stores::create(db, principal, input.into()).await.into_graphql()?;
-        ctx.data::<Arc<Authenticator>>()?.forget_tenancy(store.owner_id);
+        crate::graphql::data::<Arc<Authenticator>>(ctx)?.forget_tenancy(store.owner_id);
         Ok(Store(store))
     }
 
@@ -104,7 +104,7 @@ impl StoreMutation {
     async fn delete_store(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Uuid> {
         let (db, principal) = caller(ctx)?;
         let deleted = stores::delete(db, principal, id).await.into_graphql()?;
-        ctx.data::<Arc<Authenticator>>()?.forget_tenancy(deleted.owner_id);
+        crate::graphql::data::<Arc<Authenticator>>(ctx)?.forget_tenancy(deleted.owner_id);
         Ok(deleted.id)
     }
 }

@@ -204,7 +204,7 @@ where
     E::Model: FromQueryResult + Clone + Send + Sync,
     V: View,
 {
-    let request = page_request(ctx.data::<CursorSigner>()?, name, args, view)?;
+    let request = page_request(crate::graphql::data::<CursorSigner>(ctx)?, name, args, view)?;
     let (has_cursor, backward) = (request.cursor.is_some() || request.offset > 0, request.backward);
     let page = loader.load_one((parent, request)).await.into_graphql()?.unwrap_or_default();
     Ok(LoadedPage { page, has_cursor, backward })
@@ -231,7 +231,7 @@ where
     T: async_graphql::ObjectType,
     Name: ConnectionNameType,
 {
-    let signer = ctx.data::<CursorSigner>()?;
+    let signer = crate::graphql::data::<CursorSigner>(ctx)?;
     let LoadedPage { page, has_cursor, backward } = loaded;
     let (has_previous, has_next) = if backward { (page.has_more, has_cursor) } else { (has_cursor, page.has_more) };
     let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);

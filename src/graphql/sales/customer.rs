@@ -56,7 +56,8 @@ impl Customer {
     /// Every change of the balance, oldest first.
     #[graphql(complexity = "5 * child_complexity")]
     async fn balance_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BalanceEntry>> {
-        let rows = ctx.data::<Loaders>()?.customer_balance_entries.load_one(self.0.id).await.into_graphql()?;
+        let rows =
+            crate::graphql::data::<Loaders>(ctx)?.customer_balance_entries.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(BalanceEntry).collect())
     }
 }
@@ -166,8 +167,11 @@ impl CustomerMutation {
         input: CreateCustomerInput,
     ) -> async_graphql::Result<Customer> {
         let input = customers::NewCustomer { email: input.email, name: input.name };
-        let db = ctx.data::<DatabaseConnection>()?;
-        customers::create(db, ctx.data::<Principal>()?, store_id, input).await.map(Customer).into_graphql()
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        customers::create(db, crate::graphql::data::<Principal>(ctx)?, store_id, input)
+            .await
+            .map(Customer)
+            .into_graphql()
     }
 
     /// Changes a customer's email or name.
@@ -179,8 +183,8 @@ impl CustomerMutation {
         input: UpdateCustomerInput,
     ) -> async_graphql::Result<Customer> {
         let change = customers::CustomerChange { email: input.email, name: input.name.into() };
-        let db = ctx.data::<DatabaseConnection>()?;
-        customers::update(db, ctx.data::<Principal>()?, id, change).await.map(Customer).into_graphql()
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        customers::update(db, crate::graphql::data::<Principal>(ctx)?, id, change).await.map(Customer).into_graphql()
     }
 
     /// Adds or takes store credit, with a reason kept in the customer's balance history. Taking
@@ -192,8 +196,8 @@ impl CustomerMutation {
         id: Uuid,
         input: BalanceAdjustmentInput,
     ) -> async_graphql::Result<Customer> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let principal = ctx.data::<Principal>()?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        let principal = crate::graphql::data::<Principal>(ctx)?;
         customers::adjust_balance(db, principal, id, input.amount, &input.reason).await.map(Customer).into_graphql()
     }
 }

@@ -95,14 +95,14 @@ impl Order {
     /// Its lines, as priced when the order was placed.
     #[graphql(complexity = "5 * child_complexity")]
     async fn items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderItem>> {
-        let rows = ctx.data::<Loaders>()?.order_items.load_one(self.0.id).await.into_graphql()?;
+        let rows = crate::graphql::data::<Loaders>(ctx)?.order_items.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(OrderItem).collect())
     }
 
     /// Every status change, oldest first, with who made it and why.
     #[graphql(complexity = "5 * child_complexity")]
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderStatusChange>> {
-        let rows = ctx.data::<Loaders>()?.order_history.load_one(self.0.id).await.into_graphql()?;
+        let rows = crate::graphql::data::<Loaders>(ctx)?.order_history.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(OrderStatusChange).collect())
     }
 }
@@ -304,7 +304,7 @@ impl OrderTotals {
     /// How many orders match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        Ok(ctx.data::<Loaders>()?.store_order_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        Ok(crate::graphql::data::<Loaders>(ctx)?.store_order_count.load_one(key).await.into_graphql()?.unwrap_or(0))
     }
 }
 
@@ -315,8 +315,8 @@ pub async fn orders_page(
     args: PageArgs,
     filter: Option<OrderFilter>,
 ) -> async_graphql::Result<Connection<Cursor, Order, OrderTotals>> {
-    let view = OrderView::new(filter.unwrap_or_default(), ctx.data::<Principal>()?).into_graphql()?;
-    let loader = &ctx.data::<Loaders>()?.store_orders;
+    let view = OrderView::new(filter.unwrap_or_default(), crate::graphql::data::<Principal>(ctx)?).into_graphql()?;
+    let loader = &crate::graphql::data::<Loaders>(ctx)?.store_orders;
     let name = pagination::list_name("orders", store_id, &view);
     let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;
     pagination::connection(ctx, &name, page, OrderTotals { store_id, view }, |row| Some(Order(row)))
@@ -332,8 +332,8 @@ impl OrderQuery {
     /// a customer — someone else's).
     #[graphql(directive = scope::apply("stores.orders.view".into()))]
     async fn order(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Order>> {
-        let principal = ctx.data::<Principal>()?;
-        let found = tenancy::order(ctx.data::<DatabaseConnection>()?, principal, id).await;
+        let principal = crate::graphql::data::<Principal>(ctx)?;
+        let found = tenancy::order(crate::graphql::data::<DatabaseConnection>(ctx)?, principal, id).await;
         Ok(tenancy::optional(found).into_graphql()?.map(Order))
     }
 
@@ -355,7 +355,7 @@ impl OrderQuery {
         before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Option<Connection<Cursor, Order, OrderTotals>>> {
-        if !tenancy::sees_store(ctx.data::<Principal>()?, store_id) {
+        if !tenancy::sees_store(crate::graphql::data::<Principal>(ctx)?, store_id) {
             return Ok(None);
         }
         orders_page(ctx, store_id, PageArgs { first, after, last, before, offset }, filter).await.map(Some)

@@ -82,8 +82,8 @@ async fn transition(
     to: OrderStatus,
     reason: Option<String>,
 ) -> async_graphql::Result<Order> {
-    let db = ctx.data::<DatabaseConnection>()?;
-    orders::transition(db, ctx.data::<Principal>()?, id, to, reason).await.map(Order).into_graphql()
+    let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+    orders::transition(db, crate::graphql::data::<Principal>(ctx)?, id, to, reason).await.map(Order).into_graphql()
 }
 
 /// Order mutations.
@@ -106,9 +106,11 @@ impl OrderMutation {
             String,
         >,
     ) -> async_graphql::Result<Order> {
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
         let input = NewOrder::from(input);
-        let order = orders::create(db, ctx.data::<Principal>()?, store_id, &input, idempotency_key.as_deref()).await;
+        let order =
+            orders::create(db, crate::graphql::data::<Principal>(ctx)?, store_id, &input, idempotency_key.as_deref())
+                .await;
         order.map(Order).into_graphql()
     }
 
