@@ -1,7 +1,6 @@
 //! The catalog's closed vocabularies (with the integer codes the Komerza documents use), slugs,
 //! and the defaults of new product and variant rows.
 
-use async_graphql::Enum;
 use chrono::Utc;
 use serde_json::json;
 use uuid::Uuid;
@@ -9,7 +8,7 @@ use uuid::Uuid;
 use entity::{product, variant};
 
 /// Who can see a product or category on the storefront.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
     /// Listed and reachable by everyone (code 0).
     Public,
@@ -20,7 +19,7 @@ pub enum Visibility {
 }
 
 /// How a variant's available stock is determined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StockMode {
     /// The `stock` number is authoritative and is decremented by orders (code 0).
     Fixed,
@@ -31,7 +30,7 @@ pub enum StockMode {
 }
 
 /// Whether a variant is bought once or subscribed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VariantType {
     /// Bought once (code 0).
     OneTime,
@@ -40,7 +39,7 @@ pub enum VariantType {
 }
 
 /// The input a custom field asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomFieldType {
     /// A one-line text input.
     Text,

@@ -2,9 +2,7 @@
 //! cancelled (stock goes back); confirmed, shipped or delivered → refunded (store credit spent on
 //! the order goes back). Cancelling and refunding need a reason.
 
-use async_graphql::Enum;
-
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderStatus {
     /// Placed; stock is reserved.
     Pending,

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod exec;
 pub mod load;
 pub mod sales;
+pub mod vocab;
 
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 

@@ -4,12 +4,13 @@ use async_graphql::connection::{Connection, ConnectionNameType, EmptyFields};
 use async_graphql::{Context, Object};
 use uuid::Uuid;
 
-use crate::domain::catalog::{Coded, Visibility};
+use crate::domain::catalog::{self, Coded};
 use crate::error::GraphqlResult;
 use crate::graphql::catalog::product::Product;
 use crate::graphql::exec::policy::scope;
 use crate::graphql::load::loaders::{Loaders, Natural};
 use crate::graphql::load::pagination::{self, Cursor, PageArgs};
+use crate::graphql::vocab::Visibility;
 use entity::category;
 
 pub struct Category(pub category::Model);
@@ -44,7 +45,7 @@ impl Category {
 
     /// Who can see it on the storefront.
     async fn visibility(&self) -> Visibility {
-        Visibility::from_code(self.0.visibility)
+        catalog::Visibility::from_code(self.0.visibility).into()
     }
 
     /// Display position among the store's categories (ascending).

@@ -3,12 +3,12 @@
 use async_graphql::{Context, InputObject, Object};
 use uuid::Uuid;
 
-use crate::domain::catalog::Visibility;
 use crate::domain::categories::{self, CategoryChange, NewCategory};
 use crate::error::GraphqlResult;
 use crate::graphql::caller;
 use crate::graphql::catalog::category::Category;
 use crate::graphql::exec::policy::scope;
+use crate::graphql::vocab::Visibility;
 
 /// A new category of a store.
 #[derive(InputObject)]
@@ -40,7 +40,7 @@ impl From<CreateCategoryInput> for NewCategory {
         Self {
             name: input.name,
             slug: input.slug,
-            visibility: input.visibility,
+            visibility: input.visibility.map(Into::into),
             order: input.order,
             product_ids: input.product_ids,
         }
@@ -49,7 +49,7 @@ impl From<CreateCategoryInput> for NewCategory {
 
 impl From<UpdateCategoryInput> for CategoryChange {
     fn from(input: UpdateCategoryInput) -> Self {
-        Self { name: input.name, slug: input.slug, visibility: input.visibility, order: input.order }
+        Self { name: input.name, slug: input.slug, visibility: input.visibility.map(Into::into), order: input.order }
     }
 }
 

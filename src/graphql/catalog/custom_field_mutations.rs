@@ -3,12 +3,12 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use uuid::Uuid;
 
-use crate::domain::catalog::CustomFieldType;
 use crate::domain::custom_fields::{self, CustomFieldChange, NewCustomField, NewOption, OptionChange};
 use crate::error::GraphqlResult;
 use crate::graphql::caller;
 use crate::graphql::catalog::product::{CustomField, CustomFieldOption};
 use crate::graphql::exec::policy::scope;
+use crate::graphql::vocab::CustomFieldType;
 
 /// A question the buyer answers when ordering a variant.
 #[derive(InputObject)]
@@ -70,7 +70,7 @@ impl From<CustomFieldInput> for NewCustomField {
         Self {
             label: input.label,
             identifier: input.identifier,
-            field_type: input.field_type,
+            field_type: input.field_type.into(),
             is_required: input.is_required,
             placeholder: input.placeholder,
             hint: input.hint,
@@ -91,7 +91,7 @@ impl From<UpdateCustomFieldInput> for CustomFieldChange {
         Self {
             label: input.label,
             identifier: input.identifier,
-            field_type: input.field_type,
+            field_type: input.field_type.map(Into::into),
             is_required: input.is_required,
             placeholder: input.placeholder.into(),
             hint: input.hint.into(),

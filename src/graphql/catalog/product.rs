@@ -8,11 +8,12 @@ use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::db::json::strings;
-use crate::domain::catalog::{Coded, CustomFieldType, StockMode, VariantType, Visibility};
+use crate::domain::catalog::{self, Coded};
 use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
 use crate::graphql::exec::policy::{merchant, scope};
 use crate::graphql::load::loaders::Loaders;
+use crate::graphql::vocab::{CustomFieldType, StockMode, VariantType, Visibility};
 use entity::{custom_field, custom_field_option, product, variant};
 
 type DateTime = chrono::DateTime<chrono::Utc>;
@@ -54,7 +55,7 @@ impl Product {
 
     /// Who can see it on the storefront.
     async fn visibility(&self) -> Visibility {
-        Visibility::from_code(self.0.visibility)
+        catalog::Visibility::from_code(self.0.visibility).into()
     }
 
     /// Display position among the store's products (ascending).
@@ -158,13 +159,13 @@ impl Variant {
 
     /// How available stock is determined.
     async fn stock_mode(&self) -> StockMode {
-        StockMode::from_code(self.0.stock_mode)
+        catalog::StockMode::from_code(self.0.stock_mode).into()
     }
 
     /// One-time purchase or subscription.
     #[graphql(name = "type")]
     async fn variant_type(&self) -> VariantType {
-        VariantType::from_code(self.0.variant_type)
+        catalog::VariantType::from_code(self.0.variant_type).into()
     }
 
     /// Fewest units per order (at least 1).
@@ -257,7 +258,7 @@ impl CustomField {
     /// The kind of input.
     #[graphql(name = "type")]
     async fn field_type(&self) -> CustomFieldType {
-        CustomFieldType::from_name(&self.0.field_type)
+        catalog::CustomFieldType::from_name(&self.0.field_type).into()
     }
 
     /// Whether an answer is required.

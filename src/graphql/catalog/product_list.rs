@@ -16,6 +16,7 @@ use crate::domain::validate::Checks;
 use crate::error::ApiError;
 use crate::graphql::load::loaders::{Sort, SortExpr, View};
 use crate::graphql::load::search::contains_text;
+use crate::graphql::vocab;
 use entity::{category, category_product, product, variant};
 
 /// Longest search text.
@@ -33,7 +34,7 @@ pub struct ProductFilter {
     /// Only products that are not PRIVATE (true) or only PRIVATE ones (false).
     pub active: Option<bool>,
     /// Only products with this visibility.
-    pub visibility: Option<Visibility>,
+    pub visibility: Option<vocab::Visibility>,
     /// Only best sellers (true) or only the others (false).
     pub is_best_seller: Option<bool>,
     /// Only products with a FIXED-stock variant that has at most this many units (0 or more).
@@ -111,7 +112,7 @@ impl ProductView {
             category: filter.category_id,
             category_slug: filter.category_slug,
             active: filter.active,
-            visibility: filter.visibility.map(Coded::code),
+            visibility: filter.visibility.map(|v| Visibility::from(v).code()),
             best_seller: filter.is_best_seller,
             low_stock: filter.low_stock,
             price_cents: prices,

@@ -3,13 +3,13 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use uuid::Uuid;
 
-use crate::domain::catalog::Visibility;
 use crate::domain::products::{self, NewProduct, ProductChange};
 use crate::error::GraphqlResult;
 use crate::graphql::caller;
 use crate::graphql::catalog::product::Product;
 use crate::graphql::catalog::variant_mutations::{UpdateVariantInput, VariantInput};
 use crate::graphql::exec::policy::scope;
+use crate::graphql::vocab::Visibility;
 
 /// A new product and its variants.
 #[derive(InputObject)]
@@ -67,7 +67,7 @@ impl From<CreateProductInput> for NewProduct {
             name: input.name,
             description: input.description,
             slug: input.slug,
-            visibility: input.visibility,
+            visibility: input.visibility.map(Into::into),
             order: input.order,
             is_best_seller: input.is_best_seller,
             image_names: input.image_names,
@@ -86,7 +86,7 @@ impl From<UpdateProductInput> for ProductChange {
             name: input.name,
             description: input.description.into(),
             slug: input.slug,
-            visibility: input.visibility,
+            visibility: input.visibility.map(Into::into),
             order: input.order,
             is_best_seller: input.is_best_seller,
             image_names: input.image_names,

@@ -4,13 +4,13 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::catalog::{StockMode, VariantType};
 use crate::domain::variants::{self, NewVariant, VariantChange};
 use crate::error::GraphqlResult;
 use crate::graphql::caller;
 use crate::graphql::catalog::custom_field_mutations::CustomFieldInput;
 use crate::graphql::catalog::product::Variant;
 use crate::graphql::exec::policy::scope;
+use crate::graphql::vocab::{StockMode, VariantType};
 
 /// A purchasable version of a product (the Komerza create form's variant, plus `sku` and custom
 /// fields).
@@ -80,8 +80,8 @@ impl From<VariantInput> for NewVariant {
             sku: input.sku,
             cost: input.cost,
             stock: input.stock,
-            stock_mode: input.stock_mode,
-            variant_type: input.variant_type,
+            stock_mode: input.stock_mode.map(Into::into),
+            variant_type: input.variant_type.map(Into::into),
             minimum_quantity: input.minimum_quantity,
             maximum_quantity: input.maximum_quantity,
             order: input.order,
@@ -103,8 +103,8 @@ impl From<UpdateVariantInput> for VariantChange {
             sku: input.sku.into(),
             cost: input.cost,
             stock: input.stock,
-            stock_mode: input.stock_mode,
-            variant_type: input.variant_type,
+            stock_mode: input.stock_mode.map(Into::into),
+            variant_type: input.variant_type.map(Into::into),
             minimum_quantity: input.minimum_quantity,
             maximum_quantity: input.maximum_quantity,
             order: input.order,

@@ -16,6 +16,7 @@ use crate::error::{ApiError, GraphqlResult};
 use crate::graphql::exec::policy::{merchant, scope};
 use crate::graphql::load::loaders::{Loaders, Sort, SortExpr, View};
 use crate::graphql::load::pagination::{self, Cursor, PageArgs};
+use crate::graphql::vocab;
 use entity::{order, order_item, order_status_change};
 
 type DateTime = chrono::DateTime<chrono::Utc>;
@@ -48,8 +49,8 @@ impl Order {
         &self.0.customer_email
     }
 
-    async fn status(&self) -> OrderStatus {
-        OrderStatus::from_name(&self.0.status).unwrap_or(OrderStatus::Pending)
+    async fn status(&self) -> vocab::OrderStatus {
+        OrderStatus::from_name(&self.0.status).unwrap_or(OrderStatus::Pending).into()
     }
 
     /// ISO 4217 code of every amount of the order.
@@ -197,12 +198,12 @@ pub struct OrderStatusChange(pub order_status_change::Model);
 #[Object(directive = scope::apply("stores.orders.view".into()))]
 impl OrderStatusChange {
     /// The status before; null for the order's creation.
-    async fn from(&self) -> Option<OrderStatus> {
-        self.0.from_status.as_deref().and_then(OrderStatus::from_name)
+    async fn from(&self) -> Option<vocab::OrderStatus> {
+        self.0.from_status.as_deref().and_then(OrderStatus::from_name).map(Into::into)
     }
 
-    async fn to(&self) -> OrderStatus {
-        OrderStatus::from_name(&self.0.to_status).unwrap_or(OrderStatus::Pending)
+    async fn to(&self) -> vocab::OrderStatus {
+        OrderStatus::from_name(&self.0.to_status).unwrap_or(OrderStatus::Pending).into()
     }
 
     /// Why (required for cancellations and refunds).
@@ -232,7 +233,7 @@ impl OrderStatusChange {
 /// Which orders a list shows; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
+    pub status: Option<vocab::OrderStatus>,
     /// Placed at or after this time.
     pub from: Option<DateTime>,
     /// Placed before this time.
@@ -263,7 +264,7 @@ impl OrderView {
         let email = filter.customer_email.and_then(|e| checks.email("filter.customerEmail", &e));
         checks.finish()?;
         let customers = tenancy::own_customers(principal);
-        Ok(Self { status: filter.status, from: filter.from, to: filter.to, email, customers })
+        Ok(Self { status: filter.status.map(Into::into), from: filter.from, to: filter.to, email, customers })
     }
 }
 
