@@ -1,5 +1,5 @@
 //! Order totals in exact integer cents: line totals, a coupon's discount, store credit, and the
-//! total. Nothing here touches the database; the order mutation and the demo data both use it.
+//! total. Nothing here touches the database; placing an order (`orders::create`) uses it.
 
 use uuid::Uuid;
 

@@ -270,7 +270,8 @@ pub async fn create(
     Ok(row)
 }
 
-/// Changes a product's own fields (its variants have their own mutations).
+/// Changes a product's own fields and, with `defaultVariant`, its first variant (other variants
+/// change through [`crate::domain::variants`]).
 pub async fn update(
     db: &DatabaseConnection,
     principal: &Principal,
