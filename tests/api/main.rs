@@ -29,3 +29,4 @@ mod secrets_at_rest;
 mod seed_examples;
 mod sessions;
 mod tenancy;
+mod variables;

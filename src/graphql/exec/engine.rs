@@ -10,7 +10,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{ErrorExtensions, Pos, Request, Response, ValidationMode};
+use async_graphql::parser::types::DocumentOperations;
+use async_graphql::{ErrorExtensions, Name, Pos, Request, Response, ValidationMode, Value as ConstValue};
 use sea_orm::DatabaseConnection;
 
 use super::text_input;
@@ -97,6 +98,7 @@ impl Engine {
     /// Runs `request` as `principal`. Loaders are fresh for each request: nothing is cached
     /// across requests.
     pub async fn execute(&self, mut request: Request, principal: Principal, origin: Origin) -> Response {
+        complete_variables(&mut request);
         let probe = ValidateOnly::default();
         let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
         check.operation_name = request.operation_name.clone();
@@ -130,5 +132,67 @@ impl Engine {
         }
         ensure_error_codes(&mut response);
         response
+    }
+}
+
+/// Gives every variable the operation declares with a default, and the request does not send,
+/// that default. async-graphql applies defaults to arguments but evaluates `@include(if:)` and
+/// `@skip(if:)` from the sent variables only, so `query($w: Boolean = true) { a @include(if: $w) }`
+/// would leave `a` out; the checks of the request's text read the same completed variables.
+fn complete_variables(request: &mut Request) {
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else { return };
+    let operation = match (&document.operations, operation_name.as_deref()) {
+        (DocumentOperations::Single(only), _) => Some(only),
+        (DocumentOperations::Multiple(all), Some(name)) => all.get(name),
+        (DocumentOperations::Multiple(all), None) if all.len() == 1 => all.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    let defaults: Vec<(Name, ConstValue)> = operation
+        .map(|operation| {
+            operation
+                .node
+                .variable_definitions
+                .iter()
+                .filter_map(|d| d.node.default_value.as_ref().map(|v| (d.node.name.node.clone(), v.node.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (name, value) in defaults {
+        request.variables.entry(name).or_insert(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::Variables;
+
+    use super::*;
+
+    const DEFAULTED: &str = "query Q($w: Boolean = true, $s: Boolean = true) { __schema { queryType { a: name @include(if: $w) b: name @skip(if: $s) } } }";
+
+    #[tokio::test]
+    async fn declared_defaults_reach_include_and_skip() {
+        let schema = crate::graphql::builder().finish();
+        // Upstream async-graphql evaluates the directives from the sent variables only. When this
+        // assertion fails, the upstream fix has landed and `complete_variables` can go.
+        let upstream = schema.execute(Request::new(DEFAULTED)).await;
+        assert_eq!(
+            upstream.data.to_string(),
+            "{__schema: {queryType: {b: \"Query\"}}}",
+            "upstream still ignores defaults in directives: {:?}",
+            upstream.errors
+        );
+
+        let mut request = Request::new(DEFAULTED);
+        complete_variables(&mut request);
+        let completed = schema.execute(request).await;
+        assert_eq!(completed.data.to_string(), "{__schema: {queryType: {a: \"Query\"}}}");
+
+        let mut sent =
+            Request::new(DEFAULTED).variables(Variables::from_json(serde_json::json!({ "w": false, "s": false })));
+        complete_variables(&mut sent);
+        let sent = schema.execute(sent).await.data.to_string();
+        assert_eq!(sent, "{__schema: {queryType: {b: \"Query\"}}}", "sent values win over the defaults");
     }
 }
