@@ -58,3 +58,30 @@ async fn a_deep_query_is_refused_before_any_sql() {
     assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("the limit is 5"));
     assert_eq!(app.statements.get(), before, "no SQL ran");
 }
+
+/// An introspection document of the depth schema tools send (GraphiQL, graphql-codegen, Apollo),
+/// written here: a type reference nested eight levels under a field's argument.
+const INTROSPECTION: &str = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } \
+  types { ...FullType } directives { name locations args { ...InputValue } } } } \
+  fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name args { ...InputValue } type { ...TypeRef } isDeprecated } \
+  inputFields { ...InputValue } enumValues(includeDeprecated: true) { name } possibleTypes { ...TypeRef } } \
+  fragment InputValue on __InputValue { name type { ...TypeRef } defaultValue } \
+  fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name \
+  ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+
+#[tokio::test]
+async fn introspection_is_not_held_to_the_limits_meant_for_data() {
+    let app = crate::helpers::spawn_app().await;
+    let body = app.graphql(INTROSPECTION, json!({})).await;
+    assert!(body.get("errors").is_none(), "{}", &body.to_string()[..body.to_string().len().min(600)]);
+    let depth = body["extensions"]["cost"]["depth"].as_u64().unwrap_or(0);
+    assert!(depth > 10, "the document is deeper than the data limit ({depth})");
+    let types = body["data"]["__schema"]["types"].as_array().map_or(0, Vec::len);
+    assert!(types > 20, "the schema is served: {types} types");
+
+    // Data beside introspection is held to the limits as ever.
+    let mixed = INTROSPECTION.replacen("__schema {", "stores { id } __schema {", 1);
+    let (status, body) = app.post_graphql(None, &mixed, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "depth", "{body}");
+}

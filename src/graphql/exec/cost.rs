@@ -22,6 +22,10 @@ pub struct CostExtension(pub CostLimits);
 /// documents do not apply; the cost is still measured and reported.
 pub struct FixedDocument;
 
+/// Marks a request that asks only about the schema (introspection): measured and reported, but
+/// not held to the limits meant for data.
+pub struct SchemaOnly;
+
 /// What validating a document measured: its complexity and depth.
 #[derive(Debug, Clone, Copy)]
 pub struct Measured {
@@ -77,7 +81,8 @@ impl Extension for CostCheck {
             let _ = probe.0.set(Measured { requested: result.complexity, depth: result.depth });
         }
         let limits = self.0;
-        if ctx.data_opt::<FixedDocument>().is_none() {
+        let exempt = ctx.data_opt::<FixedDocument>().is_some() || ctx.data_opt::<SchemaOnly>().is_some();
+        if !exempt {
             if result.depth > limits.max_depth {
                 let message =
                     format!("the query is nested {} levels deep; the limit is {}", result.depth, limits.max_depth);

@@ -10,15 +10,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::DocumentOperations;
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::Positioned;
 use async_graphql::{ErrorExtensions, Name, Pos, Request, Response, ValidationMode, Value as ConstValue};
 use sea_orm::DatabaseConnection;
 
+use super::cost::{self, CostExtension, FixedDocument, SchemaOnly, ValidateOnly};
 use super::text_input;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
-use crate::graphql::exec::cost::{self, CostExtension, FixedDocument, ValidateOnly};
 use crate::graphql::exec::policy::{Policy, PolicyExtension};
 use crate::graphql::load::loaders::Loaders;
 use crate::graphql::load::pagination::CursorSigner;
@@ -103,11 +106,22 @@ impl Engine {
         let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
         check.operation_name = request.operation_name.clone();
         check.introspection_mode = request.introspection_mode;
+        let mut schema_only = false;
         if let Ok(document) = request.parsed_query() {
             // Parsed once for both runs and the policy check.
             check.set_parsed_query(document.clone());
+            let asked = operation(document, check.operation_name.as_deref());
+            schema_only = asked.is_some_and(|op| asks_only_schema(document, op));
         }
-        let mut response = self.checked.execute(origin.mark(check)).await;
+        let mark = |request: Request| {
+            let request = origin.mark(request);
+            if schema_only {
+                request.data(SchemaOnly)
+            } else {
+                request
+            }
+        };
+        let mut response = self.checked.execute(mark(check)).await;
         if let Some(measured) = probe.measured() {
             let variables = std::mem::take(&mut request.variables);
             let refused = match request.parsed_query() {
@@ -126,7 +140,7 @@ impl Engine {
                     .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
                 let schema = if open { &self.fast } else { &self.checked };
                 let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
-                response = schema.execute(origin.mark(request)).await;
+                response = schema.execute(mark(request)).await;
             }
             cost::report(&mut response, measured, self.limits);
         }
@@ -142,13 +156,7 @@ impl Engine {
 fn complete_variables(request: &mut Request) {
     let operation_name = request.operation_name.clone();
     let Ok(document) = request.parsed_query() else { return };
-    let operation = match (&document.operations, operation_name.as_deref()) {
-        (DocumentOperations::Single(only), _) => Some(only),
-        (DocumentOperations::Multiple(all), Some(name)) => all.get(name),
-        (DocumentOperations::Multiple(all), None) if all.len() == 1 => all.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    let defaults: Vec<(Name, ConstValue)> = operation
+    let defaults: Vec<(Name, ConstValue)> = operation(document, operation_name.as_deref())
         .map(|operation| {
             operation
                 .node
@@ -161,6 +169,35 @@ fn complete_variables(request: &mut Request) {
     for (name, value) in defaults {
         request.variables.entry(name).or_insert(value);
     }
+}
+
+/// The operation a request runs: the one named, or the document's only one.
+fn operation<'a>(document: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a Positioned<OperationDefinition>> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(only), _) => Some(only),
+        (DocumentOperations::Multiple(all), Some(name)) => all.get(name),
+        (DocumentOperations::Multiple(all), None) if all.len() == 1 => all.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// Whether an operation asks only about the schema (`__schema`, `__type`, `__typename` at its
+/// root, fragments included): introspection is exempt from the depth and cost limits meant for
+/// data — the standard introspection query of GraphiQL and codegen tools is 13+ levels deep — and
+/// stays bounded by the transport's field count (and off in production unless enabled).
+fn asks_only_schema(document: &ExecutableDocument, operation: &Positioned<OperationDefinition>) -> bool {
+    fn root(document: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        depth < 8
+            && set.items.iter().all(|item| match &item.node {
+                Selection::Field(field) => field.node.name.node.starts_with("__"),
+                Selection::InlineFragment(inline) => root(document, &inline.node.selection_set.node, depth + 1),
+                Selection::FragmentSpread(spread) => document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|fragment| root(document, &fragment.node.selection_set.node, depth + 1)),
+            })
+    }
+    root(document, &operation.node.selection_set.node, 0)
 }
 
 #[cfg(test)]
