@@ -1,6 +1,6 @@
 //! Logins, rotating refresh tokens, logout, and refusing every kind of tampered token.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
@@ -70,19 +70,18 @@ async fn bad_logins_are_refused_alike_and_write_nothing() {
 #[tokio::test]
 async fn an_unknown_email_costs_as_much_as_a_wrong_password() {
     let app = spawn_demo_app().await;
-    let mut timings = Vec::new();
-    for email in ["demo@example.com", "nobody@example.com"] {
-        let mut runs = Vec::new();
-        for _ in 0..7 {
+    // Alternate the two so a burst of load from the tests beside this one hits both alike, and
+    // compare the fastest of each: load only ever adds time, and a skipped hash would make the
+    // unknown email's fastest attempt ~30x faster than the known one's.
+    let mut fastest = [Duration::MAX, Duration::MAX];
+    for _ in 0..9 {
+        for (slot, email) in ["demo@example.com", "nobody@example.com"].into_iter().enumerate() {
             let started = Instant::now();
             app.graphql(LOGIN, json!({ "e": email, "p": "wrong-password" })).await;
-            runs.push(started.elapsed());
+            fastest[slot] = fastest[slot].min(started.elapsed());
         }
-        runs.sort();
-        timings.push(runs[3]);
     }
-    let (known, unknown) = (timings[0], timings[1]);
-    // A skipped hash would be ~30x faster; 3x absorbs the noise of a busy test machine.
+    let [known, unknown] = fastest;
     assert!(unknown * 3 >= known && known * 3 >= unknown, "known {known:?} vs unknown {unknown:?}");
 }
 
