@@ -15,19 +15,17 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use serde_json::json;
 
 use super::authenticate::Caller;
 use super::AppState;
 use crate::auth::principal::{Credential, Principal};
 use crate::error::Code;
 use crate::limits::{Bucket, RateLimits};
-use crate::rest::route::Family;
+use crate::rest::route::{Family, RestError};
 use crate::rest::{self, envelope};
 
 type Limiter = DefaultKeyedRateLimiter<BucketKey, StateInformationMiddleware>;
@@ -199,14 +197,12 @@ fn budget_headers(headers: &mut HeaderMap, limit: u32, remaining: u32) {
 /// A 429 in the envelope of the surface that was called.
 fn refused(path: &str, seconds: u64) -> Response {
     let message = format!("rate limit exceeded; retry in {seconds} s");
-    let body = match rest::family_of(path) {
-        Some(family) => envelope::error_body(family, Code::RateLimited, &message),
+    match rest::family_of(path) {
         None if path.starts_with("/graphql") => {
-            json!({ "errors": [{ "message": message, "extensions": { "code": Code::RateLimited.as_str() } }] })
+            super::graphql::error_response(StatusCode::TOO_MANY_REQUESTS, Code::RateLimited, &message)
         }
-        None => envelope::error_body(Family::Komerza, Code::RateLimited, &message),
-    };
-    (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+        family => envelope::error(family.unwrap_or(Family::Komerza), &RestError::new(Code::RateLimited, message)),
+    }
 }
 
 /// Sweeps idle buckets every minute, so memory stays bounded however many callers appear.

@@ -36,12 +36,6 @@ pub fn status(family: Family, code: Code) -> StatusCode {
     }
 }
 
-/// An error body of `family` with no details (the HTTP layer's refusals: rate limits,
-/// unrouted paths, wrong methods).
-pub fn error_body(family: Family, code: Code, message: &str) -> Value {
-    body(family, &RestError::new(code, message))
-}
-
 fn body(family: Family, error: &RestError) -> Value {
     let details: Vec<Value> =
         error.details.iter().map(|(field, message)| json!({ "field": field, "message": message })).collect();
