@@ -111,9 +111,74 @@ pub struct Cli {
     )]
     pub max_api_keys_per_user: u32,
 
+    /// Webhook endpoints one user may register (1–1000); registering another is a `CONFLICT`.
+    #[arg(
+        long,
+        env = "MAX_WEBHOOKS_PER_USER",
+        default_value_t = crate::limits::DEFAULT_MAX_WEBHOOKS,
+        value_parser = clap::value_parser!(u32).range(1..=1000),
+        global = true
+    )]
+    pub max_webhooks_per_user: u32,
+
+    /// Webhook deliveries: wait before each retry after a failed attempt, comma-separated
+    /// durations (`ms`, `s`, `m`, `h`, `d`); one more attempt than entries is made in all.
+    #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h", value_parser = parse_schedule, global = true)]
+    pub webhook_retry_schedule: Schedule,
+
+    /// Webhook deliveries: seconds an attempt may take in all (connect, send, read).
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120), global = true)]
+    pub webhook_timeout_secs: u64,
+
+    /// An endpoint whose deliveries have all failed for this long is disabled (a duration).
+    #[arg(long, env = "WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration, global = true)]
+    pub webhook_disable_after: std::time::Duration,
+
+    /// Accept plain `http://` webhook URLs (development only; production refuses it).
+    #[arg(long, env = "WEBHOOK_ALLOW_HTTP", global = true, value_parser = clap::builder::FalseyValueParser::new())]
+    pub webhook_allow_http: bool,
+
+    /// Networks (CIDRs, comma-separated) webhook endpoints may be in although they are
+    /// private, loopback or otherwise internal, e.g. `127.0.0.0/8` for a local receiver.
+    #[arg(long, env = "WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', global = true)]
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+
     /// Log lines for people (`human`) or for log collectors (`json`).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,
+}
+
+/// Waits between webhook attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule(pub Vec<std::time::Duration>);
+
+/// A duration such as `250ms`, `5s`, `30m`, `2h` or `5d`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a duration such as 5s or 30m"))?;
+    let millis = match unit {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(format!("{text:?} needs a unit: ms, s, m, h or d")),
+    };
+    number
+        .checked_mul(millis)
+        .filter(|ms| *ms <= 30 * 86_400_000)
+        .map(std::time::Duration::from_millis)
+        .ok_or_else(|| format!("{text:?} is longer than 30 days"))
+}
+
+fn parse_schedule(text: &str) -> Result<Schedule, String> {
+    let waits = text.split(',').map(parse_duration).collect::<Result<Vec<_>, _>>()?;
+    if waits.len() > 20 {
+        return Err("at most 20 retries".into());
+    }
+    Ok(Schedule(waits))
 }
 
 #[derive(Debug, Subcommand)]

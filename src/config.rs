@@ -11,6 +11,7 @@ use rand::RngCore;
 use std::time::Duration;
 
 use crate::cli::{AppEnv, Cli, Switch};
+use crate::egress::Egress;
 use crate::limits::{AccountLimits, Bucket, CostLimits, GraphqlOptions, RateLimits, TransportLimits};
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,43 @@ pub struct Config {
     pub graphql: GraphqlOptions,
     pub accounts: AccountLimits,
     pub cors_origins: Vec<String>,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhook deliveries are made.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// What endpoints may be (checked at registration and at every attempt).
+    pub egress: Egress,
+    /// Wait before each retry; `retry_schedule.len() + 1` attempts in all.
+    pub retry_schedule: Vec<Duration>,
+    /// Longest attempt (connect, send, read).
+    pub timeout: Duration,
+    /// An endpoint failing this long is disabled.
+    pub disable_after: Duration,
+    /// How often the worker looks for due work when nothing wakes it.
+    pub poll_interval: Duration,
+    /// Attempts in flight at once per replica.
+    pub concurrency: usize,
+    /// Run the delivery worker in this process.
+    pub worker: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            egress: Egress::default(),
+            retry_schedule: ["5s", "5m", "30m", "2h", "5h", "10h", "10h"]
+                .iter()
+                .filter_map(|d| crate::cli::parse_duration(d).ok())
+                .collect(),
+            timeout: Duration::from_secs(10),
+            disable_after: Duration::from_secs(5 * 86_400),
+            poll_interval: Duration::from_millis(500),
+            concurrency: 16,
+            worker: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -115,8 +153,22 @@ impl Config {
                 cost: CostLimits { max_depth: cli.graphql_max_depth, max_complexity: cli.graphql_max_complexity },
                 batch_delay: Duration::from_micros(cli.graphql_batch_delay_us),
             },
-            accounts: AccountLimits { max_api_keys: cli.max_api_keys_per_user },
+            accounts: AccountLimits {
+                max_api_keys: cli.max_api_keys_per_user,
+                max_webhooks: cli.max_webhooks_per_user,
+            },
             cors_origins: cli.cors_origins.clone(),
+            webhooks: WebhookSettings {
+                egress: Egress {
+                    allow_http: cli.webhook_allow_http,
+                    allowed_networks: cli.webhook_allowed_networks.clone(),
+                    ..Egress::default()
+                },
+                retry_schedule: cli.webhook_retry_schedule.0.clone(),
+                timeout: Duration::from_secs(cli.webhook_timeout_secs),
+                disable_after: cli.webhook_disable_after,
+                ..WebhookSettings::default()
+            },
         })
     }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 /// Live API keys a user may hold unless configured otherwise.
 pub const DEFAULT_MAX_API_KEYS: u32 = 50;
+/// Default cap on webhook endpoints per user.
+pub const DEFAULT_MAX_WEBHOOKS: u32 = 20;
 
 /// Limits of the GraphQL transport, per deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,10 +103,12 @@ impl Default for GraphqlOptions {
 pub struct AccountLimits {
     /// Live (unrevoked) API keys per user.
     pub max_api_keys: u32,
+    /// Webhook endpoints per user.
+    pub max_webhooks: u32,
 }
 
 impl Default for AccountLimits {
     fn default() -> Self {
-        Self { max_api_keys: DEFAULT_MAX_API_KEYS }
+        Self { max_api_keys: DEFAULT_MAX_API_KEYS, max_webhooks: DEFAULT_MAX_WEBHOOKS }
     }
 }

@@ -11,6 +11,7 @@ use crate::auth::authenticator::Authenticator;
 use crate::auth::jwt::JwtKeys;
 use crate::cli::AppEnv;
 use crate::config::Config;
+use crate::delivery::{self, Deliverer};
 use crate::graphql::load::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
@@ -21,6 +22,8 @@ use axum::http::HeaderValue;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// The webhook delivery worker, when this process runs one.
+    deliverer: Option<Deliverer>,
 }
 
 impl Application {
@@ -29,6 +32,12 @@ impl Application {
         if config.demo && config.environment == AppEnv::Production {
             anyhow::bail!(
                 "--demo seeds published passwords and an every-scope API key; production mode \
+                 (APP_ENV=production) refuses to start with it"
+            );
+        }
+        if config.webhooks.egress.allow_http && config.environment == AppEnv::Production {
+            anyhow::bail!(
+                "WEBHOOK_ALLOW_HTTP sends webhook payloads and signatures in clear text; production mode \
                  (APP_ENV=production) refuses to start with it"
             );
         }
@@ -47,6 +56,7 @@ impl Application {
             CursorSigner::new(config.jwt_secret.expose().as_bytes()),
             config.graphql,
             config.accounts,
+            config.webhooks.egress.clone(),
         )
         .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
         let cors_origins = config
@@ -54,17 +64,28 @@ impl Application {
             .iter()
             .map(|origin| HeaderValue::from_str(origin).with_context(|| format!("invalid CORS origin {origin:?}")))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let metrics = Metrics::new().context("cannot set up metrics")?;
+        let engine = Arc::new(engine);
+        let deliverer = if config.webhooks.worker {
+            let delivery_metrics = delivery::Metrics::register(metrics.registry()).context("cannot set up metrics")?;
+            let deliverer =
+                Deliverer::new(db.conn.clone(), engine.clone(), config.webhooks.clone(), Arc::new(delivery_metrics))
+                    .context("cannot set up the webhook client")?;
+            Some(deliverer)
+        } else {
+            None
+        };
         let state = AppState {
             db: db.conn,
             auth,
             statements: db.statements,
-            engine: Arc::new(engine),
+            engine,
             transport: Arc::new(config.transport),
             rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
             cors_origins: Arc::new(cors_origins),
-            metrics: Arc::new(Metrics::new().context("cannot set up metrics")?),
+            metrics: Arc::new(metrics),
         };
-        Ok(Self { listener, state })
+        Ok(Self { listener, state, deliverer })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -83,6 +104,8 @@ impl Application {
         let (db, auth) = (self.state.db.clone(), self.state.auth.clone());
         let flusher = tokio::spawn(flush_key_usage(db.clone(), auth.clone()));
         let sweeper = self.state.rate_limits.clone().map(|limits| tokio::spawn(rate_limit::sweep_forever(limits)));
+        let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+        let worker = self.deliverer.map(|deliverer| tokio::spawn(deliverer.run(worker_stop)));
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
@@ -99,6 +122,13 @@ impl Application {
                 Ok(())
             }
         };
+        // The delivery worker finishes the attempts in flight; unclaimed work stays for later.
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            if tokio::time::timeout(SHUTDOWN_GRACE, worker).await.is_err() {
+                tracing::warn!("webhook attempts did not finish in time; their claims expire and they are retried");
+            }
+        }
         flusher.abort();
         if let Some(sweeper) = sweeper {
             sweeper.abort();

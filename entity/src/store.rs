@@ -24,6 +24,8 @@ pub struct Model {
     pub maintenance_reason: Option<String>,
     /// Secret used to sign this store's webhook deliveries.
     pub webhook_secret: String,
+    /// A FIXED-stock variant at or below this many units announces `variant.stock_low`; `NULL`: never.
+    pub low_stock_threshold: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,11 +8,21 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     pub url: String,
+    pub description: String,
     /// JSON array of event types (`order.created`, …).
     pub event_types: Json,
     /// JSON array of store ids; empty means every store of the user.
     pub store_ids: Json,
     pub is_enabled: bool,
+    /// Why the gateway disabled the endpoint (its deliveries kept failing); `NULL` otherwise.
+    pub disabled_reason: Option<String>,
+    /// `whsec_<base64>`: signs every delivery.
+    pub secret: String,
+    /// The secret before the last rotation, which also signs until `previous_secret_expires_at`.
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<DateTimeUtc>,
+    /// Since when every delivery has failed; `NULL` after a success.
+    pub failing_since: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

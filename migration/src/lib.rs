@@ -10,6 +10,7 @@ mod m20261122_000003_catalog;
 mod m20261122_000004_sales;
 mod m20261122_000005_engagement;
 mod m20261122_000006_order_notes;
+mod m20261206_000007_webhooks;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_sales::Migration),
             Box::new(m20261122_000005_engagement::Migration),
             Box::new(m20261122_000006_order_notes::Migration),
+            Box::new(m20261206_000007_webhooks::Migration),
         ]
     }
 }

@@ -133,6 +133,7 @@ impl Authenticator {
         if let Some(limit) = &key.store_ids {
             let allowed: HashSet<Uuid> = strings(limit).iter().filter_map(|s| Uuid::parse_str(s).ok()).collect();
             access.stores.retain(|s| allowed.contains(s));
+            access.store_limited = true;
         }
         Ok(access)
     }
@@ -211,6 +212,7 @@ fn role_access(user_id: Uuid, credential: Credential, tenancy: &Tenancy) -> Acce
             scopes: scope::CUSTOMER.iter().copied().collect(),
             stores: tenancy.customer_of.iter().map(|(_, store)| *store).collect(),
             customers: tenancy.customer_of.iter().map(|(customer, _)| *customer).collect(),
+            store_limited: false,
         }
     } else {
         Access {
@@ -219,6 +221,7 @@ fn role_access(user_id: Uuid, credential: Credential, tenancy: &Tenancy) -> Acce
             scopes: scope::ALL.iter().copied().collect(),
             stores: tenancy.owned.clone(),
             customers: HashSet::new(),
+            store_limited: false,
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum Credential {
     Session(Uuid),
     /// An API key, by key id.
     ApiKey(Uuid),
+    /// The gateway itself acting for a user (demo seeding, rendering webhook payloads).
+    Gateway,
 }
 
 /// What a verified caller may see and do.
@@ -38,6 +40,9 @@ pub struct Access {
     /// For customer sessions: the customer records that are the caller's own (orders are
     /// limited to these). Empty for merchants.
     pub customers: HashSet<Uuid>,
+    /// An API key limited to some stores: it may not act for the whole account (e.g. register
+    /// a webhook for every store, including stores created later).
+    pub store_limited: bool,
 }
 
 impl Access {
@@ -48,6 +53,19 @@ impl Access {
 }
 
 impl Principal {
+    /// The gateway acting for `user_id` with every scope in `store_id` (it renders a store's
+    /// events for the store's owner).
+    pub fn gateway_for(user_id: Uuid, store_id: Uuid) -> Self {
+        Self::Authenticated(Arc::new(Access {
+            user_id,
+            credential: Credential::Gateway,
+            scopes: super::scope::ALL.iter().copied().collect(),
+            stores: HashSet::from([store_id]),
+            customers: HashSet::new(),
+            store_limited: true,
+        }))
+    }
+
     pub fn access(&self) -> Option<&Access> {
         match self {
             Self::Anonymous => None,

@@ -1,15 +1,12 @@
 //! Demo orders in different states, each with its lines and its status history.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
-use crate::auth::principal::{Access, Credential, Principal};
-use crate::auth::scope;
+use crate::auth::principal::Principal;
 use crate::domain::order_status::OrderStatus;
 use crate::domain::orders::{self, NewLine, NewOrder};
 use entity::{customer, order, order_item, order_status_change, product, store, user, variant};
@@ -143,13 +140,7 @@ impl DemoOrder {
             coupon_code: self.coupon.map(str::to_owned),
             ..NewOrder::default()
         };
-        let owner = Principal::Authenticated(Arc::new(Access {
-            user_id: merchant.id,
-            credential: Credential::Session(Uuid::nil()),
-            scopes: scope::ALL.iter().copied().collect(),
-            stores: HashSet::from([store.id]),
-            customers: HashSet::new(),
-        }));
+        let owner = Principal::gateway_for(merchant.id, store.id);
         let order = orders::create(txn, &owner, store.id, &input, None).await?;
         for (step, name) in self.path.iter().enumerate().skip(1) {
             let to = OrderStatus::from_name(name).ok_or_else(|| anyhow::anyhow!("unknown demo status {name}"))?;

@@ -54,7 +54,13 @@ pub fn check_store(c: &mut Checks, row: &store::Model) {
         c.fail("currencyCode", "must be an ISO 4217 code of three capital letters, such as USD");
     }
     c.optional_text("maintenanceReason", row.maintenance_reason.as_deref(), 1..=MAINTENANCE_REASON_MAX);
+    if let Some(threshold) = row.low_stock_threshold {
+        c.number("lowStockThreshold", threshold, 0..=LOW_STOCK_THRESHOLD_MAX);
+    }
 }
+
+/// Highest `lowStockThreshold`.
+pub const LOW_STOCK_THRESHOLD_MAX: i32 = 1_000_000;
 
 pub fn check_category(c: &mut Checks, row: &category::Model) {
     c.text("name", &row.name, CATEGORY_NAME);

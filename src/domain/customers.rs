@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
+use crate::domain::events::{self, EventType};
 use crate::domain::validate::Checks;
 use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
@@ -77,6 +78,7 @@ pub async fn create(
     tenancy::store(&txn, principal, store_id).await?;
     ensure_email_free(&txn, &row).await?;
     let row = row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "email"))?;
+    events::record(&txn, store_id, EventType::CustomerCreated, row.id).await?;
     txn.commit().await?;
     Ok(row)
 }

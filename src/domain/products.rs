@@ -19,9 +19,12 @@ use crate::domain::catalog::{new_product, Coded, Visibility};
 use crate::domain::catalog_rules as rules;
 use crate::domain::change;
 use crate::domain::custom_fields::FieldRows;
+use crate::domain::events::{self, EventType};
 use crate::domain::ordering::set_positions;
 use crate::domain::validate::Checks;
-use crate::domain::variants::{check_skus, insert_variants, NewVariant, VariantChange, VariantRows};
+use crate::domain::variants::{
+    announce_low_stock, check_skus, insert_variants, NewVariant, VariantChange, VariantRows,
+};
 use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{category, category_product, custom_field, custom_field_option, product, variant};
@@ -266,6 +269,7 @@ pub async fn create(
     if let Some(slugs) = &categories {
         set_categories(&txn, &row, slugs).await?;
     }
+    events::record(&txn, row.store_id, EventType::ProductCreated, row.id).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -316,30 +320,33 @@ pub async fn update(
                 .order_by_asc(variant::Column::Id)
                 .one(&txn)
                 .await?;
-            first.map(|mut first| {
+            first.map(|before| {
+                let mut first = before.clone();
                 checks.within("defaultVariant", |c| {
                     patch.apply(c, &mut first);
                     rules::check_variant(c, &first);
                 });
-                first
+                (before, first)
             })
         }
         None => None,
     };
     checks.finish()?;
     ensure_slug_free(&txn, &row).await?;
-    if let Some(first) = default_variant {
+    if let Some((before, first)) = default_variant {
         let skus = first.sku.iter().map(|sku| ("defaultVariant.sku".to_owned(), sku.clone())).collect();
         check_skus(&txn, row.store_id, skus, Some(first.id)).await?;
         let mut first = first;
         first.updated_at = Utc::now();
-        tenancy::save(&txn, first, "defaultVariant.sku").await?;
+        let first = tenancy::save(&txn, first, "defaultVariant.sku").await?;
+        announce_low_stock(&txn, &before, &first).await?;
     }
     if let Some(slugs) = &input.category_slugs {
         set_categories(&txn, &row, slugs).await?;
     }
     row.updated_at = Utc::now();
     let row = tenancy::save(&txn, row, "slug").await?;
+    events::record(&txn, row.store_id, EventType::ProductUpdated, row.id).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -353,6 +360,7 @@ pub async fn delete(db: &DatabaseConnection, principal: &Principal, id: Uuid) ->
     row.deleted_at = sea_orm::Set(Some(now));
     row.updated_at = sea_orm::Set(now);
     let row = row.update(&txn).await?;
+    events::record(&txn, row.store_id, EventType::ProductDeleted, row.id).await?;
     txn.commit().await?;
     Ok(row.id)
 }
@@ -389,6 +397,7 @@ pub async fn duplicate(db: &DatabaseConnection, principal: &Principal, id: Uuid)
         });
         category_product::Entity::insert_many(links).exec(&txn).await?;
     }
+    events::record(&txn, copy.store_id, EventType::ProductCreated, copy.id).await?;
     txn.commit().await?;
     Ok(copy)
 }

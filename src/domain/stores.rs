@@ -41,6 +41,7 @@ pub fn new_store(owner: Uuid, name: String, url: String, description: String) ->
         is_inactive: false,
         maintenance_reason: None,
         webhook_secret: secret::generate("whsec_", 32),
+        low_stock_threshold: None,
         created_at: now,
         updated_at: now,
     }
@@ -78,6 +79,9 @@ pub struct StoreChange {
     pub is_inactive: Option<bool>,
     /// Why the store is in maintenance (1–512 characters); null when it is not.
     pub maintenance_reason: Option<Option<String>>,
+    /// Stock level (0–1000000) at or below which a FIXED-stock variant announces
+    /// `variant.stock_low`; null: never.
+    pub low_stock_threshold: Option<Option<i32>>,
 }
 
 async fn ensure_url_free<C: ConnectionTrait>(db: &C, row: &store::Model) -> Result<(), ApiError> {
@@ -142,6 +146,7 @@ pub async fn update(
         row.is_inactive = inactive;
     }
     change::apply(input.maintenance_reason, &mut row.maintenance_reason);
+    change::apply(input.low_stock_threshold, &mut row.low_stock_threshold);
     let mut checks = Checks::new();
     rules::check_store(&mut checks, &row);
     checks.finish()?;

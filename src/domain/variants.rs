@@ -17,11 +17,12 @@ use crate::domain::catalog::{new_variant, Coded, StockMode, VariantType};
 use crate::domain::catalog_rules as rules;
 use crate::domain::change;
 use crate::domain::custom_fields::{check_identifiers_distinct, insert_fields, FieldRows, NewCustomField};
+use crate::domain::events::{self, EventType};
 use crate::domain::ordering::{next_order, set_positions};
 use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::ApiError;
-use entity::variant;
+use entity::{store, variant};
 
 /// A purchasable version of a product (the Komerza create form's variant, plus `sku` and custom
 /// fields).
@@ -232,6 +233,7 @@ pub async fn create(
     check_skus(&txn, product.store_id, skus, None).await?;
     let created = rows.variant.clone();
     insert_variants(&txn, vec![rows]).await?;
+    events::record(&txn, product.store_id, EventType::ProductUpdated, product.id).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -244,7 +246,8 @@ pub async fn update(
     input: VariantChange,
 ) -> Result<variant::Model, ApiError> {
     let txn = begin_write(db).await?;
-    let mut row = tenancy::variant(&txn, principal, id).await?;
+    let before = tenancy::variant(&txn, principal, id).await?;
+    let mut row = before.clone();
     let mut checks = Checks::new();
     input.apply(&mut checks, &mut row);
     rules::check_variant(&mut checks, &row);
@@ -253,8 +256,35 @@ pub async fn update(
     check_skus(&txn, row.store_id, skus, Some(row.id)).await?;
     row.updated_at = chrono::Utc::now();
     let row = tenancy::save(&txn, row, "sku").await?;
+    events::record(&txn, row.store_id, EventType::ProductUpdated, row.product_id).await?;
+    announce_low_stock(&txn, &before, &row).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Whether stock that went from `before` to `after` crossed from above `threshold` to or below it.
+pub fn crossed_low_stock(before: i64, after: i32, threshold: i32) -> bool {
+    before > i64::from(threshold) && after <= threshold
+}
+
+/// Records `variant.stock_low` when a change took a FIXED-stock variant from above its store's
+/// `lowStockThreshold` to or below it.
+pub async fn announce_low_stock<C: ConnectionTrait>(
+    db: &C,
+    before: &variant::Model,
+    after: &variant::Model,
+) -> Result<(), ApiError> {
+    let fixed = |v: &variant::Model| StockMode::from_code(v.stock_mode) == StockMode::Fixed;
+    // A variant whose stock was not counted before falls from "unlimited".
+    let was = if fixed(before) { i64::from(before.stock) } else { i64::MAX };
+    if !fixed(after) || i64::from(after.stock) >= was {
+        return Ok(());
+    }
+    let threshold = store::Entity::find_by_id(after.store_id).one(db).await?.and_then(|s| s.low_stock_threshold);
+    if threshold.is_some_and(|t| crossed_low_stock(was, after.stock, t)) {
+        events::record(db, after.store_id, EventType::VariantStockLow, after.id).await?;
+    }
+    Ok(())
 }
 
 /// Deletes a variant and its custom fields; returns its id. Past order lines keep their
@@ -267,6 +297,7 @@ pub async fn delete(db: &DatabaseConnection, principal: &Principal, id: Uuid) ->
         return Err(ApiError::conflict("id", "a product keeps at least one variant"));
     }
     variant::Entity::delete_by_id(row.id).exec(&txn).await?;
+    events::record(&txn, row.store_id, EventType::ProductUpdated, row.product_id).await?;
     txn.commit().await?;
     Ok(row.id)
 }

@@ -18,14 +18,22 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
-use access::{api_keys, session, user};
+use access::{api_keys, session, user, webhooks};
 use catalog::variant_mutations;
 use catalog::{category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations};
 use sales::{coupon_mutations, customer, order, order_mutations};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
-pub struct Query(store::StoreQuery, product::ProductQuery, order::OrderQuery, user::UserQuery, api_keys::ApiKeyQuery);
+pub struct Query(
+    store::StoreQuery,
+    product::ProductQuery,
+    order::OrderQuery,
+    customer::CustomerQuery,
+    user::UserQuery,
+    api_keys::ApiKeyQuery,
+    webhooks::WebhookQuery,
+);
 
 /// The root of every mutation.
 #[derive(MergedObject, Default)]
@@ -40,6 +48,7 @@ pub struct Mutation(
     customer::CustomerMutation,
     coupon_mutations::CouponMutation,
     order_mutations::OrderMutation,
+    webhooks::WebhookMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

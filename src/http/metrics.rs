@@ -43,6 +43,11 @@ impl Metrics {
         Ok(Self { registry, requests, latency })
     }
 
+    /// The registry, for other parts of the process to export their metrics on `/metrics`.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     fn observe(&self, surface: &str, operation: &str, status: u16, elapsed: Duration) {
         self.requests.with_label_values(&[surface, operation, &status.to_string()]).inc();
         self.latency.with_label_values(&[surface, operation]).observe(elapsed.as_secs_f64());

@@ -160,7 +160,7 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     let verified = match request.extensions().get::<Caller>() {
         Some(Caller(Ok(Principal::Authenticated(access)))) => Some(match access.credential {
             Credential::ApiKey(id) => BucketKey::ApiKey(id),
-            Credential::Session(_) => BucketKey::User(access.user_id),
+            Credential::Session(_) | Credential::Gateway => BucketKey::User(access.user_id),
         }),
         _ => None,
     };

@@ -26,7 +26,7 @@ const UPDATE_STORE: &str = with_store!(
     "mutation($store: UUID!, $input: UpdateStoreInput!) { store: updateStore(id: $store, input: $input) { ...S } }"
 );
 const LIST_PRODUCTS: &str = with_product!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: ProductFilter, $sort: ProductSortKey, $reverse: Boolean) { store(id: $store) { products(first: $first, offset: $offset, filter: $filter, sortKey: $sort, reverse: $reverse) { totalCount nodes { ...P } } } }");
-const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } }");
+pub(super) const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } }");
 const CREATE_PRODUCT: &str = with_product!("mutation($store: UUID!, $input: CreateProductInput!) { product: createProduct(storeId: $store, input: $input) { ...P } }");
 const UPDATE_PRODUCT: &str = with_product!(
     "mutation($id: UUID!, $input: UpdateProductInput!) { product: updateProduct(id: $id, input: $input) { ...P } }"

@@ -52,6 +52,10 @@ macro_rules! route {
     };
 }
 
+/// One order and one customer, as webhook payloads carry them ([`super::payloads`]).
+pub(super) const ONE_ORDER: &str = order_doc!("query($id: UUID!) { row: order(id: $id) { ...O } }");
+pub(super) const ONE_CUSTOMER: &str = customer_doc!("query($id: UUID!) { row: customer(id: $id) { ...U } }");
+
 const CATEGORY_FORM: &[Field] = &[
     field("name", "string", true),
     field("slug", "string", false),
@@ -218,7 +222,7 @@ pub static ROUTES: [Route; 16] = [
         "Get an order",
         &[],
         None,
-        order_doc!("query($id: UUID!) { row: order(id: $id) { ...O } }"),
+        ONE_ORDER,
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
         |_, data| Ok(ok(order(found(&data["row"], "order")?)))
     ),
@@ -302,11 +306,11 @@ fn coupon(row: &Value) -> Value {
     with_numbers(row, &["amountDecrease"])
 }
 
-fn customer(row: &Value) -> Value {
+pub(super) fn customer(row: &Value) -> Value {
     with_numbers(row, &["balance"])
 }
 
-fn order(row: &Value) -> Value {
+pub(super) fn order(row: &Value) -> Value {
     let mut order = with_numbers(row, &["subtotal", "discount", "creditUsed", "total"]);
     order["status"] = json!(row["status"].as_str().map(str::to_lowercase));
     if let Some(items) = order["items"].as_array_mut() {

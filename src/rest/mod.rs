@@ -11,6 +11,7 @@ pub mod komerza;
 mod komerza_sales;
 mod komerza_variants;
 pub mod openapi;
+pub mod payloads;
 pub mod route;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use commerce_gateway::cli::AppEnv;
-use commerce_gateway::config::{Config, DatabaseConfig, Secret};
+use commerce_gateway::config::{Config, DatabaseConfig, Secret, WebhookSettings};
 use commerce_gateway::db::StatementCounter;
 use commerce_gateway::startup::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -36,6 +36,11 @@ impl TestDatabase {
         }
     }
 
+    /// The same database for a second server (a replica); the original keeps it alive.
+    pub fn replica(&self) -> Self {
+        Self { url: self.url.clone(), _dir: None }
+    }
+
     /// Makes the database unreachable for a running server: PostgreSQL drops the database
     /// (ending its sessions); SQLite, whose open files outlive deletion, closes the server's pool.
     pub async fn take_away(&self, server_pool: &DatabaseConnection) {
@@ -62,6 +67,9 @@ impl TestDatabase {
             graphql: Default::default(),
             accounts: Default::default(),
             cors_origins: vec!["https://shop.example".into()],
+            // The delivery worker's polling would blur the statement counts other tests take;
+            // webhook tests turn it on.
+            webhooks: WebhookSettings { worker: false, ..WebhookSettings::default() },
         }
     }
 }

@@ -30,3 +30,4 @@ mod seed_examples;
 mod sessions;
 mod tenancy;
 mod variables;
+mod webhooks;

@@ -30,6 +30,8 @@ const TABLES: &[&str] = &[
     "reviews",
     "webhooks",
     "webhook_deliveries",
+    "webhook_attempts",
+    "events",
     "idempotency_keys",
 ];
 

@@ -303,6 +303,52 @@ const PROBES: &[Probe] = &[
     },
     Probe { target: "Mutation.deleteProduct", scope: "stores.products.delete", query: "mutation($p: UUID!) { deleteProduct(id: $p) }" },
     Probe { target: "User", scope: "user.view", query: "{ me { email } }" },
+    Probe {
+        target: "Query.customer",
+        scope: "stores.customers.view",
+        query: "query($cu: UUID!) { customer(id: $cu) { id } }",
+    },
+    Probe { target: "Query.webhooks", scope: "user.webhooks.view", query: "{ webhooks { id } }" },
+    Probe { target: "Query.webhookEventTypes", scope: "user.webhooks.view", query: "{ webhookEventTypes { name } }" },
+    Probe { target: "Query.webhook", scope: "user.webhooks.view", query: "query($wh: UUID!) { webhook(id: $wh) { id } }" },
+    Probe { target: "Webhook", scope: "user.webhooks.view", query: "query($wh: UUID!) { webhook(id: $wh) { url } }" },
+    Probe {
+        target: "WebhookDelivery",
+        scope: "user.webhooks.view",
+        query: "query($wh: UUID!) { webhook(id: $wh) { deliveries(first: 1) { nodes { status } } } }",
+    },
+    Probe {
+        target: "WebhookAttempt",
+        scope: "user.webhooks.view",
+        query: "query($wh: UUID!) { webhook(id: $wh) { deliveries(first: 1) { nodes { attempts { error } } } } }",
+    },
+    Probe {
+        target: "Mutation.createWebhook",
+        scope: "user.webhooks.create",
+        query: "mutation { createWebhook(input: { url: \"http://127.0.0.1:9/probe\", eventTypes: [\"order.created\"] }) { secret } }",
+    },
+    Probe {
+        target: "Mutation.updateWebhook",
+        scope: "user.webhooks.update",
+        query: "mutation($wh: UUID!) { updateWebhook(id: $wh, input: { description: \"probe\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.rotateWebhookSecret",
+        scope: "user.webhooks.update",
+        query: "mutation($wh: UUID!) { rotateWebhookSecret(id: $wh) { secret } }",
+    },
+    Probe {
+        target: "Mutation.sendTestWebhook",
+        scope: "user.webhooks.update",
+        query: "mutation($wh: UUID!) { sendTestWebhook(id: $wh) { id } }",
+    },
+    Probe {
+        target: "Mutation.resendWebhookDelivery",
+        scope: "user.webhooks.update",
+        query: "mutation($wh: UUID!, $wd: UUID!) { resendWebhookDelivery(webhookId: $wh, deliveryId: $wd) { id } }",
+    },
+    // Last: the endpoint is gone afterwards.
+    Probe { target: "Mutation.deleteWebhook", scope: "user.webhooks.delete", query: "mutation($wh: UUID!) { deleteWebhook(id: $wh) }" },
 ];
 
 /// Every scope-guarded type and field of the SDL, as `Type` or `Type.field`.
@@ -337,6 +383,7 @@ fn key_holding(scopes: &[&'static str]) -> Principal {
         scopes: scopes.iter().copied().collect(),
         stores: HashSet::new(),
         customers: HashSet::new(),
+        store_limited: false,
     }))
 }
 
@@ -361,9 +408,21 @@ async fn the_scope_matrix_refuses_without_the_scope_and_allows_with_it() {
     // A key per probe: more than a user may usually hold.
     let app = crate::helpers::spawn_with(crate::helpers::TestDatabase::new().await, true, |config| {
         config.accounts.max_api_keys = 1000;
+        // An endpoint on a closed local port (no worker runs, so nothing is sent).
+        config.webhooks.egress.allow_http = true;
+        config.webhooks.egress.allowed_networks = vec!["127.0.0.0/8".parse().expect("network")];
     })
     .await;
-    let ids = demo_ids(&app).await;
+    let mut ids = demo_ids(&app).await;
+    let hook = app
+        .as_merchant(
+            "mutation { createWebhook(input: { url: \"http://127.0.0.1:9/probe\", eventTypes: [\"order.created\"] }) { webhook { id } } }",
+            json!({}),
+        )
+        .await;
+    ids["wh"] = hook["data"]["createWebhook"]["webhook"]["id"].clone();
+    let test = app.as_merchant("mutation($wh: UUID!) { sendTestWebhook(id: $wh) { id } }", ids.clone()).await;
+    ids["wd"] = test["data"]["sendTestWebhook"]["id"].clone();
     let policy = Policy::from_sdl(&commerce_gateway::graphql::sdl()).expect("policy");
     let everything = app.api_key(&app.merchant, scope::ALL, None).await;
     for probe in PROBES {

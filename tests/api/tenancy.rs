@@ -161,8 +161,21 @@ const WRITES: &[(&str, &str)] = &[
 ];
 
 /// Mutations that name no store-owned row.
-const ACCOUNT_MUTATIONS: &[&str] =
-    &["login", "refreshSession", "logout", "createApiKey", "revokeApiKey", "createStore"];
+/// (Webhook endpoints are the account's; `webhooks.rs` walls them.)
+const ACCOUNT_MUTATIONS: &[&str] = &[
+    "login",
+    "refreshSession",
+    "logout",
+    "createApiKey",
+    "revokeApiKey",
+    "createStore",
+    "createWebhook",
+    "updateWebhook",
+    "deleteWebhook",
+    "rotateWebhookSecret",
+    "sendTestWebhook",
+    "resendWebhookDelivery",
+];
 
 #[test]
 fn every_mutation_is_covered_by_the_tenancy_tests() {

@@ -19,6 +19,7 @@ use crate::db::begin_write;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, Visibility};
 use crate::domain::coupons::normalize_code;
 use crate::domain::customers::{change_balance, new_customer};
+use crate::domain::events::{self, EventType};
 use crate::domain::order_status::OrderStatus;
 use crate::domain::pricing::{self, CouponTerms, Line};
 use crate::domain::tenancy;
@@ -113,13 +114,13 @@ fn check_shape(input: &NewOrder) -> Result<(), ApiError> {
 }
 
 /// The customer an order is for: a customer session's own record in the store, or the
-/// customer with the given email (created when new).
+/// customer with the given email (created when new, which the flag tells).
 async fn buyer(
     txn: &DatabaseTransaction,
     principal: &Principal,
     store_id: Uuid,
     input: &NewOrder,
-) -> Result<customer::Model, ApiError> {
+) -> Result<(customer::Model, bool), ApiError> {
     let access = principal.access().ok_or(ApiError::Unauthenticated("sign in first"))?;
     if access.is_customer() {
         return customer::Entity::find()
@@ -127,6 +128,7 @@ async fn buyer(
             .filter(customer::Column::Id.is_in(access.customers.iter().copied()))
             .one(txn)
             .await?
+            .map(|c| (c, false))
             .ok_or(ApiError::NotFound("store"));
     }
     if let Some(id) = input.customer_id {
@@ -134,6 +136,7 @@ async fn buyer(
             .filter(customer::Column::StoreId.eq(store_id))
             .one(txn)
             .await?
+            .map(|c| (c, false))
             .ok_or_else(|| ApiError::invalid("customerId", "is not a customer of this store"));
     }
     let Some(email) = input.customer_email.as_deref().and_then(crate::auth::users::normalize_email) else {
@@ -142,16 +145,17 @@ async fn buyer(
     // Concurrent first orders of one new email must not collide: insert unless present (waiting
     // for a concurrent insert to commit), then read whichever row exists.
     let fresh = new_customer(store_id, email.clone(), input.customer_name.clone());
-    customer::Entity::insert(fresh.into_active_model())
+    let inserted = customer::Entity::insert(fresh.into_active_model())
         .on_conflict(OnConflict::columns([customer::Column::StoreId, customer::Column::Email]).do_nothing().to_owned())
         .exec_without_returning(txn)
         .await?;
-    customer::Entity::find()
+    let customer = customer::Entity::find()
         .filter(customer::Column::StoreId.eq(store_id))
         .filter(customer::Column::Email.eq(&email))
         .one(txn)
         .await?
-        .ok_or(ApiError::NotFound("customer"))
+        .ok_or(ApiError::NotFound("customer"))?;
+    Ok((customer, inserted > 0))
 }
 
 /// Finds each line's product and variant in the store and checks quantities and answers.
@@ -258,7 +262,12 @@ async fn resolve_items(
 }
 
 /// Takes the ordered units from stock: one conditional update per variant, in variant-id order.
-async fn reserve_stock(txn: &DatabaseTransaction, lines: &[Resolved]) -> Result<(), ApiError> {
+/// Returns the variants this order took to or below `low_stock` (from above it).
+async fn reserve_stock(
+    txn: &DatabaseTransaction,
+    lines: &[Resolved],
+    low_stock: Option<i32>,
+) -> Result<Vec<Uuid>, ApiError> {
     let mut wanted: BTreeMap<Uuid, (i64, usize)> = BTreeMap::new();
     for (index, line) in lines.iter().enumerate() {
         if StockMode::from_code(line.variant.stock_mode) == StockMode::Fixed {
@@ -267,15 +276,21 @@ async fn reserve_stock(txn: &DatabaseTransaction, lines: &[Resolved]) -> Result<
         }
     }
     let mut short = Vec::new();
+    let mut low = Vec::new();
     for (variant_id, (quantity, index)) in wanted {
         let stock = Expr::col(variant::Column::Stock);
         let taken = variant::Entity::update_many()
             .col_expr(variant::Column::Stock, stock.clone().sub(quantity))
             .filter(variant::Column::Id.eq(variant_id))
             .filter(stock.gte(quantity))
-            .exec(txn)
+            .exec_with_returning(txn)
             .await?;
-        if taken.rows_affected == 0 {
+        if let (Some(left), Some(threshold)) = (taken.first(), low_stock) {
+            if crate::domain::variants::crossed_low_stock(i64::from(left.stock) + quantity, left.stock, threshold) {
+                low.push(variant_id);
+            }
+        }
+        if taken.is_empty() {
             let left = variant::Entity::find_by_id(variant_id).one(txn).await?.map_or(0, |v| v.stock);
             short.push(FieldError {
                 field: format!("items[{index}].quantity"),
@@ -284,7 +299,7 @@ async fn reserve_stock(txn: &DatabaseTransaction, lines: &[Resolved]) -> Result<
         }
     }
     if short.is_empty() {
-        Ok(())
+        Ok(low)
     } else {
         Err(ApiError::InsufficientStock(short))
     }
@@ -339,7 +354,7 @@ async fn place(
     store: &store::Model,
     input: &NewOrder,
 ) -> Result<order::Model, ApiError> {
-    let customer = buyer(txn, principal, store.id, input).await?;
+    let (customer, is_new_customer) = buyer(txn, principal, store.id, input).await?;
     let resolved = resolve_items(txn, principal, store.id, &input.items).await?;
     let lines: Vec<Line> = resolved
         .iter()
@@ -349,7 +364,7 @@ async fn place(
     if wants_credit && !store.is_customer_balance_enabled {
         return Err(ApiError::invalid("useStoreCredit", "this store does not take store credit"));
     }
-    reserve_stock(txn, &resolved).await?;
+    let low_stock = reserve_stock(txn, &resolved, store.low_stock_threshold).await?;
     let coupon = match &input.coupon_code {
         Some(code) => Some(use_coupon(txn, store.id, code, &lines).await?),
         None => None,
@@ -404,6 +419,13 @@ async fn place(
         if spent.await?.is_none() {
             return Err(ApiError::conflict("useStoreCredit", "the balance changed meanwhile; try again"));
         }
+    }
+    if is_new_customer {
+        events::record(txn, store.id, EventType::CustomerCreated, customer.id).await?;
+    }
+    events::record(txn, store.id, EventType::OrderCreated, order.id).await?;
+    for variant_id in low_stock {
+        events::record(txn, store.id, EventType::VariantStockLow, variant_id).await?;
     }
     Ok(order)
 }

@@ -13,6 +13,7 @@ use crate::auth::principal::{Credential, Principal};
 use crate::db::begin_write;
 use crate::domain::catalog::{Coded, StockMode};
 use crate::domain::customers::{change_balance, REASON_MAX};
+use crate::domain::events::{self, EventType};
 use crate::domain::order_status::OrderStatus;
 use crate::domain::tenancy;
 use crate::domain::validate::Checks;
@@ -25,7 +26,7 @@ fn actor(principal: &Principal) -> (Option<Uuid>, Option<Uuid>) {
         Some(access) => {
             let key = match access.credential {
                 Credential::ApiKey(id) => Some(id),
-                Credential::Session(_) => None,
+                Credential::Session(_) | Credential::Gateway => None,
             };
             (Some(access.user_id), key)
         }
@@ -110,6 +111,7 @@ pub async fn transition(
         }
     }
     history(order.id, Some(from), to, reason, principal).insert(&txn).await?;
+    events::record(&txn, order.store_id, EventType::order_became(to), order.id).await?;
     let order = order::Entity::find_by_id(order.id).one(&txn).await?.ok_or(ApiError::NotFound("order"))?;
     txn.commit().await?;
     Ok(order)

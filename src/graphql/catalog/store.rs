@@ -81,6 +81,12 @@ impl Store {
         self.0.maintenance_reason.as_deref()
     }
 
+    /// Stock level at or below which a FIXED-stock variant announces `variant.stock_low`;
+    /// null: never.
+    async fn low_stock_threshold(&self) -> Option<i32> {
+        self.0.low_stock_threshold
+    }
+
     /// Secret that signs this store's webhook deliveries (needs `user.webhooks.view`).
     #[graphql(directive = scope::apply("user.webhooks.view".into()))]
     async fn webhook_secret(&self) -> &str {

@@ -44,6 +44,9 @@ pub struct UpdateStoreInput {
     pub is_inactive: Option<bool>,
     /// Why the store is in maintenance (1–512 characters); null when it is not.
     pub maintenance_reason: MaybeUndefined<String>,
+    /// Stock level (0–1000000) at or below which a FIXED-stock variant announces
+    /// `variant.stock_low` to webhooks; null: never.
+    pub low_stock_threshold: MaybeUndefined<i32>,
 }
 
 impl From<CreateStoreInput> for NewStore {
@@ -71,6 +74,7 @@ impl From<UpdateStoreInput> for StoreChange {
             is_customer_balance_enabled: input.is_customer_balance_enabled,
             is_inactive: input.is_inactive,
             maintenance_reason: input.maintenance_reason.into(),
+            low_stock_threshold: input.low_stock_threshold.into(),
         }
     }
 }

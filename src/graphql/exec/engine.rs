@@ -21,6 +21,7 @@ use super::cost::{self, CostExtension, FixedDocument, SchemaOnly, ValidateOnly};
 use super::text_input;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
+use crate::egress::Egress;
 use crate::error::ApiError;
 use crate::graphql::exec::policy::{Policy, PolicyExtension};
 use crate::graphql::load::loaders::Loaders;
@@ -65,10 +66,12 @@ impl Engine {
         cursors: CursorSigner,
         options: GraphqlOptions,
         accounts: AccountLimits,
+        egress: Egress,
     ) -> Result<Self, String> {
         let policy = Arc::new(Policy::from_sdl(&sdl())?);
         let build = |checked: bool| {
             let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone()).data(accounts);
+            builder = builder.data(egress.clone());
             if checked {
                 builder = builder.extension(CostExtension(options.cost)).extension(PolicyExtension(policy.clone()));
             } else {

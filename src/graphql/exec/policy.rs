@@ -330,6 +330,7 @@ mod tests {
             scopes: scopes.iter().copied().collect(),
             stores: HashSet::new(),
             customers: HashSet::new(),
+            store_limited: false,
         }))
     }
 

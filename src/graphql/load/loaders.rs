@@ -22,12 +22,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::graphql::access::webhooks::DeliveryView;
 use crate::graphql::catalog::product_list::ProductView;
 use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
-    order_item, order_status_change, product, variant,
+    order_item, order_status_change, product, variant, webhook_delivery,
 };
 
 /// Loader errors are shared between every key of a batch.
@@ -56,6 +57,8 @@ pub struct Loaders {
     pub store_order_count: DataLoader<CountBy<order::Entity, OrderView>>,
     pub order_items: DataLoader<HasMany<order_item::Entity>>,
     pub order_history: DataLoader<HasMany<order_status_change::Entity>>,
+    pub webhook_deliveries: DataLoader<PagedHasMany<webhook_delivery::Entity, DeliveryView>>,
+    pub webhook_delivery_count: DataLoader<CountBy<webhook_delivery::Entity, DeliveryView>>,
 }
 
 impl Loaders {
@@ -166,6 +169,20 @@ impl Loaders {
                 delay,
             ),
             store_order_count: loader(CountBy::new(db, order::Column::StoreId, Condition::all()), delay),
+            webhook_deliveries: loader(
+                PagedHasMany::new(
+                    db,
+                    webhook_delivery::Column::WebhookId,
+                    webhook_delivery::Column::Id,
+                    webhook_delivery::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            webhook_delivery_count: loader(
+                CountBy::new(db, webhook_delivery::Column::WebhookId, Condition::all()),
+                delay,
+            ),
             order_items: loader(HasMany::new(db, order_item::Column::OrderId, &[order_item::Column::Id]), delay),
             order_history: loader(
                 HasMany::new(

@@ -152,6 +152,22 @@ pub struct BalanceAdjustmentInput {
     pub reason: String,
 }
 
+/// Customer queries.
+#[derive(Default)]
+pub struct CustomerQuery;
+
+#[Object]
+impl CustomerQuery {
+    /// One customer of the caller's stores by id; null when there is none (or it is another
+    /// tenant's).
+    #[graphql(directive = scope::apply("stores.customers.view".into()))]
+    async fn customer(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Customer>> {
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        let found = crate::domain::tenancy::customer(db, principal, id).await;
+        Ok(crate::domain::tenancy::optional(found).into_graphql()?.map(Customer))
+    }
+}
+
 /// Customer mutations.
 #[derive(Default)]
 pub struct CustomerMutation;

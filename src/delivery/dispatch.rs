@@ -1,0 +1,112 @@
+//! Fan-out: reads events not yet dispatched, renders each one's `data` (reads only, outside any
+//! transaction), then in one short write transaction claims those still waiting (`FOR UPDATE
+//! SKIP LOCKED` on PostgreSQL; SQLite has one writer), creates one pending delivery per enabled
+//! endpoint of the store's owner that wants the event type and the store, and marks them
+//! dispatched — so an event is fanned out exactly once however many replicas run.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::db::begin_write;
+use crate::domain::events::EventType;
+use crate::domain::webhooks::deliveries::new_delivery;
+use crate::domain::webhooks::{event_types, store_ids};
+use crate::graphql::exec::engine::Engine;
+use crate::rest::payloads;
+use entity::{event, store, webhook, webhook_delivery};
+
+/// Events fanned out per transaction.
+const BATCH: u64 = 100;
+
+/// An event ready to fan out: the endpoints that want it and its rendered data.
+struct Planned {
+    hooks: Vec<Uuid>,
+    data: Value,
+}
+
+/// Fans out one batch of waiting events; returns how many it found waiting.
+pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<usize, DbErr> {
+    let events = event::Entity::find()
+        .filter(event::Column::DispatchedAt.is_null())
+        .order_by_asc(event::Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let owners: HashMap<Uuid, Uuid> = store::Entity::find()
+        .filter(store::Column::Id.is_in(events.iter().filter_map(|e| e.store_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.owner_id))
+        .collect();
+    let hooks = webhook::Entity::find()
+        .filter(webhook::Column::UserId.is_in(owners.values().copied()))
+        .filter(webhook::Column::IsEnabled.eq(true))
+        .all(db)
+        .await?;
+    let mut planned: HashMap<Uuid, Planned> = HashMap::new();
+    for event in &events {
+        let (Some(store_id), Some(kind)) = (event.store_id, EventType::parse(&event.event_type)) else { continue };
+        let Some(owner) = owners.get(&store_id).copied() else { continue };
+        let wanted: Vec<Uuid> = hooks
+            .iter()
+            .filter(|h| h.user_id == owner && event_types(h).iter().any(|t| t == &event.event_type))
+            .filter(|h| {
+                let stores = store_ids(h);
+                stores.is_empty() || stores.contains(&store_id)
+            })
+            .map(|h| h.id)
+            .collect();
+        if !wanted.is_empty() {
+            let data = payloads::render(db, engine, owner, store_id, kind, event.subject_id).await;
+            planned.insert(event.id, Planned { hooks: wanted, data });
+        }
+    }
+
+    let txn = begin_write(db).await?;
+    // PostgreSQL skips rows another replica holds; SQLite has no row locks (and needs none).
+    let claimed: Vec<Uuid> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::DispatchedAt.is_null())
+        .filter(event::Column::Id.is_in(events.iter().map(|e| e.id)))
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if claimed.is_empty() {
+        return Ok(events.len());
+    }
+    let mut deliveries = Vec::new();
+    for id in &claimed {
+        if let Some(plan) = planned.remove(id) {
+            event::Entity::update_many()
+                .col_expr(event::Column::Data, Expr::value(plan.data))
+                .filter(event::Column::Id.eq(*id))
+                .exec(&txn)
+                .await?;
+            deliveries.extend(plan.hooks.into_iter().map(|hook| new_delivery(hook, *id).into_active_model()));
+        }
+    }
+    if !deliveries.is_empty() {
+        webhook_delivery::Entity::insert_many(deliveries).exec(&txn).await?;
+    }
+    event::Entity::update_many()
+        .col_expr(event::Column::DispatchedAt, Expr::value(Utc::now()))
+        .filter(event::Column::Id.is_in(claimed.iter().copied()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(events.len())
+}

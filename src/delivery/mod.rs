@@ -1,0 +1,99 @@
+//! The webhook delivery worker that runs inside every gateway process: it fans out events from
+//! the outbox ([`dispatch`]) and makes due attempts ([`send`]), woken when an event is recorded
+//! in this process and otherwise every poll interval (so events committed by other replicas are
+//! picked up too). Work is claimed in the database, so any number of replicas share it without
+//! sending twice in normal operation; a replica killed mid-attempt leaves a claim that expires,
+//! after which another attempt is made with the same `webhook-id` (at-least-once).
+
+mod dispatch;
+mod metrics;
+mod send;
+pub mod signature;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+
+pub use metrics::Metrics;
+
+use crate::config::WebhookSettings;
+use crate::domain::events::RECORDED;
+use crate::egress::GuardedResolver;
+use crate::graphql::exec::engine::Engine;
+
+/// What the worker needs: the database, the engine that renders payloads, its settings, the
+/// guarded HTTP client and its metrics.
+pub struct Deliverer {
+    db: DatabaseConnection,
+    engine: Arc<Engine>,
+    settings: WebhookSettings,
+    client: reqwest::Client,
+    metrics: Arc<Metrics>,
+}
+
+/// How long a claimed delivery is held beyond its attempt's timeout before others may retry it.
+const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// After a wake-up, a moment for the recording transaction to commit.
+const SETTLE: Duration = Duration::from_millis(5);
+
+impl Deliverer {
+    pub fn new(
+        db: DatabaseConnection,
+        engine: Arc<Engine>,
+        settings: WebhookSettings,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Self> {
+        // No redirects, no proxies from the environment, no pooled connections (every attempt
+        // resolves and checks its host again), bounded in time.
+        let client = reqwest::Client::builder()
+            .dns_resolver(Arc::new(GuardedResolver(settings.egress.clone())))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .pool_max_idle_per_host(0)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(5)))
+            .timeout(settings.timeout)
+            .user_agent(concat!("commerce-gateway-webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self { db, engine, settings, client, metrics })
+    }
+
+    /// Runs until `stop` turns true; the attempts in flight then finish before it returns.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            if let Err(error) = self.pass().await {
+                tracing::warn!(%error, "webhook delivery pass failed; retrying on the next one");
+            }
+            tokio::select! {
+                _ = stop.changed() => {}
+                () = RECORDED.notified() => tokio::time::sleep(SETTLE).await,
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+    }
+
+    /// Fans out every waiting event, then makes every due attempt.
+    async fn pass(&self) -> Result<(), sea_orm::DbErr> {
+        while dispatch::dispatch_batch(&self.db, &self.engine).await? > 0 {}
+        let lease = self.settings.timeout + LEASE_MARGIN;
+        loop {
+            let claimed = send::claim(&self.db, self.settings.concurrency * 4, lease).await?;
+            if claimed.is_empty() {
+                break;
+            }
+            futures_util::stream::iter(claimed)
+                .for_each_concurrent(self.settings.concurrency, |id| async move {
+                    if let Err(error) = send::attempt(self, id).await {
+                        tracing::warn!(%error, delivery = %id, "cannot record a webhook attempt");
+                    }
+                })
+                .await;
+        }
+        self.metrics.sample_queue(&self.db).await
+    }
+}

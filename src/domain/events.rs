@@ -1,0 +1,143 @@
+//! Domain events and the outbox they are written to. An operation records its events with
+//! [`record`] inside its own transaction, so a rolled-back change announces nothing and a
+//! committed one always has its events. The webhook dispatcher (and later, subscriptions) read
+//! them from the `events` table; [`EVENT_TYPES`] is the one list of what can be announced.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::domain::order_status::OrderStatus;
+use entity::event;
+
+/// Something that happened in a store, announced to its owner's webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    OrderCreated,
+    OrderConfirmed,
+    OrderShipped,
+    OrderDelivered,
+    OrderCancelled,
+    OrderRefunded,
+    ProductCreated,
+    ProductUpdated,
+    ProductDeleted,
+    VariantStockLow,
+    CustomerCreated,
+}
+
+/// What an event is about; its `data` is this object as the Komerza REST API returns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Order,
+    Product,
+    /// A variant, with the product it belongs to.
+    Variant,
+    Customer,
+}
+
+/// One row of the table of event types.
+pub struct EventKind {
+    pub event: EventType,
+    pub name: &'static str,
+    pub subject: Subject,
+    pub description: &'static str,
+}
+
+const fn kind(event: EventType, name: &'static str, subject: Subject, description: &'static str) -> EventKind {
+    EventKind { event, name, subject, description }
+}
+
+/// Every event type, in the order the README and `webhookEventTypes` list them.
+pub const EVENT_TYPES: &[EventKind] = &[
+    kind(EventType::OrderCreated, "order.created", Subject::Order, "An order was placed (status pending)."),
+    kind(EventType::OrderConfirmed, "order.confirmed", Subject::Order, "An order was confirmed by the merchant."),
+    kind(EventType::OrderShipped, "order.shipped", Subject::Order, "An order was shipped."),
+    kind(EventType::OrderDelivered, "order.delivered", Subject::Order, "An order was delivered."),
+    kind(EventType::OrderCancelled, "order.cancelled", Subject::Order, "An order was cancelled; its stock went back."),
+    kind(EventType::OrderRefunded, "order.refunded", Subject::Order, "An order was refunded."),
+    kind(EventType::ProductCreated, "product.created", Subject::Product, "A product was created (or duplicated)."),
+    kind(EventType::ProductUpdated, "product.updated", Subject::Product, "A product or one of its variants changed."),
+    kind(EventType::ProductDeleted, "product.deleted", Subject::Product, "A product was deleted."),
+    kind(
+        EventType::VariantStockLow,
+        "variant.stock_low",
+        Subject::Variant,
+        "A FIXED-stock variant dropped to or below the store's lowStockThreshold.",
+    ),
+    kind(EventType::CustomerCreated, "customer.created", Subject::Customer, "A customer was added to a store."),
+];
+
+/// The type of the event a delivery test sends; only `sendTestWebhook` sends it.
+pub const TEST_EVENT: &str = "webhook.test";
+
+impl EventType {
+    fn kind(self) -> &'static EventKind {
+        EVENT_TYPES.iter().find(|k| k.event == self).unwrap_or(&EVENT_TYPES[0])
+    }
+
+    /// The published name (`order.created`, …).
+    pub fn name(self) -> &'static str {
+        self.kind().name
+    }
+
+    /// The event type published as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        EVENT_TYPES.iter().find(|k| k.name == name).map(|k| k.event)
+    }
+
+    /// What the event is about.
+    pub fn subject(self) -> Subject {
+        self.kind().subject
+    }
+
+    /// The event that announces an order entering `status`.
+    pub fn order_became(status: OrderStatus) -> Self {
+        match status {
+            OrderStatus::Pending => Self::OrderCreated,
+            OrderStatus::Confirmed => Self::OrderConfirmed,
+            OrderStatus::Shipped => Self::OrderShipped,
+            OrderStatus::Delivered => Self::OrderDelivered,
+            OrderStatus::Cancelled => Self::OrderCancelled,
+            OrderStatus::Refunded => Self::OrderRefunded,
+        }
+    }
+}
+
+/// Woken whenever an event is recorded, so the dispatcher need not wait for its next poll.
+pub static RECORDED: Notify = Notify::const_new();
+
+/// Writes an event about `subject` in `store_id` through `db` (the transaction of the change).
+pub async fn record<C: ConnectionTrait>(db: &C, store_id: Uuid, event: EventType, subject: Uuid) -> Result<(), DbErr> {
+    event::Model {
+        id: Uuid::now_v7(),
+        store_id: Some(store_id),
+        event_type: event.name().to_owned(),
+        subject_id: subject,
+        data: None,
+        created_at: Utc::now(),
+        dispatched_at: None,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    RECORDED.notify_one();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        for kind in EVENT_TYPES {
+            assert_eq!(EventType::parse(kind.name), Some(kind.event));
+            assert_eq!(kind.event.name(), kind.name);
+            assert_eq!(EVENT_TYPES.iter().filter(|k| k.event == kind.event).count(), 1);
+        }
+        assert_eq!(EventType::parse(TEST_EVENT), None);
+        assert_eq!(EventType::parse("order.paid"), None);
+    }
+}

@@ -1,0 +1,53 @@
+//! The `data` of an event's webhook payload: the object it is about, exactly as the Komerza
+//! REST API returns it (so integrators parse what they already parse), rendered by running the
+//! Komerza route's own document as the gateway acting for the store's owner. A deleted product
+//! is `{id, storeId, deleted: true}`; a subject that no longer exists is `{id, storeId}`.
+
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::komerza::{product, variant, GET_PRODUCT};
+use super::komerza_sales::{customer, order, ONE_CUSTOMER, ONE_ORDER};
+use crate::auth::principal::Principal;
+use crate::domain::events::{EventType, Subject};
+use crate::graphql::exec::engine::{Engine, Origin};
+use entity::variant as variant_entity;
+
+/// What an event about `subject` in `store_id` (owned by `owner`) carries as `data`.
+pub async fn render(
+    db: &DatabaseConnection,
+    engine: &Engine,
+    owner: Uuid,
+    store_id: Uuid,
+    event: EventType,
+    subject: Uuid,
+) -> Value {
+    let gone = json!({ "id": subject, "storeId": store_id });
+    if event == EventType::ProductDeleted {
+        return json!({ "id": subject, "storeId": store_id, "deleted": true });
+    }
+    let principal = Principal::gateway_for(owner, store_id);
+    let rendered = match event.subject() {
+        Subject::Order => run(engine, &principal, ONE_ORDER, subject, "row").await.map(|o| order(&o)),
+        Subject::Customer => run(engine, &principal, ONE_CUSTOMER, subject, "row").await.map(|c| customer(&c)),
+        Subject::Product => run(engine, &principal, GET_PRODUCT, subject, "product").await.map(|p| product(&p)),
+        Subject::Variant => match variant_entity::Entity::find_by_id(subject).one(db).await.ok().flatten() {
+            Some(row) => run(engine, &principal, GET_PRODUCT, row.product_id, "product").await.and_then(|p| {
+                let variants = p["variants"].as_array()?;
+                variants.iter().find(|v| v["id"] == json!(subject)).map(variant)
+            }),
+            None => None,
+        },
+    };
+    rendered.unwrap_or(gone)
+}
+
+/// Runs `document` with `$id` and returns the object at `key`, if the answer has one.
+async fn run(engine: &Engine, principal: &Principal, document: &str, id: Uuid, key: &str) -> Option<Value> {
+    let request =
+        async_graphql::Request::new(document).variables(async_graphql::Variables::from_json(json!({ "id": id })));
+    let response = engine.execute(request, principal.clone(), Origin::Route).await;
+    let data = response.data.into_json().ok()?;
+    Some(data.get(key)?.clone()).filter(|v| v.is_object())
+}

@@ -1,0 +1,496 @@
+//! Webhooks end to end: a real HTTP receiver on 127.0.0.1, the delivery worker of the server,
+//! signatures checked by the Python `standardwebhooks` package (installed by `.ci/run`), the
+//! outbox's atomicity, retries and the log, the SSRF guard (with a resolver seam for DNS),
+//! tenancy, scopes and bad input.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use commerce_gateway::config::{Config, WebhookSettings};
+use commerce_gateway::egress::{Egress, StaticResolver};
+use serde_json::{json, Value};
+
+use crate::helpers::{count_rows, demo_catalog, error_codes, spawn_with, TestApp, TestDatabase, RIVAL_MERCHANT};
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+struct Received {
+    headers: HeaderMap,
+    body: String,
+}
+
+/// What the receiver answers, in turn; after the script, 200.
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<Received>>>,
+    script: Arc<Mutex<VecDeque<Reply>>>,
+}
+
+#[derive(Clone)]
+enum Reply {
+    Status(u16),
+    Redirect(&'static str),
+    Hang,
+}
+
+impl Receiver {
+    async fn start(script: Vec<Reply>) -> (Self, String) {
+        Self::start_on("127.0.0.1", script).await
+    }
+
+    async fn start_on(ip: &str, script: Vec<Reply>) -> (Self, String) {
+        let receiver = Self { script: Arc::new(Mutex::new(script.into())), ..Self::default() };
+        let app = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state(receiver.clone());
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.expect("bind receiver");
+        let address = listener.local_addr().expect("receiver address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (receiver, format!("http://{address}/hook"))
+    }
+
+    fn got(&self) -> Vec<Received> {
+        self.got.lock().expect("receiver lock").clone()
+    }
+
+    /// Waits (up to 20 s) until `count` requests arrived.
+    async fn wait_for(&self, count: usize) -> Vec<Received> {
+        for _ in 0..400 {
+            let got = self.got();
+            if got.len() >= count {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the receiver got {} of {count} requests", self.got().len());
+    }
+}
+
+async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+    let reply = receiver.script.lock().expect("script lock").pop_front().unwrap_or(Reply::Status(200));
+    receiver.got.lock().expect("receiver lock").push(Received { headers, body: String::from_utf8_lossy(&body).into() });
+    match reply {
+        Reply::Status(code) => (StatusCode::from_u16(code).expect("status"), "received").into_response(),
+        Reply::Redirect(to) => (StatusCode::FOUND, [("location", to)], "elsewhere").into_response(),
+        Reply::Hang => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+/// Settings for tests: a fast worker, plain http and loopback allowed, a compressed schedule.
+fn fast(config: &mut Config) {
+    config.webhooks = WebhookSettings {
+        egress: Egress {
+            allow_http: true,
+            allowed_networks: vec!["127.0.0.0/8".parse().expect("network")],
+            ..Egress::default()
+        },
+        retry_schedule: vec![Duration::from_millis(100), Duration::from_millis(100)],
+        timeout: Duration::from_secs(2),
+        poll_interval: Duration::from_millis(50),
+        worker: true,
+        ..WebhookSettings::default()
+    };
+}
+
+async fn demo_app(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_with(TestDatabase::new().await, true, configure).await
+}
+
+const CREATE: &str = "mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id url eventTypes storeIds isEnabled } } }";
+const PLACE: &str = "mutation($s: UUID!, $v: UUID!, $q: Int!) { createOrder(storeId: $s, input: { items: [{ variantId: $v, quantity: $q }], customerEmail: \"hooks@example.com\" }) { id status } }";
+
+/// Registers an endpoint as the merchant; returns (id, secret).
+async fn register(app: &TestApp, url: &str, types: &[&str]) -> (String, String) {
+    let body = app.as_merchant(CREATE, json!({ "input": { "url": url, "eventTypes": types } })).await;
+    let created = &body["data"]["createWebhook"];
+    assert!(created["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")), "{body}");
+    (created["webhook"]["id"].as_str().expect("id").to_owned(), created["secret"].as_str().expect("secret").to_owned())
+}
+
+/// Verifies one received request with the Python `standardwebhooks` package and `secret`.
+fn verified_by_python(received: &Received, secret: &str) -> bool {
+    let header = |name: &str| received.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let script = "import os, sys\nfrom standardwebhooks.webhooks import Webhook\n\
+        headers = {k: os.environ['WH_' + k.replace('-', '_').upper()] for k in ['webhook-id', 'webhook-timestamp', 'webhook-signature']}\n\
+        Webhook(os.environ['WH_SECRET']).verify(os.environ['WH_BODY'], headers)\n";
+    let status = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("WH_SECRET", secret)
+        .env("WH_BODY", &received.body)
+        .env("WH_WEBHOOK_ID", header("webhook-id"))
+        .env("WH_WEBHOOK_TIMESTAMP", header("webhook-timestamp"))
+        .env("WH_WEBHOOK_SIGNATURE", header("webhook-signature"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs (install standardwebhooks: .ci/run does)");
+    status.success()
+}
+
+#[tokio::test]
+async fn events_arrive_signed_to_the_standard_and_survive_a_secret_rotation() {
+    let app = demo_app(fast).await;
+    let (receiver, url) = Receiver::start(vec![]).await;
+    let (id, secret) = register(&app, &url, &["order.created", "order.confirmed"]).await;
+    let catalog = demo_catalog(&app, &app.merchant).await;
+    let placed = app.as_merchant(PLACE, json!({ "s": catalog.store, "v": catalog.plain_variant, "q": 1 })).await;
+    let order = placed["data"]["createOrder"]["id"].clone();
+    assert!(order.is_string(), "{placed}");
+
+    let got = receiver.wait_for(1).await;
+    let payload: Value = serde_json::from_str(&got[0].body).expect("JSON payload");
+    assert_eq!(payload["type"], "order.created");
+    assert_eq!(payload["storeId"], catalog.store);
+    assert_eq!(payload["data"]["id"], order, "data is the order in the Komerza shape: {payload}");
+    assert!(payload["data"]["total"].is_number() && payload["data"]["items"].is_array(), "{payload}");
+    assert!(payload["id"].is_string() && payload["timestamp"].is_string());
+    assert!(verified_by_python(&got[0], &secret), "the Python library accepts the signature");
+    assert!(!verified_by_python(&got[0], "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "and refuses another secret");
+
+    let rotated = app
+        .as_merchant(
+            "mutation($id: UUID!) { rotateWebhookSecret(id: $id) { secret webhook { previousSecretExpiresAt } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let new_secret = rotated["data"]["rotateWebhookSecret"]["secret"].as_str().expect("new secret").to_owned();
+    assert_ne!(new_secret, secret);
+    assert!(rotated["data"]["rotateWebhookSecret"]["webhook"]["previousSecretExpiresAt"].is_string());
+    app.as_merchant("mutation($id: UUID!) { confirmOrder(id: $id) { status } }", json!({ "id": order })).await;
+    let got = receiver.wait_for(2).await;
+    let confirmed: Value = serde_json::from_str(&got[1].body).expect("JSON payload");
+    assert_eq!(confirmed["type"], "order.confirmed");
+    let signatures = got[1].headers["webhook-signature"].to_str().expect("header");
+    assert_eq!(signatures.split(' ').count(), 2, "new and old secret both sign: {signatures}");
+    assert!(verified_by_python(&got[1], &new_secret) && verified_by_python(&got[1], &secret));
+    assert_ne!(got[0].headers["webhook-id"], got[1].headers["webhook-id"]);
+}
+
+#[tokio::test]
+async fn an_order_that_fails_announces_nothing_and_one_that_succeeds_exactly_its_events() {
+    let app = demo_app(|_| {}).await;
+    let catalog = demo_catalog(&app, &app.merchant).await;
+    let before = count_rows(&app.db, "events").await;
+    let short = app.as_merchant(PLACE, json!({ "s": catalog.store, "v": catalog.variant, "q": 1_000_000 })).await;
+    assert!(!error_codes(&short).is_empty(), "{short}");
+    assert_eq!(count_rows(&app.db, "events").await, before, "a failed order leaves no event");
+    let placed = app.as_merchant(PLACE, json!({ "s": catalog.store, "v": catalog.plain_variant, "q": 1 })).await;
+    assert!(placed["data"]["createOrder"]["id"].is_string(), "{placed}");
+    // A new buyer's email: customer.created, then order.created.
+    assert_eq!(count_rows(&app.db, "events").await, before + 2);
+}
+
+/// The delivery log of an endpoint as the merchant sees it.
+async fn deliveries(app: &TestApp, id: &str) -> Value {
+    let body = app
+        .as_merchant(
+            "query($id: UUID!) { webhook(id: $id) { isEnabled disabledReason deliveries(first: 10) { totalCount nodes { id status attemptCount attempts { responseStatus error responseBody } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    body["data"]["webhook"].clone()
+}
+
+#[tokio::test]
+async fn failures_are_retried_on_the_schedule_with_one_webhook_id_and_logged() {
+    let app = demo_app(fast).await;
+    let (receiver, url) = Receiver::start(vec![Reply::Status(500), Reply::Status(503)]).await;
+    let (id, _) = register(&app, &url, &["product.updated"]).await;
+    let test =
+        app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id status } }", json!({ "id": id })).await;
+    let delivery = test["data"]["sendTestWebhook"]["id"].clone();
+    let got = receiver.wait_for(3).await;
+    let ids: Vec<_> = got.iter().map(|r| r.headers["webhook-id"].clone()).collect();
+    assert!(ids.iter().all(|i| *i == ids[0]), "one webhook-id across retries");
+    assert_eq!(ids[0].to_str().expect("id"), delivery.as_str().expect("delivery id"));
+    let mut log = Value::Null;
+    for _ in 0..40 {
+        log = deliveries(&app, &id).await;
+        if log["deliveries"]["nodes"][0]["status"] == "SUCCEEDED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let node = &log["deliveries"]["nodes"][0];
+    assert_eq!(node["status"], "SUCCEEDED", "{log}");
+    assert_eq!(node["attemptCount"], 3);
+    let statuses: Vec<_> =
+        node["attempts"].as_array().expect("attempts").iter().map(|a| a["responseStatus"].clone()).collect();
+    assert_eq!(statuses, [json!(200), json!(503), json!(500)], "newest first");
+    assert_eq!(node["attempts"][2]["responseBody"], "received");
+}
+
+#[tokio::test]
+async fn an_endpoint_that_never_answers_fails_for_good_is_disabled_and_can_be_resent() {
+    let app = demo_app(|config| {
+        fast(config);
+        config.webhooks.retry_schedule = vec![Duration::from_millis(50)];
+        config.webhooks.timeout = Duration::from_secs(1);
+        // The first failure starts the span; the second, a second later, ends it.
+        config.webhooks.disable_after = Duration::from_millis(300);
+    })
+    .await;
+    let (receiver, url) = Receiver::start(vec![Reply::Hang, Reply::Hang]).await;
+    let (id, _) = register(&app, &url, &["order.created"]).await;
+    app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    let mut log = Value::Null;
+    for _ in 0..100 {
+        log = deliveries(&app, &id).await;
+        if log["deliveries"]["nodes"][0]["status"] == "FAILED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let node = &log["deliveries"]["nodes"][0];
+    assert_eq!(node["status"], "FAILED", "{log}");
+    assert_eq!(node["attemptCount"], 2);
+    assert!(node["attempts"][0]["error"].as_str().is_some_and(|e| e.contains("timed out")), "{log}");
+    assert_eq!(log["isEnabled"], false, "failing past disableAfter disables the endpoint");
+    assert!(log["disabledReason"].as_str().is_some_and(|r| r.contains("failed since")), "{log}");
+
+    assert_eq!(receiver.got().len(), 2);
+    // Enabled again and resent: a new attempt with the same webhook-id, which now succeeds.
+    let enabled = app
+        .as_merchant(
+            "mutation($id: UUID!) { updateWebhook(id: $id, input: { isEnabled: true }) { isEnabled disabledReason } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(enabled["data"]["updateWebhook"], json!({ "isEnabled": true, "disabledReason": null }));
+    let resent = app
+        .as_merchant(
+            "mutation($w: UUID!, $d: UUID!) { resendWebhookDelivery(webhookId: $w, deliveryId: $d) { status } }",
+            json!({ "w": id, "d": node["id"] }),
+        )
+        .await;
+    assert_eq!(resent["data"]["resendWebhookDelivery"]["status"], "PENDING", "{resent}");
+    let got = receiver.wait_for(3).await;
+    assert_eq!(got[2].headers["webhook-id"], got[0].headers["webhook-id"]);
+}
+
+#[tokio::test]
+async fn internal_addresses_are_refused_at_registration_and_at_delivery() {
+    let resolver = Arc::new(StaticResolver::default());
+    // Only 127.0.0.2, where the receiver listens, is let through.
+    resolver.set("hooks.test", vec!["127.0.0.2".parse().expect("ip")]);
+    resolver.set("internal.test", vec!["93.184.216.34".parse().expect("ip"), "10.0.0.7".parse().expect("ip")]);
+    let seam = resolver.clone();
+    let app = demo_app(move |config| {
+        fast(config);
+        config.webhooks.egress.resolver = seam;
+        config.webhooks.egress.allowed_networks = vec!["127.0.0.2/32".parse().expect("network")];
+    })
+    .await;
+    for url in [
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://172.16.0.1/hook",
+        "https://192.168.0.1/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://100.64.0.1/hook",
+        "https://224.0.0.1/hook",
+        "https://0.0.0.0/hook",
+        "https://[::1]/hook",
+        "https://[fd00::1]/hook",
+        "https://[fe80::1]/hook",
+        "https://[::ffff:10.0.0.1]/hook",
+        "https://internal.test/hook",
+        "https://user:secret@hooks.test/hook",
+        "ftp://hooks.test/hook",
+        "not a url",
+    ] {
+        let body = app.as_merchant(CREATE, json!({ "input": { "url": url, "eventTypes": ["order.created"] } })).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{url}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["details"][0]["field"], "url", "{url}: {body}");
+    }
+    assert_eq!(count_rows(&app.db, "webhooks").await, 0);
+
+    // Registered while the name pointed at an allowed address; DNS then moves it inside.
+    let (receiver, url) = Receiver::start_on("127.0.0.2", vec![]).await;
+    let port = url.trim_start_matches("http://127.0.0.2:").trim_end_matches("/hook");
+    let (id, _) = register(&app, &format!("http://hooks.test:{port}/hook"), &["order.created"]).await;
+    app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    receiver.wait_for(1).await;
+    resolver.set("hooks.test", vec!["10.9.8.7".parse().expect("ip")]);
+    app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    let mut refused = Value::Null;
+    for _ in 0..60 {
+        let log = deliveries(&app, &id).await;
+        let newest = &log["deliveries"]["nodes"][0];
+        if newest["attemptCount"].as_i64() >= Some(1) {
+            refused = newest.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let error = refused["attempts"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("10.9.8.7") && error.contains("private"), "{refused}");
+    assert_eq!(receiver.got().len(), 1, "nothing more reached the receiver");
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let app = demo_app(fast).await;
+    let (target, target_url) = Receiver::start(vec![]).await;
+    let leaked: &'static str = Box::leak(target_url.into_boxed_str());
+    let (receiver, url) = Receiver::start(vec![Reply::Redirect(leaked)]).await;
+    let (id, _) = register(&app, &url, &["order.created"]).await;
+    app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    receiver.wait_for(1).await;
+    let mut log = Value::Null;
+    for _ in 0..40 {
+        log = deliveries(&app, &id).await;
+        if log["deliveries"]["nodes"][0]["attemptCount"].as_i64() >= Some(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(log["deliveries"]["nodes"][0]["attempts"][0]["responseStatus"], 302, "{log}");
+    assert!(target.got().is_empty(), "the redirect target was never called");
+}
+
+#[tokio::test]
+async fn another_users_endpoints_are_not_found_and_scopes_and_store_limits_hold() {
+    let app = demo_app(fast).await;
+    let (_, url) = Receiver::start(vec![]).await;
+    let (id, _) = register(&app, &url, &["order.created"]).await;
+    let rival = app.token(RIVAL_MERCHANT).await;
+    let seen = app
+        .graphql_as(&rival, "query($id: UUID!) { webhook(id: $id) { id } webhooks { id } }", json!({ "id": id }))
+        .await;
+    assert_eq!(seen["data"], json!({ "webhook": null, "webhooks": [] }), "{seen}");
+    for mutation in [
+        "mutation($id: UUID!) { updateWebhook(id: $id, input: { description: \"mine\" }) { id } }",
+        "mutation($id: UUID!) { deleteWebhook(id: $id) }",
+        "mutation($id: UUID!) { rotateWebhookSecret(id: $id) { secret } }",
+        "mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }",
+    ] {
+        let body = app.graphql_as(&rival, mutation, json!({ "id": id })).await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{mutation}: {body}");
+    }
+
+    let catalog = demo_catalog(&app, &app.merchant).await;
+    let rival_store = app.graphql_as(&rival, "{ stores { id } }", json!({})).await["data"]["stores"][0]["id"].clone();
+    let viewer = app.api_key(&app.merchant, &["user.webhooks.view"], None).await;
+    let refused =
+        app.graphql_as(&viewer, CREATE, json!({ "input": { "url": url, "eventTypes": ["order.created"] } })).await;
+    assert_eq!(error_codes(&refused), ["FORBIDDEN"], "{refused}");
+
+    let store = catalog.store.as_str().expect("store id").to_owned();
+    let limited =
+        app.api_key(&app.merchant, &["user.webhooks.view", "user.webhooks.create"], Some(vec![store.clone()])).await;
+    let whole =
+        app.graphql_as(&limited, CREATE, json!({ "input": { "url": url, "eventTypes": ["order.created"] } })).await;
+    assert_eq!(whole["errors"][0]["extensions"]["details"][0]["field"], "storeIds", "{whole}");
+    let other = app
+        .graphql_as(
+            &limited,
+            CREATE,
+            json!({ "input": { "url": url, "eventTypes": ["order.created"], "storeIds": [rival_store] } }),
+        )
+        .await;
+    assert_eq!(other["errors"][0]["extensions"]["details"][0]["field"], "storeIds[0]", "{other}");
+    let own = app
+        .graphql_as(
+            &limited,
+            CREATE,
+            json!({ "input": { "url": url, "eventTypes": ["order.created"], "storeIds": [store] } }),
+        )
+        .await;
+    assert!(own["data"]["createWebhook"]["secret"].is_string(), "{own}");
+    let listed = app.graphql_as(&limited, "{ webhooks { id } }", json!({})).await;
+    assert_eq!(
+        listed["data"]["webhooks"].as_array().map(Vec::len),
+        Some(1),
+        "the account-wide endpoint is outside the key's wall: {listed}"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_every_problem_and_the_cap_holds() {
+    let app = demo_app(|config| {
+        fast(config);
+        config.accounts.max_webhooks = 2;
+    })
+    .await;
+    let (_, url) = Receiver::start(vec![]).await;
+    let bad = app
+        .as_merchant(
+            CREATE,
+            json!({ "input": { "url": "https://", "eventTypes": ["order.paid", "order.created", "order.created"], "description": "x".repeat(257) } }),
+        )
+        .await;
+    let mut fields: Vec<String> = bad["errors"][0]["extensions"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .map(|d| d["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["description", "eventTypes[0]", "eventTypes[2]", "url"], "{bad}");
+    let empty = app.as_merchant(CREATE, json!({ "input": { "url": url, "eventTypes": [] } })).await;
+    assert_eq!(empty["errors"][0]["extensions"]["details"][0]["field"], "eventTypes", "{empty}");
+    let missing = app.as_merchant(CREATE, json!({ "input": { "eventTypes": ["order.created"] } })).await;
+    assert_eq!(error_codes(&missing), ["VALIDATION"], "{missing}");
+    let long = app
+        .as_merchant(
+            CREATE,
+            json!({ "input": { "url": format!("{url}?{}", "a".repeat(2100)), "eventTypes": ["order.created"] } }),
+        )
+        .await;
+    assert_eq!(long["errors"][0]["extensions"]["details"][0]["field"], "url", "{long}");
+    assert_eq!(count_rows(&app.db, "webhooks").await, 0, "nothing half-written");
+
+    register(&app, &url, &["order.created"]).await;
+    register(&app, &url, &["order.created"]).await;
+    let third = app.as_merchant(CREATE, json!({ "input": { "url": url, "eventTypes": ["order.created"] } })).await;
+    assert_eq!(error_codes(&third), ["CONFLICT"], "{third}");
+    let types = app.as_merchant("{ webhookEventTypes { name description } }", json!({})).await;
+    let names: Vec<_> =
+        types["data"]["webhookEventTypes"].as_array().expect("types").iter().map(|t| t["name"].clone()).collect();
+    assert!(names.contains(&json!("variant.stock_low")) && names.len() == 11, "{types}");
+}
+
+#[tokio::test]
+async fn two_gateways_on_one_database_deliver_every_event_once() {
+    let database = TestDatabase::new().await;
+    let replica = database.replica();
+    let first = spawn_with(database, true, fast).await;
+    let second = spawn_with(replica, false, fast).await;
+    let (receiver, url) = Receiver::start(vec![]).await;
+    register(&first, &url, &["order.created"]).await;
+    let catalog = demo_catalog(&first, &first.merchant).await;
+    let stocked = first
+        .as_merchant(
+            "mutation($v: UUID!) { updateVariant(id: $v, input: { stock: 100000 }) { stock } }",
+            json!({ "v": catalog.plain_variant }),
+        )
+        .await;
+    assert_eq!(stocked["data"]["updateVariant"]["stock"], 100000, "{stocked}");
+    let orders = 200;
+    let placing = (0..orders).map(|i| {
+        let app = if i % 2 == 0 { &first } else { &second };
+        let token = first.merchant.clone();
+        let variables = json!({ "s": catalog.store, "v": catalog.plain_variant, "q": 1 });
+        async move { app.graphql_as(&token, PLACE, variables).await }
+    });
+    use futures::StreamExt;
+    let placed: Vec<Value> = futures::stream::iter(placing).buffer_unordered(16).collect().await;
+    for placed in placed {
+        assert!(placed["data"]["createOrder"]["id"].is_string(), "{placed}");
+    }
+    let got = receiver.wait_for(orders).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got = if receiver.got().len() > got.len() { receiver.got() } else { got };
+    let mut ids: Vec<String> = got.iter().map(|r| r.headers["webhook-id"].to_str().expect("id").to_owned()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), orders, "every event delivered");
+    assert_eq!(got.len(), orders, "none twice");
+}
