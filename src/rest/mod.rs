@@ -10,6 +10,7 @@ pub mod envelope;
 pub mod komerza;
 mod komerza_sales;
 mod komerza_variants;
+mod komerza_webhooks;
 pub mod openapi;
 pub mod payloads;
 pub mod route;
@@ -36,6 +37,7 @@ pub fn all_routes() -> impl Iterator<Item = &'static Route> {
         .chain(komerza::ROUTES.iter())
         .chain(komerza_sales::ROUTES.iter())
         .chain(komerza_variants::ROUTES.iter())
+        .chain(komerza_webhooks::ROUTES.iter())
 }
 
 /// The family whose paths start like `path`: `/v2` is the Commerce API; `/stores`, `/user` and

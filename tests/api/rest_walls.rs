@@ -144,7 +144,8 @@ async fn every_route_with_a_path_id_refuses_another_tenants_ids() {
     let mut walked = 0;
     for route in commerce_gateway::rest::all_routes() {
         let ids = route.path.matches('{').count() - usize::from(route.path.contains("{storeId}"));
-        if ids == 0 {
+        // Webhook endpoints are the account's, not a store's: webhooks.rs walls them.
+        if ids == 0 || route.path.starts_with("/webhooks") {
             continue;
         }
         assert!(route.store_scoped, "{} {} names ids but no store", route.method, route.path);

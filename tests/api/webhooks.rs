@@ -494,3 +494,66 @@ async fn two_gateways_on_one_database_deliver_every_event_once() {
     assert_eq!(ids.len(), orders, "every event delivered");
     assert_eq!(got.len(), orders, "none twice");
 }
+
+#[tokio::test]
+async fn the_komerza_routes_manage_endpoints_behind_the_same_walls() {
+    use reqwest::Method;
+    let app = demo_app(fast).await;
+    let (receiver, url) = Receiver::start(vec![]).await;
+    let (status, created) = app
+        .rest(
+            Method::POST,
+            "/webhooks",
+            Some(&app.merchant),
+            Some(json!({ "url": url, "eventTypes": ["order.created"] })),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["success"], true);
+    assert!(created["data"]["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")), "{created}");
+    let id = created["data"]["id"].as_str().expect("id").to_owned();
+    let (status, listed) = app.rest(Method::GET, "/webhooks", Some(&app.merchant), None).await;
+    assert_eq!((status, listed["data"][0]["id"].as_str()), (200, Some(id.as_str())), "{listed}");
+    assert!(listed["data"][0].get("secret").is_none(), "a read never shows the secret");
+
+    let path = format!("/webhooks/{id}");
+    let (status, bad) =
+        app.rest(Method::PUT, &path, Some(&app.merchant), Some(json!({ "url": "https://10.0.0.1/x" }))).await;
+    assert_eq!((status, bad["code"].as_str()), (400, Some("ValidationError")), "{bad}");
+    let (status, unknown) = app.rest(Method::PUT, &path, Some(&app.merchant), Some(json!({ "secret": "mine" }))).await;
+    assert_eq!(status, 400, "unknown fields are refused: {unknown}");
+    let (status, _) = app.rest(Method::POST, &format!("{path}/test"), Some(&app.merchant), None).await;
+    assert_eq!(status, 201);
+    receiver.wait_for(1).await;
+    let (status, log) =
+        app.rest(Method::GET, &format!("{path}/deliveries?PageSize=5"), Some(&app.merchant), None).await;
+    assert_eq!(status, 200, "{log}");
+    assert_eq!(log["pages"], 1);
+    let delivery = log["data"][0]["id"].as_str().expect("delivery").to_owned();
+
+    let rival = app.token(RIVAL_MERCHANT).await;
+    for (method, route) in [
+        (Method::GET, path.clone()),
+        (Method::PUT, path.clone()),
+        (Method::DELETE, path.clone()),
+        (Method::GET, format!("{path}/deliveries")),
+        (Method::POST, format!("{path}/test")),
+        (Method::POST, format!("{path}/secret")),
+        (Method::POST, format!("{path}/deliveries/{delivery}/resend")),
+    ] {
+        let body = (method == Method::PUT).then(|| json!({ "description": "mine" }));
+        let (status, answer) = app.rest(method.clone(), &route, Some(&rival), body).await;
+        assert_eq!(status, 404, "{method} {route}: {answer}");
+    }
+    let viewer = app.api_key(&app.merchant, &["user.webhooks.view"], None).await;
+    let (status, _) = app.rest(Method::DELETE, &path, Some(&viewer), None).await;
+    assert_eq!(status, 403);
+
+    let (status, resent) =
+        app.rest(Method::POST, &format!("{path}/deliveries/{delivery}/resend"), Some(&app.merchant), None).await;
+    assert_eq!((status, resent["data"]["id"].as_str()), (200, Some(delivery.as_str())), "{resent}");
+    let (status, _) = app.rest(Method::DELETE, &path, Some(&app.merchant), None).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.rest(Method::GET, &path, Some(&app.merchant), None).await;
+    assert_eq!(status, 404);
+}

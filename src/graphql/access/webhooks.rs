@@ -72,6 +72,7 @@ impl Webhook {
 
     /// The endpoint's deliveries, newest first, optionally only those with `status`.
     #[graphql(complexity = "pagination::page_cost(first.or(last), child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // each is a GraphQL argument of the field
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
@@ -80,11 +81,12 @@ impl Webhook {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Connection<Cursor, WebhookDelivery, DeliveryTotals>> {
         let view = DeliveryView { status: status.map(DeliveryStatus::from) };
         let loader = &crate::graphql::data::<Loaders>(ctx)?.webhook_deliveries;
         let name = pagination::list_name("deliveries", self.0.id, &view);
-        let args = PageArgs { first, after, last, before, offset: None };
+        let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view).await?;
         pagination::connection(ctx, &name, page, DeliveryTotals { webhook_id: self.0.id, view }, |row| {
             Some(WebhookDelivery(row))
