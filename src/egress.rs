@@ -17,6 +17,8 @@ use url::{Host, Url};
 
 /// Longest endpoint URL.
 pub const MAX_URL_LEN: usize = 2048;
+/// Longest wait for a host name's addresses.
+pub const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Looks up the addresses of a host name (a seam: tests and development replace the system's).
 pub trait HostResolver: Send + Sync {
@@ -93,6 +95,7 @@ const REFUSED: &[(&str, &str)] = &[
     ("224.0.0.0/4", "a multicast address"),
     ("240.0.0.0/4", "a reserved address"),
     ("::/128", "an unspecified address"),
+    ("64:ff9b:1::/48", "a local-use NAT64 address"),
     ("::1/128", "a loopback address"),
     ("100::/64", "a discard address"),
     ("2001:db8::/32", "a documentation address"),
@@ -152,20 +155,27 @@ impl Egress {
         Ok(url)
     }
 
-    /// Whether `ip` may be connected to: an error names the refused class.
+    /// Whether `ip` may be connected to: an error names the refused class but not the address
+    /// (which would let a caller map internal names).
     pub fn check_address(&self, ip: IpAddr) -> Result<(), String> {
         match refused_class(ip) {
             Some(_) if self.allowed_networks.iter().any(|n| n.contains(&ip)) => Ok(()),
-            Some(why) => Err(format!("resolves to {ip}, {why}")),
+            Some(why) => Err(format!("is refused: it resolves to {why}, not a public address")),
             None => Ok(()),
         }
     }
 
-    /// Resolves `host` and checks every address it has; all must be admitted.
+    /// Resolves `host` (within [`LOOKUP_TIMEOUT`]) and checks every address it has; all must
+    /// be admitted.
     pub async fn resolve(&self, host: &str) -> Result<Vec<IpAddr>, String> {
-        let addresses = self.resolver.lookup(host).await.map_err(|e| format!("{host} does not resolve ({e})"))?;
+        let lookup = tokio::time::timeout(LOOKUP_TIMEOUT, self.resolver.lookup(host));
+        let addresses = match lookup.await {
+            Ok(Ok(addresses)) => addresses,
+            Ok(Err(_)) => return Err(format!("names a host that does not resolve ({host})")),
+            Err(_) => return Err(format!("names a host whose lookup timed out ({host})")),
+        };
         if addresses.is_empty() {
-            return Err(format!("{host} does not resolve"));
+            return Err(format!("names a host that does not resolve ({host})"));
         }
         for ip in &addresses {
             self.check_address(*ip)?;
@@ -235,6 +245,7 @@ mod tests {
             "::ffff:169.254.169.254",
             "64:ff9b::a00:1",
             "2002:c0a8:101::1",
+            "64:ff9b:1::a00:1",
             "::127.0.0.1",
         ] {
             assert!(refused(ip), "{ip} must be refused");

@@ -32,7 +32,8 @@ struct Planned {
     data: Value,
 }
 
-/// Fans out one batch of waiting events; returns how many it found waiting.
+/// Fans out one batch of waiting events; returns how many it fanned out (none when every
+/// waiting event is another replica's).
 pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<usize, DbErr> {
     let events = event::Entity::find()
         .filter(event::Column::DispatchedAt.is_null())
@@ -56,6 +57,8 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .all(db)
         .await?;
     let mut planned: HashMap<Uuid, Planned> = HashMap::new();
+    // Events whose data cannot be rendered now stay waiting for the next pass.
+    let mut postponed: Vec<Uuid> = Vec::new();
     for event in &events {
         let (Some(store_id), Some(kind)) = (event.store_id, EventType::parse(&event.event_type)) else { continue };
         let Some(owner) = owners.get(&store_id).copied() else { continue };
@@ -69,8 +72,12 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
             .map(|h| h.id)
             .collect();
         if !wanted.is_empty() {
-            let data = payloads::render(db, engine, owner, store_id, kind, event.subject_id).await;
-            planned.insert(event.id, Planned { hooks: wanted, data });
+            match payloads::render(db, engine, owner, store_id, kind, event.subject_id).await {
+                Some(data) => {
+                    planned.insert(event.id, Planned { hooks: wanted, data });
+                }
+                None => postponed.push(event.id),
+            }
         }
     }
 
@@ -80,13 +87,13 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .select_only()
         .column(event::Column::Id)
         .filter(event::Column::DispatchedAt.is_null())
-        .filter(event::Column::Id.is_in(events.iter().map(|e| e.id)))
+        .filter(event::Column::Id.is_in(events.iter().map(|e| e.id).filter(|id| !postponed.contains(id))))
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .into_tuple()
         .all(&txn)
         .await?;
     if claimed.is_empty() {
-        return Ok(events.len());
+        return Ok(0);
     }
     let mut deliveries = Vec::new();
     for id in &claimed {
@@ -108,5 +115,5 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(events.len())
+    Ok(claimed.len())
 }

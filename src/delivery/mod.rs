@@ -34,10 +34,9 @@ pub struct Deliverer {
     metrics: Arc<Metrics>,
 }
 
-/// How long a claimed delivery is held beyond its attempt's timeout before others may retry it.
-const LEASE_MARGIN: Duration = Duration::from_secs(30);
-/// After a wake-up, a moment for the recording transaction to commit.
-const SETTLE: Duration = Duration::from_millis(5);
+/// How long a claim outlives its attempt's timeout: time to record the outcome (a SQLite writer
+/// may wait up to its 5 s busy timeout). After it, another worker may attempt the delivery.
+const LEASE_MARGIN: Duration = Duration::from_secs(6);
 
 impl Deliverer {
     pub fn new(
@@ -66,29 +65,32 @@ impl Deliverer {
             if *stop.borrow() {
                 break;
             }
-            if let Err(error) = self.pass().await {
+            if let Err(error) = self.pass(&stop).await {
                 tracing::warn!(%error, "webhook delivery pass failed; retrying on the next one");
             }
             tokio::select! {
                 _ = stop.changed() => {}
-                () = RECORDED.notified() => tokio::time::sleep(SETTLE).await,
+                () = RECORDED.notified() => {}
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }
     }
 
-    /// Fans out every waiting event, then makes every due attempt.
-    async fn pass(&self) -> Result<(), sea_orm::DbErr> {
+    /// Fans out every waiting event, then makes every due attempt, claiming no more once
+    /// `stop` turns true.
+    async fn pass(&self, stop: &watch::Receiver<bool>) -> Result<(), sea_orm::DbErr> {
         while dispatch::dispatch_batch(&self.db, &self.engine).await? > 0 {}
         let lease = self.settings.timeout + LEASE_MARGIN;
-        loop {
-            let claimed = send::claim(&self.db, self.settings.concurrency * 4, lease).await?;
-            if claimed.is_empty() {
+        // No more are claimed than start at once, so no claim waits out its lease unstarted.
+        while !*stop.borrow() {
+            let claim = send::claim(&self.db, self.settings.concurrency, lease).await?;
+            if claim.ids.is_empty() {
                 break;
             }
-            futures_util::stream::iter(claimed)
+            let until = claim.until;
+            futures_util::stream::iter(claim.ids)
                 .for_each_concurrent(self.settings.concurrency, |id| async move {
-                    if let Err(error) = send::attempt(self, id).await {
+                    if let Err(error) = send::attempt(self, id, until).await {
                         tracing::warn!(%error, delivery = %id, "cannot record a webhook attempt");
                     }
                 })

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, Statement,
@@ -23,11 +23,20 @@ use entity::{event, webhook, webhook_attempt, webhook_delivery};
 /// Most of a response body kept in the log.
 const BODY_KEPT: usize = 1024;
 
-/// Claims up to `limit` due deliveries of enabled endpoints for `lease`; returns their ids.
-pub async fn claim(db: &DatabaseConnection, limit: usize, lease: Duration) -> Result<Vec<Uuid>, DbErr> {
+/// Due deliveries this worker holds until `until`; `until` is also the claim's token: a worker
+/// whose claim expired and was taken over finds the token changed and records nothing.
+pub struct Claim {
+    pub ids: Vec<Uuid>,
+    pub until: DateTime<Utc>,
+}
+
+/// Claims up to `limit` due deliveries of enabled endpoints for `lease`.
+pub async fn claim(db: &DatabaseConnection, limit: usize, lease: Duration) -> Result<Claim, DbErr> {
     let backend = db.get_database_backend();
     let now = Utc::now();
-    let until = now + chrono::Duration::from_std(lease).unwrap_or_else(|_| chrono::Duration::minutes(1));
+    // Microseconds: what PostgreSQL keeps, so the token reads back equal.
+    let until =
+        (now + chrono::Duration::from_std(lease).unwrap_or_else(|_| chrono::Duration::minutes(1))).trunc_subsecs(6);
     let (p, lock) = match backend {
         DbBackend::Postgres => (["$1", "$2", "$3", "$4", "$5"], " FOR UPDATE OF d SKIP LOCKED"),
         _ => (["?", "?", "?", "?", "?"], ""),
@@ -49,7 +58,7 @@ pub async fn claim(db: &DatabaseConnection, limit: usize, lease: Duration) -> Re
         vec![until.into(), DeliveryStatus::Pending.name().into(), now.into(), now.into(), true.into(), limit.into()]
     };
     let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
-    Ok(rows.iter().filter_map(|r| r.try_get::<Uuid>("", "id").ok()).collect())
+    Ok(Claim { ids: rows.iter().filter_map(|r| r.try_get::<Uuid>("", "id").ok()).collect(), until })
 }
 
 /// What one attempt came to.
@@ -66,8 +75,8 @@ impl Outcome {
     }
 }
 
-/// Makes one attempt of a claimed delivery and records it.
-pub async fn attempt(deliverer: &Deliverer, id: Uuid) -> Result<(), DbErr> {
+/// Makes one attempt of a delivery claimed until `until` and records it.
+pub async fn attempt(deliverer: &Deliverer, id: Uuid, until: DateTime<Utc>) -> Result<(), DbErr> {
     let db = &deliverer.db;
     let Some(delivery) = webhook_delivery::Entity::find_by_id(id).one(db).await? else { return Ok(()) };
     let Some(hook) = webhook::Entity::find_by_id(delivery.webhook_id).one(db).await? else { return Ok(()) };
@@ -81,7 +90,7 @@ pub async fn attempt(deliverer: &Deliverer, id: Uuid) -> Result<(), DbErr> {
     })
     .to_string();
     let outcome = post(deliverer, &hook, &delivery, body).await;
-    record(deliverer, &delivery, &hook, &event, outcome).await
+    record(deliverer, (&delivery, until), &hook, &event, outcome).await
 }
 
 /// Signs and POSTs `body` to the endpoint.
@@ -104,7 +113,7 @@ async fn post(
         _ => None,
     };
     if let Some(Err(problem)) = literal.map(|ip| deliverer.settings.egress.check_address(ip)) {
-        return failed(format!("refused: the URL {problem}"));
+        return failed(format!("the URL {problem}"));
     }
     let timestamp = Utc::now().timestamp();
     let id = delivery.id.to_string();
@@ -164,10 +173,11 @@ fn describe(error: &reqwest::Error) -> String {
     }
 }
 
-/// Logs the attempt and moves the delivery (and, when it keeps failing, the endpoint) on.
+/// Logs the attempt and moves the delivery (and, when it keeps failing, the endpoint) on —
+/// unless the claim was lost meanwhile (another worker now owns the delivery).
 async fn record(
     deliverer: &Deliverer,
-    delivery: &webhook_delivery::Model,
+    (delivery, until): (&webhook_delivery::Model, DateTime<Utc>),
     hook: &webhook::Model,
     event: &event::Model,
     outcome: Outcome,
@@ -186,8 +196,24 @@ async fn record(
         (DeliveryStatus::Pending, Some(wait)) => Some(now + chrono::Duration::from_std(wait).unwrap_or_default()),
         _ => None,
     };
-    deliverer.metrics.observe(status, retry.is_some(), now - event.created_at);
     let txn = begin_write(&deliverer.db).await?;
+    let moved = webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::Status, Expr::value(status.name()))
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempts))
+        .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(next))
+        .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(webhook_delivery::Column::LastResponseStatus, Expr::value(outcome.status.map(i32::from)))
+        .col_expr(webhook_delivery::Column::LastError, Expr::value(outcome.error.as_deref().map(|e| clip(e, 512))))
+        .col_expr(webhook_delivery::Column::UpdatedAt, Expr::value(now))
+        .filter(webhook_delivery::Column::Id.eq(delivery.id))
+        .filter(webhook_delivery::Column::ClaimedUntil.eq(until))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        tracing::warn!(delivery = %delivery.id, "a webhook attempt outlived its claim; another worker owns the delivery");
+        return Ok(());
+    }
+    deliverer.metrics.observe(status, retry.is_some(), now - event.created_at);
     webhook_attempt::Model {
         id: Uuid::now_v7(),
         delivery_id: delivery.id,
@@ -200,17 +226,6 @@ async fn record(
     .into_active_model()
     .insert(&txn)
     .await?;
-    webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::Status, Expr::value(status.name()))
-        .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempts))
-        .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(next))
-        .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .col_expr(webhook_delivery::Column::LastResponseStatus, Expr::value(outcome.status.map(i32::from)))
-        .col_expr(webhook_delivery::Column::LastError, Expr::value(outcome.error.as_deref().map(|e| clip(e, 512))))
-        .col_expr(webhook_delivery::Column::UpdatedAt, Expr::value(now))
-        .filter(webhook_delivery::Column::Id.eq(delivery.id))
-        .exec(&txn)
-        .await?;
     if outcome.succeeded() {
         if hook.failing_since.is_some() {
             webhook::Entity::update_many()
@@ -220,20 +235,49 @@ async fn record(
                 .await?;
         }
     } else {
-        let since = hook.failing_since.unwrap_or(now);
-        let limit = chrono::Duration::from_std(deliverer.settings.disable_after).unwrap_or(chrono::Duration::MAX);
-        let mut update = webhook::Entity::update_many()
-            .col_expr(webhook::Column::FailingSince, Expr::value(since))
-            .filter(webhook::Column::Id.eq(hook.id));
-        if now - since >= limit && hook.is_enabled {
-            let reason =
-                format!("every delivery failed since {}", since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-            tracing::warn!(webhook = %hook.id, %reason, "disabling a webhook endpoint");
-            update = update
-                .col_expr(webhook::Column::IsEnabled, Expr::value(false))
-                .col_expr(webhook::Column::DisabledReason, Expr::value(reason));
-        }
-        update.exec(&txn).await?;
+        failed(&txn, deliverer, hook, now).await?;
     }
     txn.commit().await
+}
+
+/// After a failed attempt: the endpoint is failing since its first failure (kept by the
+/// database, so concurrent attempts agree), and disabled once that is `disable_after` ago — its
+/// pending deliveries then fail too, rather than wait for an enabling that may never come.
+async fn failed<C: ConnectionTrait>(
+    txn: &C,
+    deliverer: &Deliverer,
+    hook: &webhook::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let first_failure = Func::coalesce([Expr::col(webhook::Column::FailingSince), Expr::value(now)]);
+    webhook::Entity::update_many()
+        .col_expr(webhook::Column::FailingSince, first_failure.into())
+        .filter(webhook::Column::Id.eq(hook.id))
+        .exec(txn)
+        .await?;
+    let limit = chrono::Duration::from_std(deliverer.settings.disable_after).unwrap_or(chrono::Duration::MAX);
+    let Some(cutoff) = now.checked_sub_signed(limit) else { return Ok(()) };
+    let since = hook.failing_since.unwrap_or(now).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let reason = format!("every delivery failed since {since}");
+    let disabled = webhook::Entity::update_many()
+        .col_expr(webhook::Column::IsEnabled, Expr::value(false))
+        .col_expr(webhook::Column::DisabledReason, Expr::value(reason.clone()))
+        .filter(webhook::Column::Id.eq(hook.id))
+        .filter(webhook::Column::IsEnabled.eq(true))
+        .filter(webhook::Column::FailingSince.lte(cutoff))
+        .exec(txn)
+        .await?;
+    if disabled.rows_affected > 0 {
+        tracing::warn!(webhook = %hook.id, %reason, "disabled a webhook endpoint");
+        webhook_delivery::Entity::update_many()
+            .col_expr(webhook_delivery::Column::Status, Expr::value(DeliveryStatus::Failed.name()))
+            .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(webhook_delivery::Column::LastError, Expr::value("the endpoint was disabled"))
+            .col_expr(webhook_delivery::Column::UpdatedAt, Expr::value(now))
+            .filter(webhook_delivery::Column::WebhookId.eq(hook.id))
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.name()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
 }

@@ -13,11 +13,12 @@ use crate::db::begin_write;
 use crate::domain::catalog::CustomFieldType;
 use crate::domain::catalog_rules::{self as rules, has_options};
 use crate::domain::change;
+use crate::domain::events::{self, EventType};
 use crate::domain::ordering::next_order;
 use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::ApiError;
-use entity::{custom_field, custom_field_option};
+use entity::{custom_field, custom_field_option, variant};
 
 /// A question the buyer answers when ordering a variant.
 #[derive(Debug, Clone)]
@@ -201,7 +202,7 @@ pub async fn update(
     input: CustomFieldChange,
 ) -> Result<custom_field::Model, ApiError> {
     let txn = begin_write(db).await?;
-    let (mut field, _) = tenancy::custom_field(&txn, principal, id).await?;
+    let (mut field, variant) = tenancy::custom_field(&txn, principal, id).await?;
     if let Some(label) = input.label {
         field.label = label;
     }
@@ -234,6 +235,7 @@ pub async fn update(
         return Err(ApiError::conflict("identifier", "is already used on this variant"));
     }
     let field = tenancy::save(&txn, field, "identifier").await?;
+    product_changed(&txn, &variant).await?;
     txn.commit().await?;
     Ok(field)
 }
@@ -245,6 +247,11 @@ pub async fn delete(db: &DatabaseConnection, principal: &Principal, id: Uuid) ->
     custom_field::Entity::delete_by_id(field.id).exec(&txn).await?;
     txn.commit().await?;
     Ok(field.id)
+}
+
+/// Announces that the product of `variant` changed (`product.updated`).
+async fn product_changed<C: ConnectionTrait>(db: &C, variant: &variant::Model) -> Result<(), ApiError> {
+    Ok(events::record(db, variant.store_id, EventType::ProductUpdated, variant.product_id).await?)
 }
 
 /// Adds an option to a SELECT or RADIO field.

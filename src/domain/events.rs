@@ -3,6 +3,9 @@
 //! committed one always has its events. The webhook dispatcher (and later, subscriptions) read
 //! them from the `events` table; [`EVENT_TYPES`] is the one list of what can be announced.
 
+use std::cell::Cell;
+use std::future::Future;
+
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel};
 use tokio::sync::Notify;
@@ -105,8 +108,28 @@ impl EventType {
     }
 }
 
-/// Woken whenever an event is recorded, so the dispatcher need not wait for its next poll.
+/// Woken when events were recorded (after the request that recorded them ended, so their
+/// transaction has committed), so the worker need not wait for its next poll.
 pub static RECORDED: Notify = Notify::const_new();
+
+tokio::task_local! {
+    /// Within [`announcing`]: whether the request has recorded an event.
+    static IN_REQUEST: Cell<bool>;
+}
+
+/// Runs one request's `work`, then wakes the delivery worker if it recorded events — only now,
+/// when its transactions have committed and the worker can see them.
+pub async fn announcing<F: Future>(work: F) -> F::Output {
+    let run = async {
+        let output = work.await;
+        (output, IN_REQUEST.with(Cell::get))
+    };
+    let (output, recorded) = IN_REQUEST.scope(Cell::new(false), run).await;
+    if recorded {
+        RECORDED.notify_one();
+    }
+    output
+}
 
 /// Writes an event about `subject` in `store_id` through `db` (the transaction of the change).
 pub async fn record<C: ConnectionTrait>(db: &C, store_id: Uuid, event: EventType, subject: Uuid) -> Result<(), DbErr> {
@@ -122,7 +145,10 @@ pub async fn record<C: ConnectionTrait>(db: &C, store_id: Uuid, event: EventType
     .into_active_model()
     .insert(db)
     .await?;
-    RECORDED.notify_one();
+    // Outside a request (seeding), wake the worker now; its next poll catches a late commit.
+    if IN_REQUEST.try_with(|recorded| recorded.set(true)).is_err() {
+        RECORDED.notify_one();
+    }
     Ok(())
 }
 

@@ -330,6 +330,7 @@ pub async fn reorder(
         .order_by_asc(variant::Column::Id)
         .all(&txn)
         .await?;
+    events::record(&txn, product.store_id, EventType::ProductUpdated, product.id).await?;
     txn.commit().await?;
     Ok(rows)
 }

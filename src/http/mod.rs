@@ -11,7 +11,7 @@ mod rest;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderName, HeaderValue, Method};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
@@ -55,11 +55,17 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
 ];
 
+/// Wakes the webhook worker after a request that recorded events has finished (and committed).
+async fn wake_deliveries(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    crate::domain::events::announcing(next.run(request)).await
+}
+
 /// Every route of the service.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .merge(rest::router())
+        .layer(from_fn(wake_deliveries))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), authenticate::authenticate))
         .layer(from_fn_with_state(state.clone(), metrics::measure));

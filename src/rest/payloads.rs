@@ -14,7 +14,8 @@ use crate::domain::events::{EventType, Subject};
 use crate::graphql::exec::engine::{Engine, Origin};
 use entity::variant as variant_entity;
 
-/// What an event about `subject` in `store_id` (owned by `owner`) carries as `data`.
+/// What an event about `subject` in `store_id` (owned by `owner`) carries as `data`; `None`
+/// when it cannot be rendered now (the database or the engine failed), to be tried again.
 pub async fn render(
     db: &DatabaseConnection,
     engine: &Engine,
@@ -22,32 +23,37 @@ pub async fn render(
     store_id: Uuid,
     event: EventType,
     subject: Uuid,
-) -> Value {
+) -> Option<Value> {
     let gone = json!({ "id": subject, "storeId": store_id });
     if event == EventType::ProductDeleted {
-        return json!({ "id": subject, "storeId": store_id, "deleted": true });
+        return Some(json!({ "id": subject, "storeId": store_id, "deleted": true }));
     }
     let principal = Principal::gateway_for(owner, store_id);
     let rendered = match event.subject() {
-        Subject::Order => run(engine, &principal, ONE_ORDER, subject, "row").await.map(|o| order(&o)),
-        Subject::Customer => run(engine, &principal, ONE_CUSTOMER, subject, "row").await.map(|c| customer(&c)),
-        Subject::Product => run(engine, &principal, GET_PRODUCT, subject, "product").await.map(|p| product(&p)),
-        Subject::Variant => match variant_entity::Entity::find_by_id(subject).one(db).await.ok().flatten() {
-            Some(row) => run(engine, &principal, GET_PRODUCT, row.product_id, "product").await.and_then(|p| {
+        Subject::Order => run(engine, &principal, ONE_ORDER, subject, "row").await?.map(|o| order(&o)),
+        Subject::Customer => run(engine, &principal, ONE_CUSTOMER, subject, "row").await?.map(|c| customer(&c)),
+        Subject::Product => run(engine, &principal, GET_PRODUCT, subject, "product").await?.map(|p| product(&p)),
+        Subject::Variant => match variant_entity::Entity::find_by_id(subject).one(db).await.ok()? {
+            Some(row) => run(engine, &principal, GET_PRODUCT, row.product_id, "product").await?.and_then(|p| {
                 let variants = p["variants"].as_array()?;
                 variants.iter().find(|v| v["id"] == json!(subject)).map(variant)
             }),
             None => None,
         },
     };
-    rendered.unwrap_or(gone)
+    Some(rendered.unwrap_or(gone))
 }
 
-/// Runs `document` with `$id` and returns the object at `key`, if the answer has one.
-async fn run(engine: &Engine, principal: &Principal, document: &str, id: Uuid, key: &str) -> Option<Value> {
+/// Runs `document` with `$id`: the object at `key` if the answer has one, `Some(None)` when it
+/// has none (the subject is gone), `None` when the document failed.
+async fn run(engine: &Engine, principal: &Principal, document: &str, id: Uuid, key: &str) -> Option<Option<Value>> {
     let request =
         async_graphql::Request::new(document).variables(async_graphql::Variables::from_json(json!({ "id": id })));
     let response = engine.execute(request, principal.clone(), Origin::Route).await;
+    if let Some(error) = response.errors.first() {
+        tracing::warn!(message = %error.message, "cannot render a webhook payload now; retrying later");
+        return None;
+    }
     let data = response.data.into_json().ok()?;
-    Some(data.get(key)?.clone()).filter(|v| v.is_object())
+    Some(data.get(key).filter(|v| v.is_object()).cloned())
 }

@@ -13,7 +13,7 @@ use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::events::{RECORDED, TEST_EVENT};
 use crate::error::ApiError;
-use entity::{event, webhook_attempt, webhook_delivery};
+use entity::{event, webhook, webhook_attempt, webhook_delivery};
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,6 +69,7 @@ pub async fn send_test(
     webhook_id: Uuid,
 ) -> Result<webhook_delivery::Model, ApiError> {
     let hook = get(db, principal, webhook_id).await?;
+    enabled(&hook)?;
     let now = Utc::now();
     let txn = begin_write(db).await?;
     let test = event::Model {
@@ -89,6 +90,15 @@ pub async fn send_test(
     Ok(delivery)
 }
 
+/// A disabled endpoint is sent nothing: test and resend are a `CONFLICT` until it is enabled.
+fn enabled(hook: &webhook::Model) -> Result<(), ApiError> {
+    if hook.is_enabled {
+        Ok(())
+    } else {
+        Err(ApiError::conflict("id", "the endpoint is disabled; enable it first (updateWebhook isEnabled: true)"))
+    }
+}
+
 /// One delivery of one of the caller's endpoints.
 async fn delivery_of(
     db: &DatabaseConnection,
@@ -97,6 +107,7 @@ async fn delivery_of(
     id: Uuid,
 ) -> Result<webhook_delivery::Model, ApiError> {
     let hook = get(db, principal, webhook_id).await?;
+    enabled(&hook)?;
     webhook_delivery::Entity::find_by_id(id)
         .filter(webhook_delivery::Column::WebhookId.eq(hook.id))
         .one(db)

@@ -12,6 +12,7 @@ pub use deliveries::{attempts_of, resend, send_test};
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
+use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -215,34 +216,37 @@ pub async fn update(
     input: WebhookChange,
 ) -> Result<webhook::Model, ApiError> {
     let access = access(principal)?;
-    let mut row = get(db, principal, id).await?;
+    let row = get(db, principal, id).await?;
+    // Only the columns asked for are written, so a concurrent change (the worker disabling the
+    // endpoint, a rotation) is not undone.
+    let mut changed = webhook::ActiveModel { id: Unchanged(row.id), ..Default::default() };
     let mut checks = Checks::new();
     if let Some(url) = &input.url {
         check_url(&mut checks, egress, url).await;
-        row.url = url.trim().to_owned();
+        changed.url = Set(url.trim().to_owned());
     }
     if let Some(description) = input.description {
         checks.text("description", &description, 0..=DESCRIPTION_MAX);
-        row.description = description;
+        changed.description = Set(description);
     }
     if let Some(types) = input.event_types {
         check_event_types(&mut checks, &types);
-        row.event_types = json!(types);
+        changed.event_types = Set(json!(types));
     }
     if let Some(stores) = input.store_ids {
         check_stores(&mut checks, access, &stores);
-        row.store_ids = distinct(stores);
+        changed.store_ids = Set(distinct(stores));
     }
     if let Some(enabled) = input.is_enabled {
-        if enabled && !row.is_enabled {
-            row.disabled_reason = None;
-            row.failing_since = None;
+        if enabled {
+            changed.disabled_reason = Set(None);
+            changed.failing_since = Set(None);
         }
-        row.is_enabled = enabled;
+        changed.is_enabled = Set(enabled);
     }
     checks.finish()?;
-    row.updated_at = Utc::now();
-    Ok(row.into_active_model().reset_all().update(db).await?)
+    changed.updated_at = Set(Utc::now());
+    Ok(changed.update(db).await?)
 }
 
 /// Deletes an endpoint with its delivery log; returns its id.
@@ -259,10 +263,26 @@ pub async fn rotate_secret(
     principal: &Principal,
     id: Uuid,
 ) -> Result<webhook::Model, ApiError> {
-    let mut row = get(db, principal, id).await?;
+    // The row is held while it changes, so two rotations cannot lose the secret one showed.
+    let txn = begin_write(db).await?;
+    let access = access(principal)?;
+    let row = webhook::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .filter(|h| visible(access, h))
+        .ok_or(ApiError::NotFound("webhook"))?;
     let now = Utc::now();
-    row.previous_secret = Some(std::mem::replace(&mut row.secret, new_secret()));
-    row.previous_secret_expires_at = Some(now + Duration::hours(ROTATION_OVERLAP_HOURS));
-    row.updated_at = now;
-    Ok(row.into_active_model().reset_all().update(db).await?)
+    let rotated = webhook::ActiveModel {
+        id: Unchanged(row.id),
+        secret: Set(new_secret()),
+        previous_secret: Set(Some(row.secret)),
+        previous_secret_expires_at: Set(Some(now + Duration::hours(ROTATION_OVERLAP_HOURS))),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(rotated)
 }
