@@ -62,7 +62,7 @@ start_gateway() {
     GRAPHQL_MAX_COMPLEXITY=10000000 BIND_ADDR=127.0.0.1:$port "$bin" serve >>"$work/gateway-$port.log" 2>&1 &
   gateway_pid=$!
   pids+=("$gateway_pid")
-  wait_for "http://127.0.0.1:$port/healthz"
+  wait_for "http://127.0.0.1:$port/healthz" || { tail -n 20 "$work/gateway-$port.log" >&2; return 1; }
   token=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
     -d '{"query":"mutation { login(email: \"bench@example.com\", password: \"bench-password\") { accessToken } }"}' |
     sed -E 's/.*"accessToken":"([^"]+)".*/\1/')

@@ -16,7 +16,7 @@ use crate::graphql::load::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::{self, AppState};
-use crate::{db, demo, graphql};
+use crate::{db, demo, graphql, replicas};
 use axum::http::HeaderValue;
 
 pub struct Application {
@@ -66,10 +66,12 @@ impl Application {
             .collect::<anyhow::Result<Vec<_>>>()?;
         let metrics = Metrics::new().context("cannot set up metrics")?;
         let engine = Arc::new(engine);
+        let wake = Arc::new(tokio::sync::Notify::new());
         let deliverer = if config.webhooks.worker {
             let delivery_metrics = delivery::Metrics::register(metrics.registry()).context("cannot set up metrics")?;
+            let settings = config.webhooks.clone();
             let deliverer =
-                Deliverer::new(db.conn.clone(), engine.clone(), config.webhooks.clone(), Arc::new(delivery_metrics))
+                Deliverer::new(db.conn.clone(), engine.clone(), settings, Arc::new(delivery_metrics), wake.clone())
                     .context("cannot set up the webhook client")?;
             Some(deliverer)
         } else {
@@ -84,6 +86,7 @@ impl Application {
             rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
             cors_origins: Arc::new(cors_origins),
             metrics: Arc::new(metrics),
+            deliveries_waiting: wake,
         };
         Ok(Self { listener, state, deliverer })
     }
@@ -104,6 +107,7 @@ impl Application {
         let (db, auth) = (self.state.db.clone(), self.state.auth.clone());
         let flusher = tokio::spawn(flush_key_usage(db.clone(), auth.clone()));
         let sweeper = self.state.rate_limits.clone().map(|limits| tokio::spawn(rate_limit::sweep_forever(limits)));
+        let listener = tokio::spawn(replicas::listen(db.clone(), auth.clone(), self.state.deliveries_waiting.clone()));
         let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
         let worker = self.deliverer.map(|deliverer| tokio::spawn(deliverer.run(worker_stop)));
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -130,6 +134,7 @@ impl Application {
             }
         }
         flusher.abort();
+        listener.abort();
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }

@@ -189,6 +189,14 @@ impl Authenticator {
     pub fn forget_tenancy(&self, user_id: Uuid) {
         self.tenancies.invalidate(&user_id);
     }
+
+    /// Forgets every cached session, key and tenancy (signals from other replicas may have been
+    /// missed).
+    pub fn forget_everything(&self) {
+        self.sessions.invalidate_all();
+        self.keys.invalidate_all();
+        self.tenancies.invalidate_all();
+    }
 }
 
 /// The token of a `Bearer <token>` header value.

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::authenticator::Authenticator;
 use super::{password, secret};
 use crate::auth::users::normalize_email;
+use crate::db::signals::{self, Signal};
 use crate::error::ApiError;
 use entity::{refresh_token, user};
 
@@ -99,6 +100,7 @@ pub async fn revoke_session(db: &DatabaseConnection, auth: &Authenticator, sessi
         .exec(db)
         .await?;
     auth.end_session(session_id);
+    signals::send(db, Signal::SessionEnded(session_id)).await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL, migrated to the latest schema on connect, with every SQL statement counted.
 
 pub mod json;
+pub mod signals;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

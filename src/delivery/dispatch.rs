@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
@@ -25,6 +26,8 @@ use entity::{event, store, webhook, webhook_delivery};
 
 /// Events fanned out per transaction.
 const BATCH: u64 = 100;
+/// Payloads rendered at once.
+const RENDERING: usize = 8;
 
 /// An event ready to fan out: the endpoints that want it and its rendered data.
 struct Planned {
@@ -56,13 +59,12 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .filter(webhook::Column::IsEnabled.eq(true))
         .all(db)
         .await?;
-    let mut planned: HashMap<Uuid, Planned> = HashMap::new();
-    // Events whose data cannot be rendered now stay waiting for the next pass.
-    let mut postponed: Vec<Uuid> = Vec::new();
+    // Which endpoints want each event; events nobody wants are only marked dispatched.
+    let mut wanted = Vec::new();
     for event in &events {
         let (Some(store_id), Some(kind)) = (event.store_id, EventType::parse(&event.event_type)) else { continue };
         let Some(owner) = owners.get(&store_id).copied() else { continue };
-        let wanted: Vec<Uuid> = hooks
+        let hooks: Vec<Uuid> = hooks
             .iter()
             .filter(|h| h.user_id == owner && event_types(h).iter().any(|t| t == &event.event_type))
             .filter(|h| {
@@ -71,13 +73,27 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
             })
             .map(|h| h.id)
             .collect();
-        if !wanted.is_empty() {
-            match payloads::render(db, engine, owner, store_id, kind, event.subject_id).await {
-                Some(data) => {
-                    planned.insert(event.id, Planned { hooks: wanted, data });
-                }
-                None => postponed.push(event.id),
+        if !hooks.is_empty() {
+            wanted.push((event.id, hooks, (owner, store_id, kind, event.subject_id)));
+        }
+    }
+    // Payloads are rendered side by side (reads only); one that cannot be rendered now leaves
+    // its event waiting for the next pass.
+    let rendered: Vec<(Uuid, Vec<Uuid>, Option<Value>)> = futures_util::stream::iter(wanted)
+        .map(|(id, hooks, (owner, store_id, kind, subject))| async move {
+            (id, hooks, payloads::render(db, engine, owner, store_id, kind, subject).await)
+        })
+        .buffer_unordered(RENDERING)
+        .collect()
+        .await;
+    let mut planned: HashMap<Uuid, Planned> = HashMap::new();
+    let mut postponed: Vec<Uuid> = Vec::new();
+    for (id, hooks, data) in rendered {
+        match data {
+            Some(data) => {
+                planned.insert(id, Planned { hooks, data });
             }
+            None => postponed.push(id),
         }
     }
 

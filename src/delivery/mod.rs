@@ -15,12 +15,11 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 
 pub use metrics::Metrics;
 
 use crate::config::WebhookSettings;
-use crate::domain::events::RECORDED;
 use crate::egress::GuardedResolver;
 use crate::graphql::exec::engine::Engine;
 
@@ -32,6 +31,8 @@ pub struct Deliverer {
     settings: WebhookSettings,
     client: reqwest::Client,
     metrics: Arc<Metrics>,
+    /// Woken when there may be new work (a request recorded events, another replica did).
+    wake: Arc<Notify>,
 }
 
 /// How long a claim outlives its attempt's timeout: time to record the outcome (a SQLite writer
@@ -44,6 +45,7 @@ impl Deliverer {
         engine: Arc<Engine>,
         settings: WebhookSettings,
         metrics: Arc<Metrics>,
+        wake: Arc<Notify>,
     ) -> anyhow::Result<Self> {
         // No redirects, no proxies from the environment, no pooled connections (every attempt
         // resolves and checks its host again), bounded in time.
@@ -56,7 +58,7 @@ impl Deliverer {
             .timeout(settings.timeout)
             .user_agent(concat!("commerce-gateway-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { db, engine, settings, client, metrics })
+        Ok(Self { db, engine, settings, client, metrics, wake })
     }
 
     /// Runs until `stop` turns true; the attempts in flight then finish before it returns.
@@ -70,7 +72,7 @@ impl Deliverer {
             }
             tokio::select! {
                 _ = stop.changed() => {}
-                () = RECORDED.notified() => {}
+                () = self.wake.notified() => {}
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }

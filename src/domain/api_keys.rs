@@ -15,6 +15,7 @@ use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Access;
 use crate::auth::scope;
 use crate::db::begin_write;
+use crate::db::signals::{self, Signal};
 use crate::error::{ApiError, FieldError};
 use entity::{api_key as api_key_entity, user};
 
@@ -133,5 +134,6 @@ pub async fn revoke(
         .exec(db)
         .await?;
     auth.forget_key(&key.secret_hash);
+    signals::send(db, Signal::KeyRevoked(key.secret_hash.clone())).await?;
     Ok(api_key_entity::Model { revoked_at: key.revoked_at.or(Some(now)), ..key })
 }

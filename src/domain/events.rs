@@ -11,6 +11,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use crate::db::signals::{self, Signal};
 use crate::domain::order_status::OrderStatus;
 use entity::event;
 
@@ -108,27 +109,29 @@ impl EventType {
     }
 }
 
-/// Woken when events were recorded (after the request that recorded them ended, so their
-/// transaction has committed), so the worker need not wait for its next poll.
-pub static RECORDED: Notify = Notify::const_new();
-
 tokio::task_local! {
-    /// Within [`announcing`]: whether the request has recorded an event.
+    /// Within [`announcing`]: whether the request has made work for the delivery worker.
     static IN_REQUEST: Cell<bool>;
 }
 
-/// Runs one request's `work`, then wakes the delivery worker if it recorded events — only now,
-/// when its transactions have committed and the worker can see them.
-pub async fn announcing<F: Future>(work: F) -> F::Output {
+/// Runs one request's `work`, then wakes the delivery worker (`wake`) if it recorded events or
+/// queued deliveries — only now, when its transactions have committed and the worker can see
+/// them. (Work made outside a request, such as the demo seeding, waits for the worker's poll.)
+pub async fn announcing<F: Future>(wake: &Notify, work: F) -> F::Output {
     let run = async {
         let output = work.await;
         (output, IN_REQUEST.with(Cell::get))
     };
-    let (output, recorded) = IN_REQUEST.scope(Cell::new(false), run).await;
-    if recorded {
-        RECORDED.notify_one();
+    let (output, made_work) = IN_REQUEST.scope(Cell::new(false), run).await;
+    if made_work {
+        wake.notify_one();
     }
     output
+}
+
+/// Notes that the current request made work for the delivery worker (see [`announcing`]).
+pub fn made_work() {
+    let _ = IN_REQUEST.try_with(|made| made.set(true));
 }
 
 /// Writes an event about `subject` in `store_id` through `db` (the transaction of the change).
@@ -145,10 +148,9 @@ pub async fn record<C: ConnectionTrait>(db: &C, store_id: Uuid, event: EventType
     .into_active_model()
     .insert(db)
     .await?;
-    // Outside a request (seeding), wake the worker now; its next poll catches a late commit.
-    if IN_REQUEST.try_with(|recorded| recorded.set(true)).is_err() {
-        RECORDED.notify_one();
-    }
+    // Other replicas' workers hear of it at commit (PostgreSQL keeps one per transaction).
+    signals::send(db, Signal::EventRecorded).await?;
+    made_work();
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use crate::auth::principal::Principal;
 use crate::auth::secret;
 use crate::db::begin_write;
 use crate::db::json::strings;
+use crate::db::signals::{self, Signal};
 use crate::domain::catalog::slugify;
 use crate::domain::catalog_rules as rules;
 use crate::domain::change;
@@ -106,6 +107,7 @@ pub async fn create(db: &DatabaseConnection, principal: &Principal, input: NewSt
     let txn = begin_write(db).await?;
     ensure_url_free(&txn, &row).await?;
     let row = row.into_active_model().insert(&txn).await.map_err(|e| ApiError::from_write(e, "url"))?;
+    signals::send(&txn, Signal::StoresChanged(owner)).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -171,6 +173,7 @@ pub async fn delete(db: &DatabaseConnection, principal: &Principal, id: Uuid) ->
         return Err(ApiError::conflict("id", "the store has orders; set isInactive instead"));
     }
     store::Entity::delete_by_id(row.id).exec(&txn).await?;
+    signals::send(&txn, Signal::StoresChanged(row.owner_id)).await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -11,7 +11,7 @@ mod rest;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderName, HeaderValue, Method};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
@@ -39,6 +39,8 @@ pub struct AppState {
     /// `None` when rate limiting is off.
     pub rate_limits: Option<Arc<RateLimiters>>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Wakes this process's webhook delivery worker.
+    pub deliveries_waiting: Arc<tokio::sync::Notify>,
     /// Origins allowed to call from browsers (CORS); empty allows none.
     pub cors_origins: Arc<Vec<HeaderValue>>,
 }
@@ -56,8 +58,12 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// Wakes the webhook worker after a request that recorded events has finished (and committed).
-async fn wake_deliveries(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    crate::domain::events::announcing(next.run(request)).await
+async fn wake_deliveries(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    crate::domain::events::announcing(&state.deliveries_waiting, next.run(request)).await
 }
 
 /// Every route of the service.
@@ -65,7 +71,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .merge(rest::router())
-        .layer(from_fn(wake_deliveries))
+        .layer(from_fn_with_state(state.clone(), wake_deliveries))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), authenticate::authenticate))
         .layer(from_fn_with_state(state.clone(), metrics::measure));

@@ -20,6 +20,7 @@ mod policy;
 mod product_lists;
 mod query_cost;
 mod rate_limits;
+mod replicas;
 mod rest_commerce;
 mod rest_komerza;
 mod rest_walls;

@@ -706,3 +706,17 @@ async fn a_gateway_killed_mid_attempt_leaves_the_delivery_to_the_next_one_with_t
     assert_eq!(got[1].headers["webhook-id"], got[0].headers["webhook-id"], "at-least-once, under one webhook-id");
     assert_eq!(got[1].body, got[0].body);
 }
+
+/// A receiver answering 200, for other test modules: how many requests it got, and its URL.
+pub async fn receiver() -> (impl Fn() -> usize, String) {
+    let (receiver, url) = Receiver::start(vec![]).await;
+    (move || receiver.got().len(), url)
+}
+
+#[test]
+fn the_readme_lists_every_event_type() {
+    let readme = include_str!("../../README.md");
+    for kind in commerce_gateway::domain::events::EVENT_TYPES {
+        assert!(readme.contains(&format!("`{}`", kind.name)), "README.md: add {} to the event table", kind.name);
+    }
+}

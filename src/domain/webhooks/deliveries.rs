@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::get;
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
-use crate::domain::events::{RECORDED, TEST_EVENT};
+use crate::domain::events::{made_work, TEST_EVENT};
 use crate::error::ApiError;
 use entity::{event, webhook, webhook_attempt, webhook_delivery};
 
@@ -86,7 +86,7 @@ pub async fn send_test(
     .await?;
     let delivery = new_delivery(hook.id, test.id).into_active_model().insert(&txn).await?;
     txn.commit().await?;
-    RECORDED.notify_one();
+    made_work();
     Ok(delivery)
 }
 
@@ -136,7 +136,7 @@ pub async fn resend(
         .filter(idle)
         .exec_with_returning(db)
         .await?;
-    RECORDED.notify_one();
+    made_work();
     queued
         .into_iter()
         .next()

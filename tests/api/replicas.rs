@@ -1,0 +1,103 @@
+//! Replicas of one deployment on one PostgreSQL database tell each other through
+//! LISTEN/NOTIFY: a revoked key, an ended session and committed events reach every replica at
+//! once, not after its caches' 30 s or its worker's poll. SQLite deployments are one process,
+//! so these tests need PostgreSQL (`TEST_DATABASE_URL`) and say so when they skip.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::{error_codes, spawn_with, TestApp, TestDatabase, DEMO_MERCHANT};
+
+fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty())
+}
+
+/// Waits (up to `within`) until `token` is refused by `app`; returns how long that took.
+async fn refused_within(app: &TestApp, token: &str, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        let (status, body) = app.post_graphql(Some(token), "{ me { id } }", json!({})).await;
+        if status == 401 && error_codes(&body) == ["UNAUTHENTICATED"] {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_key_revoked_or_a_session_ended_on_one_replica_is_refused_by_another_within_a_second() {
+    if !on_postgres() {
+        eprintln!("skipped: replicas share signals through PostgreSQL");
+        return;
+    }
+    let database = TestDatabase::new().await;
+    let replica = database.replica();
+    let first = spawn_with(database, true, |_| {}).await;
+    let second = spawn_with(replica, false, |_| {}).await;
+    let key = first.api_key(&first.merchant, &["user.view"], None).await;
+    let session = second.token(DEMO_MERCHANT).await;
+    // Both credentials are now in the other replica's cache.
+    for (app, token) in [(&second, &key), (&first, &session)] {
+        let me = app.graphql_as(token, "{ me { id } }", json!({})).await;
+        assert!(me["data"]["me"]["id"].is_string(), "{me}");
+    }
+
+    let keys = first.as_merchant("{ apiKeys { id } }", json!({})).await;
+    let id = keys["data"]["apiKeys"][0]["id"].clone();
+    let revoked = first.as_merchant("mutation($id: UUID!) { revokeApiKey(id: $id) { id } }", json!({ "id": id })).await;
+    assert!(revoked.get("errors").is_none(), "{revoked}");
+    let took = refused_within(&second, &key, Duration::from_secs(1)).await;
+    assert!(took.is_some(), "the other replica refuses the revoked key within a second");
+
+    let logout = second.graphql_as(&session, "mutation { logout }", json!({})).await;
+    assert_eq!(logout["data"]["logout"], true, "{logout}");
+    let took = refused_within(&first, &session, Duration::from_secs(1)).await;
+    assert!(took.is_some(), "the other replica refuses the ended session within a second");
+}
+
+#[tokio::test]
+async fn an_event_committed_on_one_replica_wakes_the_worker_of_another() {
+    if !on_postgres() {
+        eprintln!("skipped: replicas share signals through PostgreSQL");
+        return;
+    }
+    let database = TestDatabase::new().await;
+    let replica = database.replica();
+    // The first replica runs no worker; the second polls only every minute.
+    let first = spawn_with(database, true, |config| {
+        config.webhooks.egress.allow_http = true;
+        config.webhooks.egress.allowed_networks = vec!["127.0.0.0/8".parse().expect("network")];
+    })
+    .await;
+    let _second = spawn_with(replica, false, |config| {
+        config.webhooks.worker = true;
+        config.webhooks.poll_interval = Duration::from_secs(60);
+        config.webhooks.egress.allow_http = true;
+        config.webhooks.egress.allowed_networks = vec!["127.0.0.0/8".parse().expect("network")];
+    })
+    .await;
+    let (got, url) = crate::webhooks::receiver().await;
+    let created = first
+        .as_merchant(
+            "mutation($url: String!) { createWebhook(input: { url: $url, eventTypes: [\"product.updated\"] }) { secret } }",
+            json!({ "url": url }),
+        )
+        .await;
+    assert!(created["data"]["createWebhook"]["secret"].is_string(), "{created}");
+    // Let the second replica's worker finish its first pass and wait.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let catalog = crate::helpers::demo_catalog(&first, &first.merchant).await;
+    let started = Instant::now();
+    first
+        .as_merchant(
+            "mutation($p: UUID!) { updateProduct(id: $p, input: { isBestSeller: true }) { id } }",
+            json!({ "p": catalog.product }),
+        )
+        .await;
+    while got() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(5), "the event waited for the other replica's poll");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
