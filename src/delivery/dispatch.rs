@@ -35,9 +35,17 @@ struct Planned {
     data: Value,
 }
 
-/// Fans out one batch of waiting events; returns how many it fanned out (none when every
-/// waiting event is another replica's).
-pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<usize, DbErr> {
+/// What one batch did.
+#[derive(Default)]
+pub struct Dispatched {
+    /// Events fanned out (none when every waiting event is another replica's).
+    pub events: usize,
+    /// Deliveries created.
+    pub deliveries: usize,
+}
+
+/// Fans out one batch of waiting events.
+pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<Dispatched, DbErr> {
     let events = event::Entity::find()
         .filter(event::Column::DispatchedAt.is_null())
         .order_by_asc(event::Column::Id)
@@ -45,7 +53,7 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .all(db)
         .await?;
     if events.is_empty() {
-        return Ok(0);
+        return Ok(Dispatched::default());
     }
     let owners: HashMap<Uuid, Uuid> = store::Entity::find()
         .filter(store::Column::Id.is_in(events.iter().filter_map(|e| e.store_id)))
@@ -109,7 +117,7 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .all(&txn)
         .await?;
     if claimed.is_empty() {
-        return Ok(0);
+        return Ok(Dispatched::default());
     }
     let mut deliveries = Vec::new();
     for id in &claimed {
@@ -122,6 +130,7 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
             deliveries.extend(plan.hooks.into_iter().map(|hook| new_delivery(hook, *id).into_active_model()));
         }
     }
+    let created = deliveries.len();
     if !deliveries.is_empty() {
         webhook_delivery::Entity::insert_many(deliveries).exec(&txn).await?;
     }
@@ -131,5 +140,5 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(claimed.len())
+    Ok(Dispatched { events: claimed.len(), deliveries: created })
 }

@@ -78,10 +78,28 @@ impl Deliverer {
         }
     }
 
-    /// Fans out every waiting event, then makes every due attempt, claiming no more once
-    /// `stop` turns true.
+    /// Fans out every waiting event and, side by side, makes every due attempt (claiming no
+    /// more once `stop` turns true). Deliveries created meanwhile wake the next pass.
     async fn pass(&self, stop: &watch::Receiver<bool>) -> Result<(), sea_orm::DbErr> {
-        while dispatch::dispatch_batch(&self.db, &self.engine).await? > 0 {}
+        let (dispatched, sent) = tokio::join!(self.dispatch_all(), self.send_due(stop));
+        dispatched?;
+        sent?;
+        self.metrics.sample_queue(&self.db).await
+    }
+
+    async fn dispatch_all(&self) -> Result<(), sea_orm::DbErr> {
+        loop {
+            let batch = dispatch::dispatch_batch(&self.db, &self.engine).await?;
+            if batch.deliveries > 0 {
+                self.wake.notify_one();
+            }
+            if batch.events == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn send_due(&self, stop: &watch::Receiver<bool>) -> Result<(), sea_orm::DbErr> {
         let lease = self.settings.timeout + LEASE_MARGIN;
         // No more are claimed than start at once, so no claim waits out its lease unstarted.
         while !*stop.borrow() {
@@ -90,14 +108,16 @@ impl Deliverer {
                 break;
             }
             let until = claim.until;
-            futures_util::stream::iter(claim.ids)
-                .for_each_concurrent(self.settings.concurrency, |id| async move {
-                    if let Err(error) = send::attempt(self, id, until).await {
+            let attempts = send::load(&self.db, &claim).await?;
+            futures_util::stream::iter(attempts)
+                .for_each_concurrent(self.settings.concurrency, |attempt| async move {
+                    let id = attempt.delivery.id;
+                    if let Err(error) = send::attempt(self, attempt, until).await {
                         tracing::warn!(%error, delivery = %id, "cannot record a webhook attempt");
                     }
                 })
                 .await;
         }
-        self.metrics.sample_queue(&self.db).await
+        Ok(())
     }
 }

@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -75,12 +77,46 @@ impl Outcome {
     }
 }
 
+/// A claimed delivery with its endpoint and event.
+pub struct Attempt {
+    pub delivery: webhook_delivery::Model,
+    pub hook: webhook::Model,
+    pub event: event::Model,
+}
+
+/// The claimed deliveries with their endpoints and events: three statements for the batch.
+pub async fn load(db: &DatabaseConnection, claim: &Claim) -> Result<Vec<Attempt>, DbErr> {
+    let deliveries = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::Id.is_in(claim.ids.iter().copied()))
+        .all(db)
+        .await?;
+    let hooks: HashMap<Uuid, webhook::Model> = webhook::Entity::find()
+        .filter(webhook::Column::Id.is_in(deliveries.iter().map(|d| d.webhook_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let events: HashMap<Uuid, event::Model> = event::Entity::find()
+        .filter(event::Column::Id.is_in(deliveries.iter().map(|d| d.event_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(deliveries
+        .into_iter()
+        .filter_map(|delivery| {
+            let hook = hooks.get(&delivery.webhook_id)?.clone();
+            let event = events.get(&delivery.event_id)?.clone();
+            Some(Attempt { delivery, hook, event })
+        })
+        .collect())
+}
+
 /// Makes one attempt of a delivery claimed until `until` and records it.
-pub async fn attempt(deliverer: &Deliverer, id: Uuid, until: DateTime<Utc>) -> Result<(), DbErr> {
-    let db = &deliverer.db;
-    let Some(delivery) = webhook_delivery::Entity::find_by_id(id).one(db).await? else { return Ok(()) };
-    let Some(hook) = webhook::Entity::find_by_id(delivery.webhook_id).one(db).await? else { return Ok(()) };
-    let Some(event) = event::Entity::find_by_id(delivery.event_id).one(db).await? else { return Ok(()) };
+pub async fn attempt(deliverer: &Deliverer, attempt: Attempt, until: DateTime<Utc>) -> Result<(), DbErr> {
+    let Attempt { delivery, hook, event } = attempt;
     let body = json!({
         "id": event.id,
         "type": event.event_type,
