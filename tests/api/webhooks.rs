@@ -36,6 +36,8 @@ enum Reply {
     Status(u16),
     Redirect(&'static str),
     Hang,
+    /// 200 after this long.
+    Slow(Duration),
 }
 
 impl Receiver {
@@ -77,6 +79,10 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
         Reply::Redirect(to) => (StatusCode::FOUND, [("location", to)], "elsewhere").into_response(),
         Reply::Hang => {
             tokio::time::sleep(Duration::from_secs(30)).await;
+            StatusCode::OK.into_response()
+        }
+        Reply::Slow(wait) => {
+            tokio::time::sleep(wait).await;
             StatusCode::OK.into_response()
         }
     }
@@ -648,12 +654,11 @@ async fn the_komerza_routes_manage_endpoints_behind_the_same_walls() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
-async fn a_gateway_killed_mid_attempt_leaves_the_delivery_to_the_next_one_with_the_same_webhook_id() {
-    let database = TestDatabase::new().await;
-    let replica = database.replica();
+/// A gateway process serving `database` with the demo data, webhooks to loopback allowed and
+/// attempts limited to one second; with its base URL and the demo merchant's token.
+async fn gateway_process(database: &TestDatabase) -> (std::process::Child, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
         .args(["serve", "--demo"])
         .env_remove("APP_ENV")
         .env("RUST_LOG", "warn")
@@ -661,7 +666,7 @@ async fn a_gateway_killed_mid_attempt_leaves_the_delivery_to_the_next_one_with_t
         .env("DATABASE_URL", &database.url)
         .env("WEBHOOK_ALLOW_HTTP", "true")
         .env("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
-        .env("WEBHOOK_TIMEOUT_SECS", "1")
+        .env("WEBHOOK_TIMEOUT_SECS", "3")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -675,27 +680,44 @@ async fn a_gateway_killed_mid_attempt_leaves_the_delivery_to_the_next_one_with_t
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let graphql = |token: Option<String>, query: &'static str, variables: Value| {
-        let mut request =
-            client.post(format!("{base}/graphql")).json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        async move { request.send().await.expect("POST").json::<Value>().await.expect("JSON") }
-    };
-    let login = graphql(
+    let login = post(
+        &base,
         None,
         "mutation { login(email: \"demo@example.com\", password: \"demo-password\") { accessToken } }",
         json!({}),
     )
     .await;
     let token = login["data"]["login"]["accessToken"].as_str().expect("token").to_owned();
+    (child, base, token)
+}
+
+async fn post(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request =
+        reqwest::Client::new().post(format!("{base}/graphql")).json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("POST").json::<Value>().await.expect("JSON")
+}
+
+/// Registers an endpoint at `url` on a gateway process and sends it a test delivery.
+async fn test_delivery(base: &str, token: &str, url: &str) {
+    let created =
+        post(base, Some(token), CREATE, json!({ "input": { "url": url, "eventTypes": ["order.created"] } })).await;
+    let id = created["data"]["createWebhook"]["webhook"]["id"].clone();
+    let sent =
+        post(base, Some(token), "mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    assert!(sent["data"]["sendTestWebhook"]["id"].is_string(), "{sent}");
+}
+
+#[tokio::test]
+async fn a_gateway_killed_mid_attempt_leaves_the_delivery_to_the_next_one_with_the_same_webhook_id() {
+    let database = TestDatabase::new().await;
+    let replica = database.replica();
+    let (mut child, base, token) = gateway_process(&database).await;
     // The receiver keeps the first attempt waiting, so the process dies in the middle of it.
     let (receiver, url) = Receiver::start(vec![Reply::Hang]).await;
-    let created =
-        graphql(Some(token.clone()), CREATE, json!({ "input": { "url": url, "eventTypes": ["order.created"] } })).await;
-    let id = created["data"]["createWebhook"]["webhook"]["id"].clone();
-    graphql(Some(token), "mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    test_delivery(&base, &token, &url).await;
     receiver.wait_for(1).await;
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
@@ -705,6 +727,29 @@ async fn a_gateway_killed_mid_attempt_leaves_the_delivery_to_the_next_one_with_t
     let got = receiver.wait_for(2).await;
     assert_eq!(got[1].headers["webhook-id"], got[0].headers["webhook-id"], "at-least-once, under one webhook-id");
     assert_eq!(got[1].body, got[0].body);
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_attempt_in_flight_finish_and_records_it() {
+    use sea_orm::EntityTrait;
+    let database = TestDatabase::new().await;
+    let (mut child, base, token) = gateway_process(&database).await;
+    let (receiver, url) = Receiver::start(vec![Reply::Slow(Duration::from_millis(1500))]).await;
+    test_delivery(&base, &token, &url).await;
+    receiver.wait_for(1).await;
+    let terminated =
+        std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(terminated.success());
+    let status = tokio::task::spawn_blocking(move || child.wait()).await.expect("join").expect("wait");
+    assert!(status.success(), "exit status {status}");
+    let db = sea_orm::Database::connect(database.url.as_str()).await.expect("connect");
+    let deliveries = entity::webhook_delivery::Entity::find().all(&db).await.expect("deliveries");
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(
+        (deliveries[0].status.as_str(), deliveries[0].attempts, deliveries[0].claimed_until),
+        ("succeeded", 1, None),
+        "the attempt finished and was recorded before the process exited"
+    );
 }
 
 /// A receiver answering 200, for other test modules: how many requests it got, and its URL.

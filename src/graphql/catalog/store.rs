@@ -87,7 +87,8 @@ impl Store {
         self.0.low_stock_threshold
     }
 
-    /// Secret that signs this store's webhook deliveries (needs `user.webhooks.view`).
+    /// The store's own secret of the Komerza store object (needs `user.webhooks.view`). Webhook
+    /// deliveries are signed with their endpoint's secret (`createWebhook`), not this one.
     #[graphql(directive = scope::apply("user.webhooks.view".into()))]
     async fn webhook_secret(&self) -> &str {
         &self.0.webhook_secret
