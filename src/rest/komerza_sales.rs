@@ -91,7 +91,7 @@ const ORDER_FORM: &[Field] = &[
 /// What an order line may carry (never a price: the server prices).
 const ORDER_ITEM: &[&str] = &["productId", "variantId", "quantity", "customFieldValues"];
 
-pub static ROUTES: [Route; 16] = [
+pub static ROUTES: [Route; 17] = [
     route!(
         GET,
         "/stores/{storeId}/categories",
@@ -195,6 +195,16 @@ pub static ROUTES: [Route; 16] = [
         customer_doc!("mutation($store: UUID!, $input: CreateCustomerInput!) { row: createCustomer(storeId: $store, input: $input) { ...U } }"),
         |r| Ok(json!({ "store": r.store_id()?, "input": r.body })),
         |_, data| created(customer(&data["row"]))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/customers/{customerId}",
+        "Get a customer",
+        &[],
+        None,
+        ONE_CUSTOMER,
+        |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")? })),
+        |_, data| found(&data["row"], "customer").map(|row| ok(customer(row)))
     ),
     route!(
         PUT,

@@ -239,6 +239,7 @@ async fn sales_routes_refuse_a_missing_credential_a_missing_scope_and_another_te
             "stores.coupons.update",
         ),
         (Method::GET, format!("/stores/{store}/customers?Search=example"), None, "stores.customers.view"),
+        (Method::GET, format!("/stores/{store}/customers/{customer}"), None, "stores.customers.view"),
         (
             Method::POST,
             format!("/stores/{store}/customers"),
@@ -298,6 +299,13 @@ async fn sales_routes_speak_komerza_and_refuse_bad_input() {
     let (status, page) = app.rest(Method::GET, &format!("/stores/{store}/categories?PageSize=2"), token, None).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
+    let customer = ids.customer.as_str().expect("id");
+    let (status, one) = app.rest(Method::GET, &format!("/stores/{store}/customers/{customer}"), token, None).await;
+    assert_eq!((status, one["data"]["id"].as_str()), (200, Some(customer)), "{one}");
+    assert!(one["data"]["balance"].is_number() && one["data"]["email"].is_string(), "{one}");
+    let missing = uuid::Uuid::now_v7();
+    let (status, none) = app.rest(Method::GET, &format!("/stores/{store}/customers/{missing}"), token, None).await;
+    assert_eq!((status, none["code"].as_str()), (404, Some("NotFound")), "{none}");
     assert!(page["data"][0]["visibility"].is_number(), "visibility is Komerza's integer code");
     let (_, orders) = app.rest(Method::GET, &format!("/stores/{store}/orders?PageSize=100"), token, None).await;
     let first = &orders["data"][0];
