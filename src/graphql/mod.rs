@@ -20,8 +20,10 @@ use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
 use access::{api_keys, session, user, webhooks};
 use catalog::variant_mutations;
-use catalog::{category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations};
-use sales::{coupon_mutations, customer, order, order_mutations};
+use catalog::{
+    category, category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations,
+};
+use sales::{coupon, coupon_mutations, customer, order, order_mutations};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
@@ -30,6 +32,8 @@ pub struct Query(
     product::ProductQuery,
     order::OrderQuery,
     customer::CustomerQuery,
+    category::CategoryQuery,
+    coupon::CouponQuery,
     user::UserQuery,
     api_keys::ApiKeyQuery,
     webhooks::WebhookQuery,

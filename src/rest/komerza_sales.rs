@@ -91,7 +91,7 @@ const ORDER_FORM: &[Field] = &[
 /// What an order line may carry (never a price: the server prices).
 const ORDER_ITEM: &[&str] = &["productId", "variantId", "quantity", "customFieldValues"];
 
-pub static ROUTES: [Route; 17] = [
+pub static ROUTES: [Route; 19] = [
     route!(
         GET,
         "/stores/{storeId}/categories",
@@ -111,6 +111,16 @@ pub static ROUTES: [Route; 17] = [
         category_doc!("mutation($store: UUID!, $input: CreateCategoryInput!) { row: createCategory(storeId: $store, input: $input) { ...C } }"),
         |r| Ok(json!({ "store": r.store_id()?, "input": visibility_input(&r.body)? })),
         |_, data| created(category(&data["row"]))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/categories/{categoryId}",
+        "Get a category",
+        &[],
+        None,
+        category_doc!("query($id: UUID!) { row: category(id: $id) { ...C } }"),
+        |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")? })),
+        |_, data| found(&data["row"], "category").map(|row| ok(category(row)))
     ),
     route!(
         PUT,
@@ -151,6 +161,16 @@ pub static ROUTES: [Route; 17] = [
         coupon_doc!("mutation($store: UUID!, $input: CreateCouponInput!) { row: createCoupon(storeId: $store, input: $input) { ...K } }"),
         |r| Ok(json!({ "store": r.store_id()?, "input": money_input(&r.body, "amountDecrease") })),
         |_, data| created(coupon(&data["row"]))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/coupons/{couponId}",
+        "Get a coupon",
+        &[],
+        None,
+        coupon_doc!("query($id: UUID!) { row: coupon(id: $id) { ...K } }"),
+        |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")? })),
+        |_, data| found(&data["row"], "coupon").map(|row| ok(coupon(row)))
     ),
     route!(
         PUT,

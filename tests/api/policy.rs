@@ -308,6 +308,12 @@ const PROBES: &[Probe] = &[
         scope: "stores.customers.view",
         query: "query($cu: UUID!) { customer(id: $cu) { id } }",
     },
+    Probe {
+        target: "Query.category",
+        scope: "stores.categories.view",
+        query: "query($c: UUID!) { category(id: $c) { id } }",
+    },
+    Probe { target: "Query.coupon", scope: "stores.coupons.view", query: "query($cp: UUID!) { coupon(id: $cp) { id } }" },
     Probe { target: "Query.webhooks", scope: "user.webhooks.view", query: "{ webhooks { id } }" },
     Probe { target: "Query.webhookEventTypes", scope: "user.webhooks.view", query: "{ webhookEventTypes { name } }" },
     Probe { target: "Query.webhook", scope: "user.webhooks.view", query: "query($wh: UUID!) { webhook(id: $wh) { id } }" },

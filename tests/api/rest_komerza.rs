@@ -226,6 +226,8 @@ async fn sales_routes_refuse_a_missing_credential_a_missing_scope_and_another_te
             "stores.categories.update",
         ),
         (Method::GET, format!("/stores/{store}/coupons"), None, "stores.coupons.view"),
+        (Method::GET, format!("/stores/{store}/coupons/{coupon}"), None, "stores.coupons.view"),
+        (Method::GET, format!("/stores/{store}/categories/{category}"), None, "stores.categories.view"),
         (
             Method::POST,
             format!("/stores/{store}/coupons"),
@@ -306,6 +308,18 @@ async fn sales_routes_speak_komerza_and_refuse_bad_input() {
     let missing = uuid::Uuid::now_v7();
     let (status, none) = app.rest(Method::GET, &format!("/stores/{store}/customers/{missing}"), token, None).await;
     assert_eq!((status, none["code"].as_str()), (404, Some("NotFound")), "{none}");
+    let coupon = ids.coupon.as_str().expect("id");
+    let (status, one) = app.rest(Method::GET, &format!("/stores/{store}/coupons/{coupon}"), token, None).await;
+    assert_eq!((status, one["data"]["id"].as_str()), (200, Some(coupon)), "{one}");
+    assert!(one["data"]["code"].is_string() && one["data"]["uses"].is_number(), "{one}");
+    let category = ids.category.as_str().expect("id");
+    let (status, one) = app.rest(Method::GET, &format!("/stores/{store}/categories/{category}"), token, None).await;
+    assert_eq!((status, one["data"]["id"].as_str()), (200, Some(category)), "{one}");
+    assert!(one["data"]["visibility"].is_number(), "visibility as Komerza's integer code: {one}");
+    for kind in ["coupons", "categories"] {
+        let (status, none) = app.rest(Method::GET, &format!("/stores/{store}/{kind}/{missing}"), token, None).await;
+        assert_eq!((status, none["code"].as_str()), (404, Some("NotFound")), "{kind}: {none}");
+    }
     assert!(page["data"][0]["visibility"].is_number(), "visibility is Komerza's integer code");
     let (_, orders) = app.rest(Method::GET, &format!("/stores/{store}/orders?PageSize=100"), token, None).await;
     let first = &orders["data"][0];

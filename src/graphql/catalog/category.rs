@@ -105,3 +105,19 @@ impl CategoryProductTotals {
         Ok(count.unwrap_or(0))
     }
 }
+
+/// Category queries.
+#[derive(Default)]
+pub struct CategoryQuery;
+
+#[Object]
+impl CategoryQuery {
+    /// One category of the caller's stores by id; null when there is none (or it is another
+    /// tenant's).
+    #[graphql(directive = scope::apply("stores.categories.view".into()))]
+    async fn category(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Category>> {
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        let found = crate::domain::tenancy::category(db, principal, id).await;
+        Ok(crate::domain::tenancy::optional(found).into_graphql()?.map(Category))
+    }
+}

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::money;
 use crate::domain::pricing::CouponTerms;
+use crate::error::GraphqlResult;
 use crate::graphql::exec::policy::scope;
 use entity::coupon;
 
@@ -70,5 +71,21 @@ impl Coupon {
     /// When it stops working (UTC); null for never.
     async fn expiration_date(&self) -> Option<DateTime> {
         self.0.expires_at
+    }
+}
+
+/// Coupon queries.
+#[derive(Default)]
+pub struct CouponQuery;
+
+#[Object]
+impl CouponQuery {
+    /// One coupon of the caller's stores by id; null when there is none (or it is another
+    /// tenant's).
+    #[graphql(directive = scope::apply("stores.coupons.view".into()))]
+    async fn coupon(&self, ctx: &async_graphql::Context<'_>, id: Uuid) -> async_graphql::Result<Option<Coupon>> {
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        let found = crate::domain::tenancy::coupon(db, principal, id).await;
+        Ok(crate::domain::tenancy::optional(found).into_graphql()?.map(Coupon))
     }
 }
