@@ -15,9 +15,12 @@ const STORE_OWNED: &[&str] = &[
     "ProductConnection",
     "Category",
     "CategoryConnection",
+    "Customer",
+    "Coupon",
 ];
 /// Root fields returning store-owned types, each covered by a test below.
-const TESTED_ROOTS: &[&str] = &["stores", "store", "product", "productBySlug", "order", "orders"];
+const TESTED_ROOTS: &[&str] =
+    &["stores", "store", "product", "productBySlug", "order", "orders", "category", "customer", "coupon"];
 
 fn named_type(ty: &str) -> &str {
     ty.trim_matches(|c| c == '[' || c == ']' || c == '!')
@@ -52,7 +55,10 @@ async fn demo_ids(app: &TestApp) -> (Value, Value, Value) {
     (store["id"].clone(), public, private)
 }
 
-const PATHS: &str = "query($s: UUID!, $p: UUID!, $or: UUID!) {
+const PATHS: &str = "query($s: UUID!, $p: UUID!, $or: UUID!, $c: UUID!, $cu: UUID!, $cp: UUID!) {
+  category(id: $c) { id name }
+  customer(id: $cu) { id email }
+  coupon(id: $cp) { id code }
   store(id: $s) { id name products(first: 5) { totalCount nodes { id } } }
   product(id: $p) { id name variants { id customFields { id options { id } } } }
   productBySlug(storeId: $s, slug: \"ceramic-mug\") { id name }
@@ -64,24 +70,31 @@ const PATHS: &str = "query($s: UUID!, $p: UUID!, $or: UUID!) {
 async fn another_merchant_sees_other_stores_as_missing() {
     let app = spawn_demo_app().await;
     let (store, product, _) = demo_ids(&app).await;
-    let order = crate::helpers::demo_catalog(&app, &app.merchant).await.orders[0].clone();
+    let catalog = crate::helpers::demo_catalog(&app, &app.merchant).await;
+    let order = catalog.orders[0].clone();
+    let ours = json!({ "s": store, "p": product, "or": order, "c": catalog.category, "cu": catalog.customer, "cp": catalog.coupon });
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere = json!({ "s": uuid::Uuid::now_v7(), "p": uuid::Uuid::now_v7(), "or": uuid::Uuid::now_v7() });
+    let fresh = || uuid::Uuid::now_v7();
+    let nowhere = json!({ "s": fresh(), "p": fresh(), "or": fresh(), "c": fresh(), "cu": fresh(), "cp": fresh() });
     for token in [&rival_session, &rival_key] {
-        let foreign = app.graphql_as(token, PATHS, json!({ "s": store, "p": product, "or": order })).await;
+        let foreign = app.graphql_as(token, PATHS, ours.clone()).await;
         let missing = app.graphql_as(token, PATHS, nowhere.clone()).await;
         assert_eq!(
             foreign["data"],
-            json!({ "store": null, "product": null, "productBySlug": null, "order": null, "orders": null })
+            json!({ "store": null, "product": null, "productBySlug": null, "order": null, "orders": null,
+                    "category": null, "customer": null, "coupon": null })
         );
         assert!(foreign.get("errors").is_none());
         assert_eq!(foreign, missing, "a foreign id answers exactly like a missing one");
         let stores = app.graphql_as(token, "{ stores { name } }", json!({})).await;
         assert_eq!(stores["data"]["stores"], json!([{ "name": "Rival Store" }]));
     }
-    let own = app.as_merchant(PATHS, json!({ "s": store, "p": product, "or": order })).await;
+    let own = app.as_merchant(PATHS, ours).await;
     assert!(own["data"]["store"]["id"].is_string() && own["data"]["product"]["id"].is_string(), "{own}");
+    for root in ["category", "customer", "coupon"] {
+        assert!(own["data"][root]["id"].is_string(), "{root}: {own}");
+    }
     assert_eq!(own["data"]["productBySlug"]["name"], "Ceramic Mug");
 }
 
