@@ -3,7 +3,7 @@
 //! Komerza route's own document as the gateway acting for the store's owner. A deleted product
 //! is `{id, storeId, deleted: true}`; a subject that no longer exists is `{id, storeId}`.
 
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -11,8 +11,8 @@ use super::komerza::{product, variant, GET_PRODUCT};
 use super::komerza_sales::{customer, order, ONE_CUSTOMER, ONE_ORDER};
 use crate::auth::principal::Principal;
 use crate::domain::events::{EventType, Subject};
+use crate::domain::tenancy;
 use crate::graphql::exec::engine::{Engine, Origin};
-use entity::variant as variant_entity;
 
 /// What an event about `subject` in `store_id` (owned by `owner`) carries as `data`; `None`
 /// when it cannot be rendered now (the database or the engine failed), to be tried again.
@@ -33,7 +33,8 @@ pub async fn render(
         Subject::Order => run(engine, &principal, ONE_ORDER, subject, "row").await?.map(|o| order(&o)),
         Subject::Customer => run(engine, &principal, ONE_CUSTOMER, subject, "row").await?.map(|c| customer(&c)),
         Subject::Product => run(engine, &principal, GET_PRODUCT, subject, "product").await?.map(|p| product(&p)),
-        Subject::Variant => match variant_entity::Entity::find_by_id(subject).one(db).await.ok()? {
+        // Through the tenancy gate's finder, as the owner: a variant that is gone renders as gone.
+        Subject::Variant => match tenancy::optional(tenancy::variant(db, &principal, subject).await).ok()? {
             Some(row) => run(engine, &principal, GET_PRODUCT, row.product_id, "product").await?.and_then(|p| {
                 let variants = p["variants"].as_array()?;
                 variants.iter().find(|v| v["id"] == json!(subject)).map(variant)
