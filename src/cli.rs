@@ -123,15 +123,15 @@ pub struct Cli {
 
     /// Webhook deliveries: wait before each retry after a failed attempt, comma-separated
     /// durations (`ms`, `s`, `m`, `h`, `d`); one more attempt than entries is made in all.
-    #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h", value_parser = parse_schedule, global = true)]
+    #[arg(long, env = "WEBHOOK_RETRY_SCHEDULE", default_value = DEFAULT_RETRY_SCHEDULE, value_parser = parse_schedule, global = true)]
     pub webhook_retry_schedule: Schedule,
 
     /// Webhook deliveries: seconds an attempt may take in all (connect, send, read).
-    #[arg(long, env = "WEBHOOK_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120), global = true)]
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECS", default_value_t = DEFAULT_WEBHOOK_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=120), global = true)]
     pub webhook_timeout_secs: u64,
 
     /// An endpoint whose deliveries have all failed for this long is disabled (a duration).
-    #[arg(long, env = "WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration, global = true)]
+    #[arg(long, env = "WEBHOOK_DISABLE_AFTER", default_value = DEFAULT_DISABLE_AFTER, value_parser = parse_duration, global = true)]
     pub webhook_disable_after: std::time::Duration,
 
     /// Accept plain `http://` webhook URLs (development only; production refuses it).
@@ -147,6 +147,11 @@ pub struct Cli {
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,
 }
+
+/// The webhook defaults, shared by the flags and [`crate::config::WebhookSettings::default`].
+pub const DEFAULT_RETRY_SCHEDULE: &str = "5s,5m,30m,2h,5h,10h,10h";
+pub const DEFAULT_WEBHOOK_TIMEOUT_SECS: u64 = 10;
+pub const DEFAULT_DISABLE_AFTER: &str = "5d";
 
 /// Waits between webhook attempts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +178,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .ok_or_else(|| format!("{text:?} is longer than 30 days"))
 }
 
-fn parse_schedule(text: &str) -> Result<Schedule, String> {
+pub fn parse_schedule(text: &str) -> Result<Schedule, String> {
     let waits = text.split(',').map(parse_duration).collect::<Result<Vec<_>, _>>()?;
     if waits.len() > 20 {
         return Err("at most 20 retries".into());

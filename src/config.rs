@@ -10,7 +10,7 @@ use rand::RngCore;
 
 use std::time::Duration;
 
-use crate::cli::{AppEnv, Cli, Switch};
+use crate::cli::{self, AppEnv, Cli, Switch};
 use crate::egress::Egress;
 use crate::limits::{AccountLimits, Bucket, CostLimits, GraphqlOptions, RateLimits, TransportLimits};
 
@@ -53,12 +53,9 @@ impl Default for WebhookSettings {
     fn default() -> Self {
         Self {
             egress: Egress::default(),
-            retry_schedule: ["5s", "5m", "30m", "2h", "5h", "10h", "10h"]
-                .iter()
-                .filter_map(|d| crate::cli::parse_duration(d).ok())
-                .collect(),
-            timeout: Duration::from_secs(10),
-            disable_after: Duration::from_secs(5 * 86_400),
+            retry_schedule: cli::parse_schedule(cli::DEFAULT_RETRY_SCHEDULE).map(|s| s.0).unwrap_or_default(),
+            timeout: Duration::from_secs(cli::DEFAULT_WEBHOOK_TIMEOUT_SECS),
+            disable_after: cli::parse_duration(cli::DEFAULT_DISABLE_AFTER).unwrap_or_default(),
             poll_interval: Duration::from_millis(500),
             concurrency: 16,
             worker: true,
@@ -198,6 +195,17 @@ fn jwt_secret(configured: Option<String>, environment: AppEnv) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_webhook_defaults_are_the_documented_ones() {
+        let defaults = WebhookSettings::default();
+        let hours = |h: u64| Duration::from_secs(h * 3600);
+        let schedule =
+            [Duration::from_secs(5), Duration::from_secs(300), Duration::from_secs(1800), hours(2), hours(5)];
+        assert_eq!(defaults.retry_schedule[..5], schedule);
+        assert_eq!(defaults.retry_schedule[5..], [hours(10), hours(10)]);
+        assert_eq!(defaults.disable_after, hours(5 * 24));
+    }
 
     #[test]
     fn production_refuses_a_missing_jwt_secret() {

@@ -133,8 +133,9 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
 }
 
 impl Egress {
-    /// Checks a URL's form: scheme, no credentials, a host, length. Returns the parsed URL or
-    /// the reason it is refused.
+    /// Checks what needs no lookup: length, scheme, no credentials, a host, and an address written
+    /// in the URL (a host name is checked when it is resolved). Returns the parsed URL or the
+    /// reason it is refused.
     pub fn check_form(&self, raw: &str) -> Result<Url, String> {
         if raw.len() > MAX_URL_LEN {
             return Err(format!("must be at most {MAX_URL_LEN} characters"));
@@ -149,8 +150,11 @@ impl Egress {
         if !url.username().is_empty() || url.password().is_some() {
             return Err("must not carry credentials".into());
         }
-        if url.host().is_none() {
-            return Err("must name a host".into());
+        match url.host() {
+            Some(Host::Ipv4(ip)) => self.check_address(IpAddr::V4(ip))?,
+            Some(Host::Ipv6(ip)) => self.check_address(IpAddr::V6(ip))?,
+            Some(Host::Domain(_)) => {}
+            None => return Err("must name a host".into()),
         }
         Ok(url)
     }
@@ -183,16 +187,11 @@ impl Egress {
         Ok(addresses)
     }
 
-    /// Checks a URL fully: its form, then every address of its host.
+    /// Checks a URL fully: its form, then every address its host name resolves to.
     pub async fn check(&self, raw: &str) -> Result<Url, String> {
         let url = self.check_form(raw)?;
-        match url.host() {
-            Some(Host::Ipv4(ip)) => self.check_address(IpAddr::V4(ip))?,
-            Some(Host::Ipv6(ip)) => self.check_address(IpAddr::V6(ip))?,
-            Some(Host::Domain(name)) => {
-                self.resolve(name).await?;
-            }
-            None => return Err("must name a host".into()),
+        if let Some(Host::Domain(name)) = url.host() {
+            self.resolve(name).await?;
         }
         Ok(url)
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
-use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::sea_query::{LockBehavior, LockType, OnConflict};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -120,18 +120,18 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         return Ok(Dispatched::default());
     }
     let mut deliveries = Vec::new();
-    for id in &claimed {
-        if let Some(plan) = planned.remove(id) {
-            event::Entity::update_many()
-                .col_expr(event::Column::Data, Expr::value(plan.data))
-                .filter(event::Column::Id.eq(*id))
-                .exec(&txn)
-                .await?;
-            deliveries.extend(plan.hooks.into_iter().map(|hook| new_delivery(hook, *id).into_active_model()));
+    let mut with_data = Vec::new();
+    for event in events.into_iter().filter(|e| claimed.contains(&e.id)) {
+        if let Some(plan) = planned.remove(&event.id) {
+            deliveries.extend(plan.hooks.iter().map(|hook| new_delivery(*hook, event.id).into_active_model()));
+            with_data.push(event::Model { data: Some(plan.data), ..event }.into_active_model());
         }
     }
     let created = deliveries.len();
     if !deliveries.is_empty() {
+        // The rendered data of every claimed event in one statement (they exist and are held).
+        let keep_data = OnConflict::column(event::Column::Id).update_column(event::Column::Data).to_owned();
+        event::Entity::insert_many(with_data).on_conflict(keep_data).exec_without_returning(&txn).await?;
         webhook_delivery::Entity::insert_many(deliveries).exec(&txn).await?;
     }
     event::Entity::update_many()

@@ -65,6 +65,13 @@ fn webhook_id(r: &RestRequest) -> Result<Value, RestError> {
     Ok(json!(r.path_uuid("webhookId", "webhook")?))
 }
 
+/// A `WebhookSecretPayload` as one Komerza object: the endpoint with its `secret`.
+fn with_secret(payload: &Value) -> Value {
+    let mut hook = payload["webhook"].clone();
+    hook["secret"] = payload["secret"].clone();
+    hook
+}
+
 /// The delivery's attempts in the Komerza manner: the object as GraphQL has it.
 fn delivery(row: &Value) -> Value {
     let mut row = row.clone();
@@ -97,11 +104,7 @@ pub static ROUTES: [Route; 9] = [
         form(WEBHOOK_FORM),
         webhook_doc!("mutation($input: CreateWebhookInput!) { created: createWebhook(input: $input) { secret webhook { ...W } } }"),
         |r| Ok(json!({ "input": input(r) })),
-        |_, data| {
-            let mut hook = data["created"]["webhook"].clone();
-            hook["secret"] = data["created"]["secret"].clone();
-            created(hook)
-        }
+        |_, data| created(with_secret(&data["created"]))
     ),
     route!(
         GET,
@@ -141,11 +144,7 @@ pub static ROUTES: [Route; 9] = [
         None,
         webhook_doc!("mutation($id: UUID!) { rotated: rotateWebhookSecret(id: $id) { secret webhook { ...W } } }"),
         |r| Ok(json!({ "id": webhook_id(r)? })),
-        |_, data| {
-            let mut hook = data["rotated"]["webhook"].clone();
-            hook["secret"] = data["rotated"]["secret"].clone();
-            Ok(ok(hook))
-        }
+        |_, data| Ok(ok(with_secret(&data["rotated"])))
     ),
     route!(
         GET,

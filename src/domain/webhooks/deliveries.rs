@@ -1,10 +1,8 @@
-//! Deliveries as the API sees them: the test delivery, resending, the attempt log.
+//! Deliveries as the API sees them: the test delivery and resending.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -13,7 +11,7 @@ use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::events::{made_work, TEST_EVENT};
 use crate::error::ApiError;
-use entity::{event, webhook, webhook_attempt, webhook_delivery};
+use entity::{event, webhook, webhook_delivery};
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,13 +139,4 @@ pub async fn resend(
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::conflict("id", "the delivery is being attempted; try again shortly"))
-}
-
-/// A delivery's attempts, newest first.
-pub async fn attempts_of(db: &DatabaseConnection, delivery_id: Uuid) -> Result<Vec<webhook_attempt::Model>, ApiError> {
-    Ok(webhook_attempt::Entity::find()
-        .filter(webhook_attempt::Column::DeliveryId.eq(delivery_id))
-        .order_by_desc(webhook_attempt::Column::Id)
-        .all(db)
-        .await?)
 }

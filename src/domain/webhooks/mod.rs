@@ -7,11 +7,12 @@
 
 pub mod deliveries;
 
-pub use deliveries::{attempts_of, resend, send_test};
+pub use deliveries::{resend, send_test};
 
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
@@ -263,26 +264,20 @@ pub async fn rotate_secret(
     principal: &Principal,
     id: Uuid,
 ) -> Result<webhook::Model, ApiError> {
-    // The row is held while it changes, so two rotations cannot lose the secret one showed.
-    let txn = begin_write(db).await?;
-    let access = access(principal)?;
-    let row = webhook::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .filter(|h| visible(access, h))
-        .ok_or(ApiError::NotFound("webhook"))?;
+    let row = get(db, principal, id).await?;
+    // One statement moves the stored secret aside, so two rotations cannot lose the secret one
+    // of them showed.
     let now = Utc::now();
-    let rotated = webhook::ActiveModel {
-        id: Unchanged(row.id),
-        secret: Set(new_secret()),
-        previous_secret: Set(Some(row.secret)),
-        previous_secret_expires_at: Set(Some(now + Duration::hours(ROTATION_OVERLAP_HOURS))),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    txn.commit().await?;
+    let rotated = webhook::Entity::update_many()
+        .col_expr(webhook::Column::PreviousSecret, Expr::col(webhook::Column::Secret))
+        .col_expr(webhook::Column::Secret, Expr::value(new_secret()))
+        .col_expr(webhook::Column::PreviousSecretExpiresAt, Expr::value(now + Duration::hours(ROTATION_OVERLAP_HOURS)))
+        .col_expr(webhook::Column::UpdatedAt, Expr::value(now))
+        .filter(webhook::Column::Id.eq(row.id))
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound("webhook"))?;
     Ok(rotated)
 }

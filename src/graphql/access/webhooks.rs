@@ -186,9 +186,9 @@ impl WebhookDelivery {
 
     /// Every attempt, newest first.
     async fn attempts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<WebhookAttempt>> {
-        let (db, _) = crate::graphql::caller(ctx)?;
-        let rows = webhooks::attempts_of(db, self.0.id).await.into_graphql()?;
-        Ok(rows.into_iter().map(WebhookAttempt).collect())
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.delivery_attempts;
+        let oldest_first = loader.load_one(self.0.id).await.into_graphql()?.unwrap_or_default();
+        Ok(oldest_first.into_iter().rev().map(WebhookAttempt).collect())
     }
 }
 

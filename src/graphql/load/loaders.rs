@@ -28,7 +28,7 @@ use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
-    order_item, order_status_change, product, variant, webhook_delivery,
+    order_item, order_status_change, product, variant, webhook_attempt, webhook_delivery,
 };
 
 /// Loader errors are shared between every key of a batch.
@@ -59,6 +59,7 @@ pub struct Loaders {
     pub order_history: DataLoader<HasMany<order_status_change::Entity>>,
     pub webhook_deliveries: DataLoader<PagedHasMany<webhook_delivery::Entity, DeliveryView>>,
     pub webhook_delivery_count: DataLoader<CountBy<webhook_delivery::Entity, DeliveryView>>,
+    pub delivery_attempts: DataLoader<HasMany<webhook_attempt::Entity>>,
 }
 
 impl Loaders {
@@ -181,6 +182,10 @@ impl Loaders {
             ),
             webhook_delivery_count: loader(
                 CountBy::new(db, webhook_delivery::Column::WebhookId, Condition::all()),
+                delay,
+            ),
+            delivery_attempts: loader(
+                HasMany::new(db, webhook_attempt::Column::DeliveryId, &[webhook_attempt::Column::Id]),
                 delay,
             ),
             order_items: loader(HasMany::new(db, order_item::Column::OrderId, &[order_item::Column::Id]), delay),
