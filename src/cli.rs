@@ -143,6 +143,23 @@ pub struct Cli {
     #[arg(long, env = "WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', global = true)]
     pub webhook_allowed_networks: Vec<ipnet::IpNet>,
 
+    /// GraphQL subscriptions: open WebSocket connections per login session or API key.
+    #[arg(long, env = "WS_MAX_CONNECTIONS", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..), global = true)]
+    pub ws_max_connections: u16,
+
+    /// GraphQL subscriptions: operations running at once on one connection.
+    #[arg(long, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..), global = true)]
+    pub ws_max_subscriptions: u16,
+
+    /// GraphQL subscriptions: seconds between the server's pings on a connection.
+    #[arg(long, env = "WS_KEEPALIVE_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub ws_keepalive_secs: u64,
+
+    /// GraphQL subscriptions: events kept for subscribers that are behind; a subscriber further
+    /// behind is disconnected (close code 1013, try again later).
+    #[arg(long, env = "WS_EVENT_BUFFER", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(16..=1_000_000), global = true)]
+    pub ws_event_buffer: u32,
+
     /// Log lines for people (`human`) or for log collectors (`json`).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::cli::{self, AppEnv, Cli, Switch};
 use crate::egress::Egress;
-use crate::limits::{AccountLimits, Bucket, CostLimits, GraphqlOptions, RateLimits, TransportLimits};
+use crate::limits::{AccountLimits, Bucket, CostLimits, GraphqlOptions, LiveLimits, RateLimits, TransportLimits};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -28,6 +28,7 @@ pub struct Config {
     pub accounts: AccountLimits,
     pub cors_origins: Vec<String>,
     pub webhooks: WebhookSettings,
+    pub live: LiveLimits,
 }
 
 /// How webhook deliveries are made.
@@ -165,6 +166,13 @@ impl Config {
                 timeout: Duration::from_secs(cli.webhook_timeout_secs),
                 disable_after: cli.webhook_disable_after,
                 ..WebhookSettings::default()
+            },
+            live: LiveLimits {
+                max_connections: usize::from(cli.ws_max_connections),
+                max_subscriptions: usize::from(cli.ws_max_subscriptions),
+                keepalive: Duration::from_secs(cli.ws_keepalive_secs),
+                buffer: usize::try_from(cli.ws_event_buffer).unwrap_or(usize::MAX),
+                ..LiveLimits::default()
             },
         })
     }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod replicas;
 pub mod rest;
 pub mod startup;

@@ -37,6 +37,33 @@ impl Default for TransportLimits {
     }
 }
 
+/// Limits of GraphQL subscriptions over WebSocket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveLimits {
+    /// Open WebSocket connections per credential (login session or API key).
+    pub max_connections: usize,
+    /// Operations running at once on one connection.
+    pub max_subscriptions: usize,
+    /// How often the server pings an idle connection.
+    pub keepalive: Duration,
+    /// How long a new connection has to send `connection_init`.
+    pub init_timeout: Duration,
+    /// Events a process keeps for subscribers that are behind; one further behind is dropped.
+    pub buffer: usize,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            max_subscriptions: 20,
+            keepalive: Duration::from_secs(15),
+            init_timeout: Duration::from_secs(10),
+            buffer: 1024,
+        }
+    }
+}
+
 /// Limits on one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CostLimits {

@@ -1,6 +1,6 @@
 //! What replicas of one deployment tell each other. On PostgreSQL every process listens on the
-//! [`signals`](crate::db::signals) channel: another replica's committed events wake this one's
-//! delivery worker at once, and an ended session, a revoked key or a user's changed stores
+//! [`signals`](crate::db::signals) channel: every replica's committed events (this one's too)
+//! wake this one's delivery worker and go to its subscriptions in commit order, and an ended session, a revoked key or a user's changed stores
 //! drop this replica's cached copy within moments instead of after the caches' 30 s. While the
 //! listening connection is down (and when it comes back) nothing can be trusted to have been
 //! heard, so every cached credential is dropped and the worker looks for work.
@@ -13,13 +13,14 @@ use sea_orm::{DatabaseConnection, DbBackend};
 
 use crate::auth::authenticator::Authenticator;
 use crate::db::signals::{Signal, CHANNEL};
+use crate::live::Hub;
 use tokio::sync::Notify;
 
 /// How long to wait before listening again after the connection failed.
 const RETRY: Duration = Duration::from_secs(1);
 
 /// Acts on other replicas' signals until the process ends; returns at once on SQLite.
-pub async fn listen(db: DatabaseConnection, auth: Arc<Authenticator>, wake: Arc<Notify>) {
+pub async fn listen(db: DatabaseConnection, auth: Arc<Authenticator>, wake: Arc<Notify>, hub: Arc<Hub>) {
     if db.get_database_backend() != DbBackend::Postgres {
         return;
     }
@@ -41,7 +42,7 @@ pub async fn listen(db: DatabaseConnection, auth: Arc<Authenticator>, wake: Arc<
         missed(&auth, &wake);
         loop {
             match listener.try_recv().await {
-                Ok(Some(notification)) => act(&auth, &wake, Signal::decode(notification.payload())),
+                Ok(Some(notification)) => act(&auth, &wake, &hub, Signal::decode(notification.payload())),
                 // The connection dropped and came back: signals in between are lost.
                 Ok(None) => missed(&auth, &wake),
                 Err(error) => {
@@ -55,9 +56,12 @@ pub async fn listen(db: DatabaseConnection, auth: Arc<Authenticator>, wake: Arc<
     }
 }
 
-fn act(auth: &Authenticator, wake: &Notify, signal: Option<Signal>) {
+fn act(auth: &Authenticator, wake: &Notify, hub: &Hub, signal: Option<Signal>) {
     match signal {
-        Some(Signal::EventRecorded) => wake.notify_one(),
+        Some(Signal::EventRecorded(id)) => {
+            wake.notify_one();
+            hub.heard(id);
+        }
         Some(Signal::SessionEnded(session)) => auth.end_session(session),
         Some(Signal::KeyRevoked(hash)) => auth.forget_key(&hash),
         Some(Signal::StoresChanged(user)) => auth.forget_tenancy(user),

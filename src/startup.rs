@@ -16,6 +16,7 @@ use crate::graphql::load::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::{self, AppState};
+use crate::live::{self, Hub};
 use crate::{db, demo, graphql, replicas};
 use axum::http::HeaderValue;
 
@@ -24,6 +25,10 @@ pub struct Application {
     state: AppState,
     /// The webhook delivery worker, when this process runs one.
     deliverer: Option<Deliverer>,
+    /// What the live feed receives from the hub.
+    inbox: live::Inbox,
+    /// Tells open WebSocket connections the server is stopping.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -50,6 +55,7 @@ impl Application {
             println!("{}", seeded.banner(address));
         }
         let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
+        let (hub, inbox) = Hub::new(config.live.buffer);
         let engine = graphql::exec::engine::Engine::new(
             db.conn.clone(),
             auth.clone(),
@@ -57,6 +63,7 @@ impl Application {
             config.graphql,
             config.accounts,
             config.webhooks.egress.clone(),
+            hub.clone(),
         )
         .map_err(|e| anyhow::anyhow!("invalid schema policy: {e}"))?;
         let cors_origins = config
@@ -67,6 +74,7 @@ impl Application {
         let metrics = Metrics::new().context("cannot set up metrics")?;
         let engine = Arc::new(engine);
         let wake = Arc::new(tokio::sync::Notify::new());
+        let (stopping, stopping_receiver) = tokio::sync::watch::channel(false);
         let deliverer = if config.webhooks.worker {
             let delivery_metrics = delivery::Metrics::register(metrics.registry()).context("cannot set up metrics")?;
             let settings = config.webhooks.clone();
@@ -87,8 +95,12 @@ impl Application {
             cors_origins: Arc::new(cors_origins),
             metrics: Arc::new(metrics),
             deliveries_waiting: wake,
+            hub,
+            live: config.live,
+            sockets: Arc::default(),
+            stopping: stopping_receiver,
         };
-        Ok(Self { listener, state, deliverer })
+        Ok(Self { listener, state, deliverer, inbox, stopping })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -107,13 +119,23 @@ impl Application {
         let (db, auth) = (self.state.db.clone(), self.state.auth.clone());
         let flusher = tokio::spawn(flush_key_usage(db.clone(), auth.clone()));
         let sweeper = self.state.rate_limits.clone().map(|limits| tokio::spawn(rate_limit::sweep_forever(limits)));
-        let listener = tokio::spawn(replicas::listen(db.clone(), auth.clone(), self.state.deliveries_waiting.clone()));
+        let hub = self.state.hub.clone();
+        let listener = tokio::spawn(replicas::listen(
+            db.clone(),
+            auth.clone(),
+            self.state.deliveries_waiting.clone(),
+            hub.clone(),
+        ));
+        let feed = tokio::spawn(live::feed::run(db.clone(), hub, self.inbox));
         let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
         let worker = self.deliverer.map(|deliverer| tokio::spawn(deliverer.run(worker_stop)));
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let sockets = self.stopping;
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown_signal().await;
+            // Open WebSocket connections close with "going away"; requests in flight finish.
+            let _ = sockets.send(true);
             let _ = stopping.send(());
         });
         let served = tokio::select! {
@@ -135,6 +157,7 @@ impl Application {
         }
         flusher.abort();
         listener.abort();
+        feed.abort();
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }

@@ -27,6 +27,23 @@ use entity::{api_key, customer, refresh_token, store};
 pub const CACHE_TTL: Duration = Duration::from_secs(30);
 const CACHE_CAPACITY: u64 = 100_000;
 
+/// A cached credential fact that was dropped: open WebSocket connections authenticated with a
+/// credential it concerns check that credential again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialChange {
+    /// A login session ended.
+    Session(Uuid),
+    /// An API key (by the SHA-256 of its secret) was revoked.
+    Key(String),
+    /// A user's stores changed.
+    User(Uuid),
+    /// Anything may have changed (signals from other replicas were missed).
+    Everything,
+}
+
+/// Changes kept for a connection that is slow to read them (it then checks everything).
+const CHANGES_KEPT: usize = 256;
+
 /// The stores a user owns and the customer records linked to their login.
 #[derive(Debug, Default)]
 struct Tenancy {
@@ -47,6 +64,7 @@ pub struct Authenticator {
     unknown_keys: Cache<String, ()>,
     /// user id → tenancy
     tenancies: Cache<Uuid, Arc<Tenancy>>,
+    changes: tokio::sync::broadcast::Sender<CredentialChange>,
 }
 
 fn cache<K, V>() -> Cache<K, V>
@@ -67,7 +85,18 @@ impl Authenticator {
             keys: cache(),
             unknown_keys: cache(),
             tenancies: cache(),
+            changes: tokio::sync::broadcast::Sender::new(CHANGES_KEPT),
         }
+    }
+
+    /// Every credential change from now on (made here or heard from another replica).
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<CredentialChange> {
+        self.changes.subscribe()
+    }
+
+    fn changed(&self, change: CredentialChange) {
+        // Nobody listening (no open connection) is not an error.
+        let _ = self.changes.send(change);
     }
 
     /// Whether resolving `authorization` would look up an API key that is not cached, positively
@@ -175,19 +204,42 @@ impl Authenticator {
         Ok(tenancy)
     }
 
+    /// Whether `change` concerns the credential `token` (which was resolved to `access`).
+    pub fn concerns(change: &CredentialChange, token: &str, access: &Access) -> bool {
+        match change {
+            CredentialChange::Session(session) => access.credential == Credential::Session(*session),
+            CredentialChange::Key(hash) => token.starts_with(SECRET_PREFIX) && secret::hash(token) == *hash,
+            CredentialChange::User(user) => access.user_id == *user,
+            CredentialChange::Everything => true,
+        }
+    }
+
+    /// When the access token `token` expires (Unix seconds); `None` for an API key.
+    pub fn expires_at(&self, token: &str) -> Option<i64> {
+        self.jwt.verify(token).map(|claims| claims.exp)
+    }
+
+    /// The token of a `Bearer <token>` value.
+    pub fn bearer(value: &str) -> Option<&str> {
+        bearer(value)
+    }
+
     /// Forgets a session at once (logout, or a reused refresh token).
     pub fn end_session(&self, session_id: Uuid) {
         self.sessions.insert(session_id, false);
+        self.changed(CredentialChange::Session(session_id));
     }
 
     /// Forgets a cached key (after revocation).
     pub fn forget_key(&self, secret_hash: &str) {
         self.keys.invalidate(secret_hash);
+        self.changed(CredentialChange::Key(secret_hash.to_owned()));
     }
 
     /// Forgets a user's cached stores (after they create or lose one).
     pub fn forget_tenancy(&self, user_id: Uuid) {
         self.tenancies.invalidate(&user_id);
+        self.changed(CredentialChange::User(user_id));
     }
 
     /// Forgets every cached session, key and tenancy (signals from other replicas may have been
@@ -196,6 +248,7 @@ impl Authenticator {
         self.sessions.invalidate_all();
         self.keys.invalidate_all();
         self.tenancies.invalidate_all();
+        self.changed(CredentialChange::Everything);
     }
 }
 

@@ -18,7 +18,7 @@ pub enum Principal {
 }
 
 /// How the caller proved who they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Credential {
     /// A login session (access token), by session id.
     Session(Uuid),

@@ -13,8 +13,8 @@ pub const CHANNEL: &str = "commerce_gateway";
 /// What one replica tells the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
-    /// Events were committed: fan them out.
-    EventRecorded,
+    /// An event was committed (by id; its body is in the outbox): fan it out.
+    EventRecorded(Uuid),
     /// A login session ended (logout, a reused refresh token).
     SessionEnded(Uuid),
     /// An API key was revoked (by the SHA-256 of its secret, never the secret).
@@ -26,7 +26,7 @@ pub enum Signal {
 impl Signal {
     fn encode(&self) -> String {
         match self {
-            Self::EventRecorded => "event".to_owned(),
+            Self::EventRecorded(id) => format!("event:{id}"),
             Self::SessionEnded(id) => format!("session:{id}"),
             Self::KeyRevoked(hash) => format!("key:{hash}"),
             Self::StoresChanged(user) => format!("stores:{user}"),
@@ -36,7 +36,7 @@ impl Signal {
     /// The signal a notification's payload carries, if it is one.
     pub fn decode(payload: &str) -> Option<Self> {
         match payload.split_once(':') {
-            None if payload == "event" => Some(Self::EventRecorded),
+            Some(("event", id)) => Uuid::parse_str(id).ok().map(Self::EventRecorded),
             Some(("session", id)) => Uuid::parse_str(id).ok().map(Self::SessionEnded),
             Some(("key", hash)) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 Some(Self::KeyRevoked(hash.to_owned()))
@@ -69,14 +69,14 @@ mod tests {
     fn signals_survive_the_wire_and_junk_is_ignored() {
         let user = Uuid::now_v7();
         for signal in [
-            Signal::EventRecorded,
+            Signal::EventRecorded(user),
             Signal::SessionEnded(user),
             Signal::KeyRevoked("ab".repeat(32)),
             Signal::StoresChanged(user),
         ] {
             assert_eq!(Signal::decode(&signal.encode()), Some(signal));
         }
-        for junk in ["", "key:secret", "session:nope", "stores:", "other:1"] {
+        for junk in ["", "event", "event:1", "key:secret", "session:nope", "stores:", "other:1"] {
             assert_eq!(Signal::decode(junk), None, "{junk}");
         }
     }

@@ -1,6 +1,6 @@
 //! Domain events and the outbox they are written to. An operation records its events with
 //! [`record`] inside its own transaction, so a rolled-back change announces nothing and a
-//! committed one always has its events. The webhook dispatcher (and later, subscriptions) read
+//! committed one always has its events. The webhook dispatcher and GraphQL subscriptions read
 //! them from the `events` table; [`EVENT_TYPES`] is the one list of what can be announced.
 
 use std::cell::Cell;
@@ -8,7 +8,6 @@ use std::future::Future;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel};
-use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::db::signals::{self, Signal};
@@ -27,6 +26,7 @@ pub enum EventType {
     ProductCreated,
     ProductUpdated,
     ProductDeleted,
+    VariantStockChanged,
     VariantStockLow,
     CustomerCreated,
 }
@@ -64,6 +64,12 @@ pub const EVENT_TYPES: &[EventKind] = &[
     kind(EventType::ProductCreated, "product.created", Subject::Product, "A product was created (or duplicated)."),
     kind(EventType::ProductUpdated, "product.updated", Subject::Product, "A product or one of its variants changed."),
     kind(EventType::ProductDeleted, "product.deleted", Subject::Product, "A product was deleted."),
+    kind(
+        EventType::VariantStockChanged,
+        "variant.stock_changed",
+        Subject::Variant,
+        "The stock of a FIXED-stock variant changed (an order took it, a cancellation returned it, an edit set it).",
+    ),
     kind(
         EventType::VariantStockLow,
         "variant.stock_low",
@@ -110,34 +116,37 @@ impl EventType {
 }
 
 tokio::task_local! {
-    /// Within [`announcing`]: whether the request has made work for the delivery worker.
+    /// Within [`announcing`]: whether the request has recorded events or queued deliveries.
     static IN_REQUEST: Cell<bool>;
 }
 
-/// Runs one request's `work`, then wakes the delivery worker (`wake`) if it recorded events or
-/// queued deliveries — only now, when its transactions have committed and the worker can see
-/// them. (Work made outside a request, such as the demo seeding, waits for the worker's poll.)
-pub async fn announcing<F: Future>(wake: &Notify, work: F) -> F::Output {
+/// Runs one request's `work`, then calls `committed` (which wakes the delivery worker and the
+/// live feed) if it recorded events or queued deliveries — only now, when its transactions have
+/// committed and others can see them. (Work made outside a request, such as the demo seeding,
+/// waits for their polls.)
+pub async fn announcing<F: Future>(committed: impl FnOnce(), work: F) -> F::Output {
     let run = async {
         let output = work.await;
         (output, IN_REQUEST.with(Cell::get))
     };
     let (output, made_work) = IN_REQUEST.scope(Cell::new(false), run).await;
     if made_work {
-        wake.notify_one();
+        committed();
     }
     output
 }
 
-/// Notes that the current request made work for the delivery worker (see [`announcing`]).
+/// Notes that the current request made work for the delivery worker or the live feed (see
+/// [`announcing`]).
 pub fn made_work() {
     let _ = IN_REQUEST.try_with(|made| made.set(true));
 }
 
 /// Writes an event about `subject` in `store_id` through `db` (the transaction of the change).
 pub async fn record<C: ConnectionTrait>(db: &C, store_id: Uuid, event: EventType, subject: Uuid) -> Result<(), DbErr> {
+    let id = Uuid::now_v7();
     event::Model {
-        id: Uuid::now_v7(),
+        id,
         store_id: Some(store_id),
         event_type: event.name().to_owned(),
         subject_id: subject,
@@ -148,8 +157,8 @@ pub async fn record<C: ConnectionTrait>(db: &C, store_id: Uuid, event: EventType
     .into_active_model()
     .insert(db)
     .await?;
-    // Other replicas' workers hear of it at commit (PostgreSQL keeps one per transaction).
-    signals::send(db, Signal::EventRecorded).await?;
+    // Every replica hears of it at commit, in commit order (subscriptions and delivery workers).
+    signals::send(db, Signal::EventRecorded(id)).await?;
     made_work();
     Ok(())
 }

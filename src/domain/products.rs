@@ -22,9 +22,7 @@ use crate::domain::custom_fields::FieldRows;
 use crate::domain::events::{self, EventType};
 use crate::domain::ordering::set_positions;
 use crate::domain::validate::Checks;
-use crate::domain::variants::{
-    announce_low_stock, check_skus, insert_variants, NewVariant, VariantChange, VariantRows,
-};
+use crate::domain::variants::{announce_stock, check_skus, insert_variants, NewVariant, VariantChange, VariantRows};
 use crate::domain::{tenancy, unique};
 use crate::error::ApiError;
 use entity::{category, category_product, custom_field, custom_field_option, product, variant};
@@ -339,7 +337,7 @@ pub async fn update(
         let mut first = first;
         first.updated_at = Utc::now();
         let first = tenancy::save(&txn, first, "defaultVariant.sku").await?;
-        announce_low_stock(&txn, &before, &first).await?;
+        announce_stock(&txn, &before, &first).await?;
     }
     if let Some(slugs) = &input.category_slugs {
         set_categories(&txn, &row, slugs).await?;

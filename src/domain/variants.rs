@@ -257,7 +257,7 @@ pub async fn update(
     row.updated_at = chrono::Utc::now();
     let row = tenancy::save(&txn, row, "sku").await?;
     events::record(&txn, row.store_id, EventType::ProductUpdated, row.product_id).await?;
-    announce_low_stock(&txn, &before, &row).await?;
+    announce_stock(&txn, &before, &row).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -267,9 +267,10 @@ pub fn crossed_low_stock(before: i64, after: i32, threshold: i32) -> bool {
     before > i64::from(threshold) && after <= threshold
 }
 
-/// Records `variant.stock_low` when a change took a FIXED-stock variant from above its store's
-/// `lowStockThreshold` to or below it.
-pub async fn announce_low_stock<C: ConnectionTrait>(
+/// Records `variant.stock_changed` when an edit changed the counted stock of a variant (or made
+/// it counted), and `variant.stock_low` when it took a FIXED-stock variant from above its
+/// store's `lowStockThreshold` to or below it.
+pub async fn announce_stock<C: ConnectionTrait>(
     db: &C,
     before: &variant::Model,
     after: &variant::Model,
@@ -277,7 +278,11 @@ pub async fn announce_low_stock<C: ConnectionTrait>(
     let fixed = |v: &variant::Model| StockMode::from_code(v.stock_mode) == StockMode::Fixed;
     // A variant whose stock was not counted before falls from "unlimited".
     let was = if fixed(before) { i64::from(before.stock) } else { i64::MAX };
-    if !fixed(after) || i64::from(after.stock) >= was {
+    if !fixed(after) || i64::from(after.stock) == was {
+        return Ok(());
+    }
+    events::record(db, after.store_id, EventType::VariantStockChanged, after.id).await?;
+    if i64::from(after.stock) > was {
         return Ok(());
     }
     let threshold = store::Entity::find_by_id(after.store_id).one(db).await?.and_then(|s| s.low_stock_threshold);

@@ -1,17 +1,18 @@
 //! The GraphQL schema, apart from HTTP: the types and resolvers of each domain area
 //! ([`catalog`], [`sales`], [`access`]), one query and mutation root per area merged into `Query`
-//! and `Mutation`; the machinery that runs requests ([`exec`]: engine, policy, cost, input checks)
+//! and `Mutation`, and the subscriptions ([`live`]); the machinery that runs requests ([`exec`]: engine, policy, cost, input checks)
 //! and reads in batches ([`load`]: loaders, pagination); and the SDL export that `schema.graphql`
 //! must match.
 
 pub mod access;
 pub mod catalog;
 pub mod exec;
+pub mod live;
 pub mod load;
 pub mod sales;
 pub mod vocab;
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use async_graphql::{Context, ErrorExtensions};
 use sea_orm::DatabaseConnection;
@@ -55,10 +56,10 @@ pub struct Mutation(
     webhooks::WebhookMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, live::Subscription>;
 
-fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, live::Subscription> {
+    Schema::build(Query::default(), Mutation::default(), live::Subscription)
 }
 
 /// Request data a resolver reads (the database, the caller, loaders, …). Its absence is a fault

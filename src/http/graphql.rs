@@ -1,7 +1,8 @@
 //! GraphQL over HTTP. `POST /graphql` takes `application/json` only (so browsers cannot post
 //! forms cross-site), within a body-size limit, one operation per request unless batching is
-//! enabled. `GET /graphql?query=…` runs queries (never mutations: 405); `GET /graphql` without a
-//! query serves GraphiQL. Every refusal is a JSON GraphQL error with a code, decided before the
+//! enabled. `GET /graphql?query=…` runs queries (never mutations: 405); `GET /graphql` with a
+//! WebSocket upgrade speaks `graphql-transport-ws` (see [`super::subscriptions`]); `GET /graphql`
+//! without a query serves GraphiQL. Every refusal is a JSON GraphQL error with a code, decided before the
 //! schema (and so the database) is touched.
 
 use std::collections::HashMap;
@@ -10,6 +11,8 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationType, Selection, SelectionSet};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use axum::body::{to_bytes, Body};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -52,7 +55,7 @@ fn refused_credential(error: &ApiError) -> Response {
 }
 
 /// Why a request was refused before execution.
-struct Refusal {
+pub(super) struct Refusal {
     status: StatusCode,
     message: String,
 }
@@ -60,6 +63,10 @@ struct Refusal {
 impl Refusal {
     fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self { status, message: message.into() }
+    }
+
+    pub(super) fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -151,8 +158,12 @@ pub async fn post(
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if let Ok(websocket) = websocket {
+        return super::subscriptions::upgrade(state, websocket);
+    }
     let Some(query) = query.filter(|q| q.split('&').any(|pair| pair.starts_with("query="))) else {
         let page = GraphiQLSource::build().endpoint("/graphql").title("commerce-gateway GraphiQL").finish();
         return ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)], Html(page)).into_response();
@@ -205,7 +216,7 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
 /// Checks a document against the transport limits before it is executed, leaving it parsed in
 /// `request` for the engine. Documents that do not parse are left to the schema, which reports
 /// them.
-fn check_document(
+pub(super) fn check_document(
     request: &mut async_graphql::Request,
     state: &AppState,
     over_get: bool,

@@ -1,4 +1,6 @@
-//! `GET /healthz`: 200 when the database answers, 503 with the reason when it does not.
+//! `GET /healthz` (liveness) and `GET /readyz` (readiness, for load balancers): 200 when the
+//! database answers, 503 with the reason when it does not; `/readyz` also answers 503 once the
+//! server has begun to stop, so no new work is routed to it while it drains.
 
 use std::time::Duration;
 
@@ -21,6 +23,13 @@ pub async fn check(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         }
         Err(_) => unavailable("the database did not answer within 2 seconds"),
     }
+}
+
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if *state.stopping.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "stopping" })));
+    }
+    check(State(state)).await
 }
 
 fn unavailable(reason: &str) -> (StatusCode, Json<Value>) {

@@ -79,8 +79,12 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     let mut body = format!(
         "# HELP commerce_db_statements_total SQL statements executed.\n\
          # TYPE commerce_db_statements_total counter\n\
-         commerce_db_statements_total {}\n",
-        state.statements.get()
+         commerce_db_statements_total {}\n\
+         # HELP commerce_live_subscriptions GraphQL subscriptions following events.\n\
+         # TYPE commerce_live_subscriptions gauge\n\
+         commerce_live_subscriptions {}\n",
+        state.statements.get(),
+        state.hub.subscriptions()
     );
     let mut encoded = Vec::new();
     if TextEncoder::new().encode(&state.metrics.registry.gather(), &mut encoded).is_ok() {

@@ -1,4 +1,4 @@
-//! The HTTP surface: routes (GraphQL, the REST shim, health, metrics), and the layers every request passes through — request id, tracing,
+//! The HTTP surface: routes (GraphQL over HTTP and WebSocket, the REST shim, health, metrics), and the layers every request passes through — request id, tracing,
 //! security headers and CORS for all; authentication and rate limiting for the API routes.
 
 mod authenticate;
@@ -7,6 +7,7 @@ mod health;
 pub mod metrics;
 pub mod rate_limit;
 mod rest;
+mod subscriptions;
 
 use std::sync::Arc;
 
@@ -25,7 +26,8 @@ pub use authenticate::Caller;
 use crate::auth::authenticator::Authenticator;
 use crate::db::StatementCounter;
 use crate::graphql::exec::engine::Engine;
-use crate::limits::TransportLimits;
+use crate::limits::{LiveLimits, TransportLimits};
+use crate::live::Hub;
 use rate_limit::RateLimiters;
 
 /// What handlers share.
@@ -41,6 +43,13 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Wakes this process's webhook delivery worker.
     pub deliveries_waiting: Arc<tokio::sync::Notify>,
+    /// Committed events for this process's subscriptions.
+    pub hub: Arc<Hub>,
+    pub live: LiveLimits,
+    /// Open WebSocket connections per credential.
+    pub sockets: Arc<subscriptions::Registry>,
+    /// Becomes `true` when the server begins to shut down (sockets close with "going away").
+    pub stopping: tokio::sync::watch::Receiver<bool>,
     /// Origins allowed to call from browsers (CORS); empty allows none.
     pub cors_origins: Arc<Vec<HeaderValue>>,
 }
@@ -57,13 +66,22 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
 ];
 
-/// Wakes the webhook worker after a request that recorded events has finished (and committed).
-async fn wake_deliveries(
+impl AppState {
+    /// A request's events have committed: wake the delivery worker and the live feed.
+    pub fn committed(&self) {
+        self.deliveries_waiting.notify_one();
+        self.hub.committed();
+    }
+}
+
+/// Wakes the webhook worker and the live feed after a request that recorded events has
+/// finished (and committed).
+async fn announce_events(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    crate::domain::events::announcing(&state.deliveries_waiting, next.run(request)).await
+    crate::domain::events::announcing(|| state.committed(), next.run(request)).await
 }
 
 /// Every route of the service.
@@ -71,7 +89,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .merge(rest::router())
-        .layer(from_fn_with_state(state.clone(), wake_deliveries))
+        .layer(from_fn_with_state(state.clone(), announce_events))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), authenticate::authenticate))
         .layer(from_fn_with_state(state.clone(), metrics::measure));
@@ -96,6 +114,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(api)
         .route("/healthz", get(health::check))
+        .route("/readyz", get(health::ready))
         .route("/metrics", get(metrics::render))
         .layer(cors);
     for (name, value) in SECURITY_HEADERS {

@@ -11,14 +11,19 @@ async fn healthz_is_ok_while_the_database_answers() {
 }
 
 #[tokio::test]
-async fn healthz_answers_503_with_a_reason_when_the_database_is_gone() {
+async fn healthz_and_readyz_answer_503_with_a_reason_when_the_database_is_gone() {
     let app = spawn_app().await;
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.json::<serde_json::Value>().await.expect("json")["database"], "ok");
     app.database.take_away(&app.db).await;
-    let response = app.get("/healthz").await;
-    assert_eq!(response.status(), 503);
-    let body: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(body["status"], "unavailable");
-    assert_eq!(body["database"], "the database is unreachable");
+    for path in ["/healthz", "/readyz"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 503, "{path}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["status"], "unavailable", "{path}");
+        assert_eq!(body["database"], "the database is unreachable", "{path}");
+    }
 }
 
 #[tokio::test]

@@ -70,6 +70,7 @@ impl TestDatabase {
             // The delivery worker's polling would blur the statement counts other tests take;
             // webhook tests turn it on.
             webhooks: WebhookSettings { worker: false, ..WebhookSettings::default() },
+            live: Default::default(),
         }
     }
 }

@@ -17,6 +17,14 @@ use crate::helpers::{demo_catalog, spawn_demo_app, DEMO_CUSTOMER};
 /// A new field on these types fails the test below until it is added here or marked
 /// `@merchant`.
 const CUSTOMER_READABLE: &[&str] = &[
+    // A customer's own order events (`myOrderUpdates`) and the stock of what it may buy.
+    "OrderEvent.eventId",
+    "OrderEvent.occurredAt",
+    "OrderEvent.order",
+    "OrderEvent.type",
+    "StockChange.eventId",
+    "StockChange.occurredAt",
+    "StockChange.variant",
     "Product.blacklistedPaymentGateways",
     "Product.categorySlugs",
     "Product.dateCreated",

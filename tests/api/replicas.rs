@@ -101,3 +101,54 @@ async fn an_event_committed_on_one_replica_wakes_the_worker_of_another() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_subscriber_on_one_replica_hears_orders_placed_on_another_in_commit_order_and_its_revocation() {
+    use crate::subscriptions::{following, Socket};
+    if !on_postgres() {
+        eprintln!("skipped: replicas share events through PostgreSQL");
+        return;
+    }
+    let database = TestDatabase::new().await;
+    let replica = database.replica();
+    let first = spawn_with(database, true, |_| {}).await;
+    let second = spawn_with(replica, false, |_| {}).await;
+    let key = first.api_key(&first.merchant, &["stores.orders.view", "stores.orders.create"], None).await;
+    let catalog = crate::helpers::demo_catalog(&first, &first.merchant).await;
+    let (store, variant) = (catalog.store, catalog.plain_variant);
+
+    let mut socket = Socket::ready(&second, &key).await;
+    socket
+        .subscribe(
+            "o",
+            "subscription($s: UUID!) { orderEvents(storeId: $s) { type order { id } } }",
+            json!({ "s": store }),
+        )
+        .await;
+    following(&second, 1).await;
+    let mut placed = Vec::new();
+    for n in 0..5 {
+        let input =
+            json!({ "items": [{ "variantId": variant, "quantity": 1 }], "customerEmail": format!("r{n}@example.com") });
+        let body = first.graphql_as(&key, crate::orders::CREATE_ORDER, json!({ "s": store, "input": input })).await;
+        assert!(body["data"]["createOrder"]["id"].is_string(), "{body}");
+        placed.push(body["data"]["createOrder"]["id"].clone());
+    }
+    let mut heard = Vec::new();
+    for _ in 0..5 {
+        let message = socket.message().await;
+        assert_eq!(message["payload"]["data"]["orderEvents"]["type"], "order.created", "{message}");
+        heard.push(message["payload"]["data"]["orderEvents"]["order"]["id"].clone());
+    }
+    assert_eq!(heard, placed, "in commit order");
+
+    let keys = first.as_merchant("{ apiKeys { id name } }", json!({})).await;
+    let id = keys["data"]["apiKeys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["name"] == "test key"))
+        .map(|k| k["id"].clone())
+        .expect("the test key");
+    first.as_merchant("mutation($id: UUID!) { revokeApiKey(id: $id) { id } }", json!({ "id": id })).await;
+    let (code, reason) = socket.closed().await;
+    assert_eq!(code, 4403, "the other replica closes the revoked key's socket: {reason}");
+}

@@ -192,7 +192,11 @@ async fn an_order_that_fails_announces_nothing_and_one_that_succeeds_exactly_its
     let placed = app.as_merchant(PLACE, json!({ "s": catalog.store, "v": catalog.plain_variant, "q": 1 })).await;
     assert!(placed["data"]["createOrder"]["id"].is_string(), "{placed}");
     let after = event_types_in(&app).await;
-    assert_eq!(after[before.len()..], ["customer.created", "order.created"], "a new buyer, then the order");
+    assert_eq!(
+        after[before.len()..],
+        ["customer.created", "order.created", "variant.stock_changed"],
+        "a new buyer, then the order, then the stock it took"
+    );
 }
 
 /// The types of the events in the outbox, oldest first.
@@ -553,7 +557,7 @@ async fn bad_input_is_refused_with_every_problem_and_the_cap_holds() {
     let types = app.as_merchant("{ webhookEventTypes { name description } }", json!({})).await;
     let names: Vec<_> =
         types["data"]["webhookEventTypes"].as_array().expect("types").iter().map(|t| t["name"].clone()).collect();
-    assert!(names.contains(&json!("variant.stock_low")) && names.len() == 11, "{types}");
+    assert!(names.contains(&json!("variant.stock_low")) && names.len() == 12, "{types}");
 }
 
 #[tokio::test]
@@ -659,7 +663,7 @@ async fn the_komerza_routes_manage_endpoints_behind_the_same_walls() {
 
 /// A gateway process serving `database` with the demo data, webhooks to loopback allowed and
 /// attempts limited to one second; with its base URL and the demo merchant's token.
-async fn gateway_process(database: &TestDatabase) -> (std::process::Child, String, String) {
+pub async fn gateway_process(database: &TestDatabase) -> (std::process::Child, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
         .args(["serve", "--demo"])
@@ -694,7 +698,7 @@ async fn gateway_process(database: &TestDatabase) -> (std::process::Child, Strin
     (child, base, token)
 }
 
-async fn post(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+pub async fn post(base: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
     let mut request =
         reqwest::Client::new().post(format!("{base}/graphql")).json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {

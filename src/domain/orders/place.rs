@@ -262,12 +262,13 @@ async fn resolve_items(
 }
 
 /// Takes the ordered units from stock: one conditional update per variant, in variant-id order.
-/// Returns the variants this order took to or below `low_stock` (from above it).
+/// Returns the FIXED-stock variants this order took from, and those it took to or below
+/// `low_stock` (from above it).
 async fn reserve_stock(
     txn: &DatabaseTransaction,
     lines: &[Resolved],
     low_stock: Option<i32>,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<(Vec<Uuid>, Vec<Uuid>), ApiError> {
     let mut wanted: BTreeMap<Uuid, (i64, usize)> = BTreeMap::new();
     for (index, line) in lines.iter().enumerate() {
         if StockMode::from_code(line.variant.stock_mode) == StockMode::Fixed {
@@ -277,6 +278,7 @@ async fn reserve_stock(
     }
     let mut short = Vec::new();
     let mut low = Vec::new();
+    let changed: Vec<Uuid> = wanted.keys().copied().collect();
     for (variant_id, (quantity, index)) in wanted {
         let stock = Expr::col(variant::Column::Stock);
         let taken = variant::Entity::update_many()
@@ -299,7 +301,7 @@ async fn reserve_stock(
         }
     }
     if short.is_empty() {
-        Ok(low)
+        Ok((changed, low))
     } else {
         Err(ApiError::InsufficientStock(short))
     }
@@ -364,7 +366,7 @@ async fn place(
     if wants_credit && !store.is_customer_balance_enabled {
         return Err(ApiError::invalid("useStoreCredit", "this store does not take store credit"));
     }
-    let low_stock = reserve_stock(txn, &resolved, store.low_stock_threshold).await?;
+    let (stock_changed, low_stock) = reserve_stock(txn, &resolved, store.low_stock_threshold).await?;
     let coupon = match &input.coupon_code {
         Some(code) => Some(use_coupon(txn, store.id, code, &lines).await?),
         None => None,
@@ -424,6 +426,9 @@ async fn place(
         events::record(txn, store.id, EventType::CustomerCreated, customer.id).await?;
     }
     events::record(txn, store.id, EventType::OrderCreated, order.id).await?;
+    for variant_id in stock_changed {
+        events::record(txn, store.id, EventType::VariantStockChanged, variant_id).await?;
+    }
     for variant_id in low_stock {
         events::record(txn, store.id, EventType::VariantStockLow, variant_id).await?;
     }

@@ -95,12 +95,15 @@ pub async fn transition(
             }
         }
         for (variant_id, quantity) in returned {
-            variant::Entity::update_many()
+            let restocked = variant::Entity::update_many()
                 .col_expr(variant::Column::Stock, Expr::col(variant::Column::Stock).add(quantity))
                 .filter(variant::Column::Id.eq(variant_id))
                 .filter(variant::Column::StockMode.eq(StockMode::Fixed.code()))
                 .exec(&txn)
                 .await?;
+            if restocked.rows_affected > 0 {
+                events::record(&txn, order.store_id, EventType::VariantStockChanged, variant_id).await?;
+            }
         }
     }
     if matches!(to, OrderStatus::Cancelled | OrderStatus::Refunded) && order.credit_used_cents > 0 {

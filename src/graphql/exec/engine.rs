@@ -10,11 +10,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::Positioned;
-use async_graphql::{ErrorExtensions, Name, Pos, Request, Response, ValidationMode, Value as ConstValue};
+use async_graphql::{ErrorExtensions, Name, Pos, Request, Response, ServerError, ValidationMode, Value as ConstValue};
 use sea_orm::DatabaseConnection;
 
 use super::cost::{self, CostExtension, FixedDocument, SchemaOnly, ValidateOnly};
@@ -28,6 +29,7 @@ use crate::graphql::load::loaders::Loaders;
 use crate::graphql::load::pagination::CursorSigner;
 use crate::graphql::{builder, ensure_error_codes, sdl, AppSchema};
 use crate::limits::{AccountLimits, CostLimits, GraphqlOptions};
+use crate::live::{FellBehind, Hub};
 
 /// Whose document a request runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +69,12 @@ impl Engine {
         options: GraphqlOptions,
         accounts: AccountLimits,
         egress: Egress,
+        hub: Arc<Hub>,
     ) -> Result<Self, String> {
         let policy = Arc::new(Policy::from_sdl(&sdl())?);
         let build = |checked: bool| {
             let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone()).data(accounts);
-            builder = builder.data(egress.clone());
+            builder = builder.data(egress.clone()).data(hub.clone()).data(policy.clone());
             if checked {
                 builder = builder.extension(CostExtension(options.cost)).extension(PolicyExtension(policy.clone()));
             } else {
@@ -104,7 +107,62 @@ impl Engine {
     /// Runs `request` as `principal`. Loaders are fresh for each request: nothing is cached
     /// across requests.
     pub async fn execute(&self, mut request: Request, principal: Principal, origin: Origin) -> Response {
-        complete_variables(&mut request);
+        let mut response = match self.admit(&mut request, origin).await {
+            Err(refused) => refused,
+            Ok(admitted) => {
+                let operation = request.operation_name.clone();
+                let open = request
+                    .parsed_query()
+                    .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
+                let schema = if open { &self.fast } else { &self.checked };
+                let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
+                let mut response = schema.execute(admitted.mark(request)).await;
+                cost::report(&mut response, admitted.measured, self.limits);
+                response
+            }
+        };
+        ensure_error_codes(&mut response);
+        response
+    }
+
+    /// Starts a client's operation sent over a WebSocket: a subscription's responses as its
+    /// events come (a query or mutation answers once). A document the limits or the GraphQL
+    /// rules refuse is the errors; the subscription's own refusals (the policy, tenancy) are its
+    /// first response. `behind` is raised if it falls too far behind the events.
+    pub async fn subscribe(
+        self: &Arc<Self>,
+        mut request: Request,
+        principal: Principal,
+        behind: Arc<FellBehind>,
+    ) -> Result<BoxStream<'static, Response>, Vec<ServerError>> {
+        let admitted = match self.admit(&mut request, Origin::Client).await {
+            Ok(admitted) => admitted,
+            Err(refused) => return Err(refused.errors),
+        };
+        let operation = request.operation_name.clone();
+        let is_subscription = request.parsed_query().is_ok_and(|document| {
+            self::operation(document, operation.as_deref()).is_some_and(|op| op.node.ty == OperationType::Subscription)
+        });
+        if !is_subscription {
+            let engine = self.clone();
+            return Ok(stream::once(async move { engine.execute(request, principal, Origin::Client).await }).boxed());
+        }
+        let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal).data(behind);
+        Ok(self
+            .checked
+            .execute_stream(admitted.mark(request))
+            .map(|mut response| {
+                ensure_error_codes(&mut response);
+                response
+            })
+            .boxed())
+    }
+
+    /// Validates `request` against the GraphQL rules, the cost limits and the text-input checks
+    /// without running it (leaving it parsed, its declared defaults filled in): what it costs, or
+    /// the response refusing it.
+    async fn admit(&self, request: &mut Request, origin: Origin) -> Result<Admitted, Response> {
+        complete_variables(request);
         let probe = ValidateOnly::default();
         let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
         check.operation_name = request.operation_name.clone();
@@ -116,39 +174,51 @@ impl Engine {
             let asked = operation(document, check.operation_name.as_deref());
             schema_only = asked.is_some_and(|op| asks_only_schema(document, op));
         }
-        let mark = |request: Request| {
-            let request = origin.mark(request);
-            if schema_only {
-                request.data(SchemaOnly)
-            } else {
-                request
-            }
+        let mut response = self.checked.execute(mark(origin, schema_only, check)).await;
+        let Some(measured) = probe.measured() else {
+            ensure_error_codes(&mut response);
+            return Err(response);
         };
-        let mut response = self.checked.execute(mark(check)).await;
-        if let Some(measured) = probe.measured() {
-            let variables = std::mem::take(&mut request.variables);
-            let refused = match request.parsed_query() {
-                Ok(document) if response.is_ok() => text_input::problems(document, &variables),
-                _ => Vec::new(),
-            };
-            request.variables = variables;
-            if !refused.is_empty() {
-                response = Response::from_errors(vec![ApiError::Validation(refused)
-                    .extend()
-                    .into_server_error(Pos::default())]);
-            } else if response.is_ok() {
-                let operation = request.operation_name.clone();
-                let open = request
-                    .parsed_query()
-                    .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
-                let schema = if open { &self.fast } else { &self.checked };
-                let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
-                response = schema.execute(mark(request)).await;
-            }
-            cost::report(&mut response, measured, self.limits);
+        let variables = std::mem::take(&mut request.variables);
+        let refused = match request.parsed_query() {
+            Ok(document) if response.is_ok() => text_input::problems(document, &variables),
+            _ => Vec::new(),
+        };
+        request.variables = variables;
+        if !refused.is_empty() {
+            response =
+                Response::from_errors(vec![ApiError::Validation(refused).extend().into_server_error(Pos::default())]);
         }
-        ensure_error_codes(&mut response);
-        response
+        if !response.is_ok() {
+            cost::report(&mut response, measured, self.limits);
+            ensure_error_codes(&mut response);
+            return Err(response);
+        }
+        Ok(Admitted { origin, schema_only, measured })
+    }
+}
+
+/// A request that passed [`Engine::admit`].
+struct Admitted {
+    origin: Origin,
+    /// It asks only about the schema (see [`asks_only_schema`]).
+    schema_only: bool,
+    measured: cost::Measured,
+}
+
+impl Admitted {
+    fn mark(&self, request: Request) -> Request {
+        mark(self.origin, self.schema_only, request)
+    }
+}
+
+/// `request` marked with what its origin and content mean for the cost limits.
+fn mark(origin: Origin, schema_only: bool, request: Request) -> Request {
+    let request = origin.mark(request);
+    if schema_only {
+        request.data(SchemaOnly)
+    } else {
+        request
     }
 }
 

@@ -1,0 +1,202 @@
+//! Subscriptions: a store's orders and stock as they change, and a customer's own orders. Each
+//! field is checked against the policy when it is subscribed (and its selection again at every
+//! event); every event's subject is then read through the tenancy gate as the subscriber, so an
+//! event shows exactly what a query by the same caller at that moment would.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_graphql::futures_util::stream::{self, Stream};
+use async_graphql::{Context, ErrorExtensions, Object, Subscription};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::auth::principal::Principal;
+use crate::domain::events::{EventType, Subject};
+use crate::domain::tenancy;
+use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::catalog::product::Variant;
+use crate::graphql::exec::policy::{merchant, scope, Policy};
+use crate::graphql::sales::order::Order;
+use crate::graphql::{caller, data};
+use crate::live::{FellBehind, Hub, LiveEvent, Lost, Receiver};
+use entity::{order, variant};
+
+/// An order's event: placed, or moved to another status.
+pub struct OrderEvent {
+    event: Arc<LiveEvent>,
+    order: order::Model,
+}
+
+/// An order's event: placed (`order.created`) or moved (`order.confirmed`, `order.shipped`,
+/// `order.delivered`, `order.cancelled`, `order.refunded`), with the order as it is now.
+#[Object(directive = scope::apply("stores.orders.view".into()))]
+impl OrderEvent {
+    /// The event's id (the outbox's; a webhook delivery of the same event carries it in `id`).
+    async fn event_id(&self) -> Uuid {
+        self.event.id
+    }
+
+    /// The event type, as webhooks name it.
+    async fn r#type(&self) -> &'static str {
+        self.event.kind.name()
+    }
+
+    /// When the change was committed (UTC).
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.event.created_at
+    }
+
+    async fn order(&self) -> Order {
+        Order(self.order.clone())
+    }
+}
+
+/// A FIXED-stock variant whose stock changed.
+pub struct StockChange {
+    event: Arc<LiveEvent>,
+    variant: variant::Model,
+}
+
+/// The stock of a FIXED-stock variant changed: an order took units, a cancellation returned
+/// them, or an edit set it. `variant.stock` is the stock now.
+#[Object(directive = scope::apply("stores.products.view".into()))]
+impl StockChange {
+    /// The event's id (the outbox's).
+    async fn event_id(&self) -> Uuid {
+        self.event.id
+    }
+
+    /// When the change was committed (UTC).
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.event.created_at
+    }
+
+    async fn variant(&self) -> Variant {
+        Variant(self.variant.clone())
+    }
+}
+
+/// The root of every subscription.
+#[derive(Default)]
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// A store's orders as they are placed and move, in commit order: for the store's staff
+    /// (merchant sessions, API keys with `stores.orders.view`).
+    #[graphql(directive = scope::apply("stores.orders.view".into()), directive = merchant::apply())]
+    async fn order_events(
+        &self,
+        ctx: &Context<'_>,
+        store_id: Uuid,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<OrderEvent>>> {
+        let watch = Watch::start(ctx, "orderEvents").await?;
+        tenancy::store(&watch.db, &watch.principal, store_id).await.into_graphql()?;
+        Ok(watch.events(move |e| e.store_id == store_id && e.kind.subject() == Subject::Order, order_event))
+    }
+
+    /// The caller's own orders, in every store where they are a customer, as they move: for
+    /// customer sessions (staff subscribe to `orderEvents`).
+    #[graphql(directive = scope::apply("stores.orders.view".into()))]
+    async fn my_order_updates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<OrderEvent>>> {
+        let watch = Watch::start(ctx, "myOrderUpdates").await?;
+        let Some(own) = tenancy::own_customers(&watch.principal) else {
+            let refusal = "myOrderUpdates is for customer sessions; a store's staff subscribe to orderEvents(storeId)";
+            return Err(ApiError::Forbidden(refusal.to_owned()).extend());
+        };
+        Ok(watch.events(
+            move |e| e.kind.subject() == Subject::Order && e.customer_id.is_some_and(|c| own.contains(&c)),
+            order_event,
+        ))
+    }
+
+    /// Stock changes of a store's FIXED-stock variants, in commit order (a customer sees those
+    /// of products it may buy).
+    #[graphql(directive = scope::apply("stores.products.view".into()))]
+    async fn stock_changes(
+        &self,
+        ctx: &Context<'_>,
+        store_id: Uuid,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<StockChange>>> {
+        let watch = Watch::start(ctx, "stockChanges").await?;
+        tenancy::store(&watch.db, &watch.principal, store_id).await.into_graphql()?;
+        Ok(watch.events(move |e| e.store_id == store_id && e.kind == EventType::VariantStockChanged, stock_change))
+    }
+}
+
+/// What a subscription needs to follow events as its caller.
+struct Watch {
+    db: DatabaseConnection,
+    principal: Principal,
+    receiver: Receiver,
+    behind: Option<Arc<FellBehind>>,
+}
+
+impl Watch {
+    /// Checks the subscription field against the policy (the per-field check runs only once an
+    /// event arrives) and takes a place in the stream of events.
+    async fn start(ctx: &Context<'_>, field: &str) -> async_graphql::Result<Self> {
+        let (db, principal) = caller(ctx)?;
+        data::<Arc<Policy>>(ctx)?.check("Subscription", field, principal).map_err(|e| e.extend())?;
+        Ok(Self {
+            db: db.clone(),
+            principal: principal.clone(),
+            receiver: data::<Arc<Hub>>(ctx)?.subscribe().await,
+            behind: ctx.data_opt::<Arc<FellBehind>>().cloned(),
+        })
+    }
+
+    /// The events `wanted` picks, each read by `read` as the caller; an event whose subject the
+    /// caller cannot see (any more) is skipped.
+    fn events<T, W, R, F>(self, wanted: W, read: R) -> impl Stream<Item = async_graphql::Result<T>>
+    where
+        W: Fn(&LiveEvent) -> bool + Send + 'static,
+        R: Fn(DatabaseConnection, Principal, Arc<LiveEvent>) -> F + Send + 'static,
+        F: Future<Output = Result<T, ApiError>> + Send,
+    {
+        stream::unfold((self, wanted, read), |(mut watch, wanted, read)| async move {
+            loop {
+                let event = match watch.receiver.next().await {
+                    Ok(event) => event,
+                    Err(lost) => {
+                        if let (Lost::TooSlow, Some(behind)) = (lost, &watch.behind) {
+                            behind.mark();
+                        }
+                        return None;
+                    }
+                };
+                if !wanted(&event) {
+                    continue;
+                }
+                match read(watch.db.clone(), watch.principal.clone(), event).await {
+                    Ok(item) => return Some((Ok(item), (watch, wanted, read))),
+                    Err(ApiError::NotFound(_)) => continue,
+                    Err(error) => return Some((Err(error.extend()), (watch, wanted, read))),
+                }
+            }
+        })
+    }
+}
+
+async fn order_event(
+    db: DatabaseConnection,
+    principal: Principal,
+    event: Arc<LiveEvent>,
+) -> Result<OrderEvent, ApiError> {
+    let order = tenancy::order(&db, &principal, event.subject_id).await?;
+    Ok(OrderEvent { event, order })
+}
+
+async fn stock_change(
+    db: DatabaseConnection,
+    principal: Principal,
+    event: Arc<LiveEvent>,
+) -> Result<StockChange, ApiError> {
+    let variant = tenancy::variant(&db, &principal, event.subject_id).await?;
+    Ok(StockChange { event, variant })
+}
