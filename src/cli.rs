@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::limits::OnStoreFailure;
+
 /// GraphQL gateway over a multi-tenant commerce domain, with a REST compatibility shim.
 #[derive(Debug, Parser)]
 #[command(name = "commerce-gateway", version, about)]
@@ -50,6 +52,16 @@ pub struct Cli {
     /// Authenticated bucket: milliseconds for one token to come back (500 = 4 every 2 s).
     #[arg(long, env = "RATE_LIMIT_AUTH_PERIOD_MS", default_value_t = 500, global = true)]
     pub rate_limit_auth_period_ms: u64,
+
+    /// Keep rate-limit buckets in this Redis, shared by every replica (`redis://host:6379`);
+    /// without it each process keeps its own.
+    #[arg(long, env = "RATE_LIMIT_REDIS_URL", global = true, hide_env_values = true)]
+    pub rate_limit_redis_url: Option<String>,
+
+    /// When the Redis of `RATE_LIMIT_REDIS_URL` does not answer: `allow` the request, or limit
+    /// it with this process's own buckets (`local`). Counted in `/metrics` either way.
+    #[arg(long, env = "RATE_LIMIT_REDIS_FAILURE", value_enum, default_value_t = OnStoreFailure::Allow, global = true)]
+    pub rate_limit_redis_failure: OnStoreFailure,
 
     /// Proxy addresses whose `X-Forwarded-For` is trusted for the client address (comma-separated).
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]

@@ -23,6 +23,9 @@ pub struct Config {
     pub demo: bool,
     /// `None` turns rate limiting off.
     pub rate_limits: Option<RateLimits>,
+    /// Where rate-limit buckets shared by every replica live (Redis); `None` keeps them in the
+    /// process.
+    pub rate_limit_store: Option<Secret>,
     pub transport: TransportLimits,
     pub graphql: GraphqlOptions,
     pub accounts: AccountLimits,
@@ -137,7 +140,9 @@ impl Config {
                     period: Duration::from_millis(cli.rate_limit_auth_period_ms),
                 },
                 trusted_proxies: cli.trusted_proxies.clone(),
+                on_store_failure: cli.rate_limit_redis_failure,
             }),
+            rate_limit_store: cli.rate_limit_redis_url.clone().filter(|url| !url.is_empty()).map(Secret::new),
             transport: TransportLimits {
                 max_body_bytes: cli.graphql_max_body_bytes,
                 max_query_len: cli.graphql_max_query_len,

@@ -84,6 +84,16 @@ pub struct Bucket {
     pub period: Duration,
 }
 
+/// What a request gets when the shared rate-limit store (Redis) does not answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OnStoreFailure {
+    /// Admitted (and counted in `/metrics`).
+    #[default]
+    Allow,
+    /// Limited by this replica's own buckets, as without a shared store.
+    Local,
+}
+
 /// The limits of a deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
@@ -91,6 +101,8 @@ pub struct RateLimits {
     pub authenticated: Bucket,
     /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
     pub trusted_proxies: Vec<IpAddr>,
+    /// When buckets are shared (Redis) and the store does not answer.
+    pub on_store_failure: OnStoreFailure,
 }
 
 impl RateLimits {
@@ -100,6 +112,7 @@ impl RateLimits {
             anonymous: Bucket { burst: 10, period: Duration::from_millis(1750) },
             authenticated: Bucket { burst: 12, period: Duration::from_millis(500) },
             trusted_proxies: Vec::new(),
+            on_store_failure: OnStoreFailure::Allow,
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::delivery::{self, Deliverer};
 use crate::graphql::load::pagination::CursorSigner;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
+use crate::http::shared_buckets::SharedBuckets;
 use crate::http::{self, AppState};
 use crate::live::{self, Hub};
 use crate::{db, demo, graphql, replicas};
@@ -72,6 +73,14 @@ impl Application {
             .map(|origin| HeaderValue::from_str(origin).with_context(|| format!("invalid CORS origin {origin:?}")))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let metrics = Metrics::new().context("cannot set up metrics")?;
+        let shared_buckets = match (&config.rate_limits, &config.rate_limit_store) {
+            (Some(_), Some(url)) => Some(
+                SharedBuckets::new(url.expose(), metrics.registry())
+                    .context("invalid RATE_LIMIT_REDIS_URL (expected redis://host:port)")?,
+            ),
+            _ => None,
+        };
+        let rate_limits = config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits, shared_buckets)));
         let engine = Arc::new(engine);
         let wake = Arc::new(tokio::sync::Notify::new());
         let (stopping, stopping_receiver) = tokio::sync::watch::channel(false);
@@ -91,7 +100,7 @@ impl Application {
             statements: db.statements,
             engine,
             transport: Arc::new(config.transport),
-            rate_limits: config.rate_limits.map(|limits| Arc::new(RateLimiters::new(limits))),
+            rate_limits,
             cors_origins: Arc::new(cors_origins),
             metrics: Arc::new(metrics),
             deliveries_waiting: wake,

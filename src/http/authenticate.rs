@@ -21,7 +21,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     // flood of invented keys is refused before it reaches the database.
     if let Some(limiters) = &state.rate_limits {
         if state.auth.needs_database(authorization.as_deref()) {
-            if let Err(refusal) = limiters.charge_address(&mut request) {
+            if let Err(refusal) = limiters.charge_address(&mut request).await {
                 return refusal.response(request.uri().path());
             }
         }

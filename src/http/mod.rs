@@ -7,6 +7,7 @@ mod health;
 pub mod metrics;
 pub mod rate_limit;
 mod rest;
+pub mod shared_buckets;
 mod subscriptions;
 
 use std::sync::Arc;

@@ -3,7 +3,9 @@
 //! did not verify, share the bucket of their address, so made-up tokens cannot mint buckets.
 //!
 //! Refill is continuous: a bucket of `burst` tokens regains one token every `period` (4 tokens
-//! every 7 s is one token every 1.75 s). Every limited response carries `x-ratelimit-limit` and
+//! every 7 s is one token every 1.75 s). The buckets live in this process, or with
+//! `RATE_LIMIT_REDIS_URL` in Redis, shared by every replica ([`SharedBuckets`]), so N replicas
+//! enforce the documented limit once. Every limited response carries `x-ratelimit-limit` and
 //! `x-ratelimit-remaining`; a refused one also `retry-after` (whole seconds, rounded up) and a
 //! body in the envelope of the surface called.
 
@@ -21,10 +23,11 @@ use governor::middleware::StateInformationMiddleware;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::authenticate::Caller;
+use super::shared_buckets::{SharedBuckets, Taken};
 use super::AppState;
 use crate::auth::principal::{Credential, Principal};
 use crate::error::Code;
-use crate::limits::{Bucket, RateLimits};
+use crate::limits::{Bucket, OnStoreFailure, RateLimits};
 use crate::rest::route::{Family, RestError};
 use crate::rest::{self, envelope};
 
@@ -38,12 +41,32 @@ enum BucketKey {
     ApiKey(uuid::Uuid),
 }
 
+impl BucketKey {
+    /// The bucket's key in the shared store.
+    fn shared_name(&self) -> String {
+        match self {
+            Self::Address(ip) => format!("cg:rl:ip:{ip}"),
+            Self::User(id) => format!("cg:rl:user:{id}"),
+            Self::ApiKey(id) => format!("cg:rl:key:{id}"),
+        }
+    }
+}
+
+/// The two quotas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quotas {
+    Anonymous,
+    Authenticated,
+}
+
 /// The buckets of every caller seen recently.
 pub struct RateLimiters {
     limits: RateLimits,
     anonymous: Limiter,
     authenticated: Limiter,
     clock: DefaultClock,
+    /// Buckets shared by every replica, when configured.
+    shared: Option<SharedBuckets>,
 }
 
 /// Buckets kept before idle ones are swept early (they are swept every minute anyway).
@@ -58,12 +81,23 @@ fn limiter(bucket: Bucket) -> Limiter {
 }
 
 impl RateLimiters {
-    pub fn new(limits: RateLimits) -> Self {
+    /// Buckets in this process, or in `shared` (with this process's as the fallback when
+    /// `limits.on_store_failure` says so).
+    pub fn new(limits: RateLimits, shared: Option<SharedBuckets>) -> Self {
         Self {
             anonymous: limiter(limits.anonymous),
             authenticated: limiter(limits.authenticated),
             limits,
             clock: DefaultClock::default(),
+            shared,
+        }
+    }
+
+    /// Whether the shared store answers (`None` without one).
+    pub async fn shared_store(&self) -> Option<Result<(), String>> {
+        match &self.shared {
+            Some(shared) => Some(shared.ping().await),
+            None => None,
         }
     }
 
@@ -112,23 +146,39 @@ impl RateLimiters {
         BucketKey::Address(self.client_address(peer, request.headers()))
     }
 
-    /// Takes a token from `limiter`'s bucket `key`: the tokens left, or when the next one comes.
-    fn take(&self, limiter: &Limiter, key: &BucketKey, bucket: Bucket) -> Result<u32, Refusal> {
+    /// Takes a token from bucket `key` of `quotas`: the tokens left, or when the next one comes.
+    /// From the shared store when there is one; when it does not answer, the request is
+    /// admitted or this process's bucket decides, as configured.
+    async fn take(&self, quotas: Quotas, key: &BucketKey) -> Result<u32, Refusal> {
+        let (limiter, bucket) = match quotas {
+            Quotas::Anonymous => (&self.anonymous, self.limits.anonymous),
+            Quotas::Authenticated => (&self.authenticated, self.limits.authenticated),
+        };
+        if let Some(shared) = &self.shared {
+            match shared.take(&key.shared_name(), bucket).await {
+                Some(Taken::Left(left)) => return Ok(left),
+                Some(Taken::Wait(wait)) => return Err(Refusal::after(bucket.burst, wait)),
+                None if self.limits.on_store_failure == OnStoreFailure::Allow => {
+                    return Ok(bucket.burst.saturating_sub(1))
+                }
+                None => {}
+            }
+        }
         if limiter.len() > MAX_TRACKED {
             limiter.retain_recent();
         }
-        limiter.check_key(key).map(|snapshot| snapshot.remaining_burst_capacity()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(self.clock.now());
-            Refusal { burst: bucket.burst, seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
-        })
+        limiter
+            .check_key(key)
+            .map(|snapshot| snapshot.remaining_burst_capacity())
+            .map_err(|not_until| Refusal::after(bucket.burst, not_until.wait_time_from(self.clock.now())))
     }
 
     /// Charges the address bucket of a request whose credential must be looked up in the database
     /// (not cached, so possibly made up) before the lookup: a flood of invented keys is refused
     /// without touching the database. Marks the request so [`limit`] does not charge it twice.
-    pub fn charge_address(&self, request: &mut Request) -> Result<(), Refusal> {
+    pub async fn charge_address(&self, request: &mut Request) -> Result<(), Refusal> {
         let key = self.address_key(request);
-        let remaining = self.take(&self.anonymous, &key, self.limits.anonymous)?;
+        let remaining = self.take(Quotas::Anonymous, &key).await?;
         request.extensions_mut().insert(AddressCharged(remaining));
         Ok(())
     }
@@ -142,6 +192,10 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    fn after(burst: u32, wait: Duration) -> Self {
+        Self { burst, seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
+    }
+
     /// The 429 in the envelope of the surface at `path`, with `retry-after` (whole seconds,
     /// rounded up) and the budget headers.
     pub fn response(self, path: &str) -> Response {
@@ -169,14 +223,12 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     // is not charged again.
     let taken = match (verified, request.extensions().get::<AddressCharged>()) {
         (None, Some(AddressCharged(left))) => Ok((limiters.limits.anonymous.burst, *left)),
-        (Some(key), _) => limiters
-            .take(&limiters.authenticated, &key, limiters.limits.authenticated)
-            .map(|left| (limiters.limits.authenticated.burst, left)),
+        (Some(key), _) => {
+            limiters.take(Quotas::Authenticated, &key).await.map(|left| (limiters.limits.authenticated.burst, left))
+        }
         (None, None) => {
             let key = limiters.address_key(&request);
-            limiters
-                .take(&limiters.anonymous, &key, limiters.limits.anonymous)
-                .map(|left| (limiters.limits.anonymous.burst, left))
+            limiters.take(Quotas::Anonymous, &key).await.map(|left| (limiters.limits.anonymous.burst, left))
         }
     };
     match taken {
@@ -221,8 +273,8 @@ mod tests {
     #[test]
     fn idle_buckets_are_swept_so_memory_stays_bounded() {
         let bucket = Bucket { burst: 1, period: Duration::from_millis(1) };
-        let limiters =
-            RateLimiters::new(RateLimits { anonymous: bucket, authenticated: bucket, trusted_proxies: vec![] });
+        let limits = RateLimits { anonymous: bucket, authenticated: bucket, ..RateLimits::documented() };
+        let limiters = RateLimiters::new(limits, None);
         for n in 0..5_000u32 {
             let _ = limiters.anonymous.check_key(&BucketKey::Address(IpAddr::from(n.to_be_bytes())));
         }

@@ -63,6 +63,7 @@ impl TestDatabase {
             environment: AppEnv::Development,
             demo,
             rate_limits: None,
+            rate_limit_store: None,
             transport: Default::default(),
             graphql: Default::default(),
             accounts: Default::default(),

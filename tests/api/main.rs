@@ -30,6 +30,7 @@ mod schema;
 mod secrets_at_rest;
 mod seed_examples;
 mod sessions;
+mod shared_rate_limits;
 mod subscriptions;
 mod tenancy;
 mod variables;
