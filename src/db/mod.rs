@@ -48,9 +48,32 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
             config.redacted_url()
         );
     }
-    let mut options = ConnectOptions::new(url.to_owned());
+    // Migrations run alone on one connection, before the pool opens. SQLite migrations run
+    // outside a transaction, and a pooled connection whose cached schema predates a `DROP`
+    // answered "index … already exists" to the `CREATE` that followed on it.
+    let migrator = Database::connect(options(config, 1))
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", config.redacted_url()))?;
+    Migrator::up(&migrator, None)
+        .await
+        .with_context(|| format!("cannot migrate the database at {}", config.redacted_url()))?;
+    migrator.close().await.context("cannot close the migration connection")?;
+
+    let mut conn = Database::connect(options(config, config.max_connections))
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", config.redacted_url()))?;
+    let statements = StatementCounter::default();
+    let counter = statements.0.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok(Db { conn, statements })
+}
+
+fn options(config: &DatabaseConfig, max_connections: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(config.url.expose().to_owned());
     options
-        .max_connections(config.max_connections)
+        .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
@@ -61,20 +84,7 @@ pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
         });
-    let mut conn = Database::connect(options)
-        .await
-        .with_context(|| format!("cannot connect to the database at {}", config.redacted_url()))?;
-
-    let statements = StatementCounter::default();
-    let counter = statements.0.clone();
-    conn.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::Relaxed);
-    });
-
-    Migrator::up(&conn, None)
-        .await
-        .with_context(|| format!("cannot migrate the database at {}", config.redacted_url()))?;
-    Ok(Db { conn, statements })
+    options
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
