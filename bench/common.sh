@@ -54,11 +54,11 @@ seed_catalog() {
     --variants "$VARIANTS" --fields "$FIELDS" --options "$OPTIONS" >/dev/null
 }
 
-# Serves the database at URL with BIN on PORT without rate limits; sets gateway_pid, token (the
-# owner's access token) and store (the id of one of its stores).
+# Serves the database at URL with BIN on PORT, without rate limits unless RATE_LIMIT=on; sets
+# gateway_pid, token (the owner's access token) and store (the id of one of its stores).
 start_gateway() {
   local bin=$1 url=$2 port=$3
-  DATABASE_URL=$url RATE_LIMIT=off RUST_LOG=warn JWT_SECRET=bench-secret-bench-secret-bench-secret \
+  DATABASE_URL=$url RATE_LIMIT=${RATE_LIMIT:-off} RUST_LOG=warn JWT_SECRET=bench-secret-bench-secret-bench-secret \
     GRAPHQL_MAX_COMPLEXITY=10000000 BIND_ADDR=127.0.0.1:$port "$bin" serve >>"$work/gateway-$port.log" 2>&1 &
   gateway_pid=$!
   pids+=("$gateway_pid")
@@ -69,6 +69,19 @@ start_gateway() {
   [[ $token == ey* ]] || { echo "login to the gateway on port $port failed: ${token:0:300}" >&2; return 1; }
   store=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" \
     -d '{"query":"{ stores { id } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+}
+
+# Gives every variant of the catalog ample stock (still FIXED: each order reserves it) through
+# the gateway on PORT; prints the variant ids, comma-separated.
+ample_stock() {
+  local port=$1 ids v
+  ids=$(curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" \
+    -d '{"query":"{ stores { products(first: 100) { nodes { variants { id } } } } }"}' | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | paste -sd, -)
+  for v in ${ids//,/ }; do
+    curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" \
+      -d "{\"query\":\"mutation { updateVariant(id: \\\"$v\\\", input: { stock: 1000000 }) { id } }\"}" >/dev/null
+  done
+  echo "$ids"
 }
 
 stop_gateway() {

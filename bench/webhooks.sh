@@ -25,12 +25,8 @@ port=18093 receiver_port=18094
 
 gql() { curl -s "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" -d "$1"; }
 
-# Every variant gets ample stock (still FIXED: each order reserves it).
 start_gateway "$seeder" "$pg_url" "$port"
-variants=$(gql '{"query":"{ stores { products(first: 100) { nodes { variants { id } } } } }"}' | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | paste -sd, -)
-for v in ${variants//,/ }; do
-  gql "{\"query\":\"mutation { updateVariant(id: \\\"$v\\\", input: { stock: 1000000 }) { id } }\"}" >/dev/null
-done
+variants=$(ample_stock "$port")
 stop_gateway
 
 place() { python3 bench/orders.py "http://127.0.0.1:$port/graphql" "$token" "$store" "$variants" "$ORDERS" "$BUYERS"; }

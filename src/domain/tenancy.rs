@@ -13,8 +13,8 @@
 use std::collections::HashSet;
 
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -63,6 +63,11 @@ pub fn readable_order(principal: &Principal, order: &order::Model) -> bool {
         None => false,
     };
     own && sees_store(principal, order.store_id)
+}
+
+/// The row rule for variants: the caller sees the variant's store.
+pub fn readable_variant(principal: &Principal, variant: &variant::Model) -> bool {
+    sees_store(principal, variant.store_id)
 }
 
 /// Writes back every column of a row found here and changed in memory (an UPDATE by primary
@@ -170,12 +175,19 @@ pub async fn product<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid
 
 /// A variant of a live product.
 pub async fn variant<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<variant::Model, ApiError> {
-    let found = variant::Entity::find_by_id(id)
+    let found = live_variants(db, &[id]).await?.pop();
+    found.filter(|row| readable_variant(principal, row)).ok_or(ApiError::NotFound("variant"))
+}
+
+/// The variants of live products among `ids`, for any caller: each reader must pass
+/// [`readable_variant`] (the live feed reads them once for every subscription).
+pub async fn live_variants<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<variant::Model>, DbErr> {
+    variant::Entity::find()
+        .filter(variant::Column::Id.is_in(ids.iter().copied()))
         .inner_join(product::Entity)
         .filter(product::Column::DeletedAt.is_null())
-        .one(db)
-        .await?;
-    found.filter(|row| sees_store(principal, row.store_id)).ok_or(ApiError::NotFound("variant"))
+        .all(db)
+        .await
 }
 
 /// A custom field and its variant.

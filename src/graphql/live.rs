@@ -3,7 +3,6 @@
 //! event); every event's subject is then read through the tenancy gate as the subscriber, so an
 //! event shows exactly what a query by the same caller at that moment would.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::futures_util::stream::{self, Stream};
@@ -20,17 +19,18 @@ use crate::graphql::catalog::product::Variant;
 use crate::graphql::exec::policy::{merchant, scope, Policy};
 use crate::graphql::sales::order::Order;
 use crate::graphql::{caller, data};
-use crate::live::{FellBehind, Hub, LiveEvent, Lost, Receiver};
+use crate::live::{FellBehind, Hub, LiveEvent, Lost, Receiver, SubjectRow};
 use entity::{order, variant};
 
 /// An order's event: placed, or moved to another status.
 pub struct OrderEvent {
     event: Arc<LiveEvent>,
-    order: order::Model,
+    order: Arc<order::Model>,
 }
 
 /// An order's event: placed (`order.created`) or moved (`order.confirmed`, `order.shipped`,
-/// `order.delivered`, `order.cancelled`, `order.refunded`), with the order as it is now.
+/// `order.delivered`, `order.cancelled`, `order.refunded`), with the order as it was read right
+/// after the change committed.
 #[Object(directive = scope::apply("stores.orders.view".into()))]
 impl OrderEvent {
     /// The event's id (the outbox's; a webhook delivery of the same event carries it in `id`).
@@ -49,14 +49,14 @@ impl OrderEvent {
     }
 
     async fn order(&self) -> Order {
-        Order(self.order.clone())
+        Order(order::Model::clone(&self.order))
     }
 }
 
 /// A FIXED-stock variant whose stock changed.
 pub struct StockChange {
     event: Arc<LiveEvent>,
-    variant: variant::Model,
+    variant: Arc<variant::Model>,
 }
 
 /// The stock of a FIXED-stock variant changed: an order took units, a cancellation returned
@@ -74,7 +74,7 @@ impl StockChange {
     }
 
     async fn variant(&self) -> Variant {
-        Variant(self.variant.clone())
+        Variant(variant::Model::clone(&self.variant))
     }
 }
 
@@ -110,7 +110,10 @@ impl Subscription {
             return Err(ApiError::Forbidden(refusal.to_owned()).extend());
         };
         Ok(watch.events(
-            move |e| e.kind.subject() == Subject::Order && e.customer_id.is_some_and(|c| own.contains(&c)),
+            move |e| match &e.subject {
+                Some(SubjectRow::Order(order)) => order.customer_id.is_some_and(|c| own.contains(&c)),
+                _ => false,
+            },
             order_event,
         ))
     }
@@ -151,13 +154,12 @@ impl Watch {
         })
     }
 
-    /// The events `wanted` picks, each read by `read` as the caller; an event whose subject the
-    /// caller cannot see (any more) is skipped.
-    fn events<T, W, R, F>(self, wanted: W, read: R) -> impl Stream<Item = async_graphql::Result<T>>
+    /// The events `wanted` picks, each as `read` shows it to the caller; an event whose subject
+    /// the caller cannot see (any more) is skipped.
+    fn events<T, W, R>(self, wanted: W, read: R) -> impl Stream<Item = async_graphql::Result<T>>
     where
         W: Fn(&LiveEvent) -> bool + Send + 'static,
-        R: Fn(DatabaseConnection, Principal, Arc<LiveEvent>) -> F + Send + 'static,
-        F: Future<Output = Result<T, ApiError>> + Send,
+        R: Fn(&Principal, Arc<LiveEvent>) -> Option<T> + Send + 'static,
     {
         stream::unfold((self, wanted, read), |(mut watch, wanted, read)| async move {
             loop {
@@ -173,30 +175,24 @@ impl Watch {
                 if !wanted(&event) {
                     continue;
                 }
-                match read(watch.db.clone(), watch.principal.clone(), event).await {
-                    Ok(item) => return Some((Ok(item), (watch, wanted, read))),
-                    Err(ApiError::NotFound(_)) => continue,
-                    Err(error) => return Some((Err(error.extend()), (watch, wanted, read))),
+                if let Some(item) = read(&watch.principal, event) {
+                    return Some((Ok(item), (watch, wanted, read)));
                 }
             }
         })
     }
 }
 
-async fn order_event(
-    db: DatabaseConnection,
-    principal: Principal,
-    event: Arc<LiveEvent>,
-) -> Result<OrderEvent, ApiError> {
-    let order = tenancy::order(&db, &principal, event.subject_id).await?;
-    Ok(OrderEvent { event, order })
+/// The event's order, if the caller may read it (checked in memory on the row the feed read).
+fn order_event(principal: &Principal, event: Arc<LiveEvent>) -> Option<OrderEvent> {
+    let Some(SubjectRow::Order(order)) = &event.subject else { return None };
+    let order = tenancy::readable_order(principal, order).then(|| order.clone())?;
+    Some(OrderEvent { event, order })
 }
 
-async fn stock_change(
-    db: DatabaseConnection,
-    principal: Principal,
-    event: Arc<LiveEvent>,
-) -> Result<StockChange, ApiError> {
-    let variant = tenancy::variant(&db, &principal, event.subject_id).await?;
-    Ok(StockChange { event, variant })
+/// The event's variant, if the caller may read it.
+fn stock_change(principal: &Principal, event: Arc<LiveEvent>) -> Option<StockChange> {
+    let Some(SubjectRow::Variant(variant)) = &event.subject else { return None };
+    let variant = tenancy::readable_variant(principal, variant).then(|| variant.clone())?;
+    Some(StockChange { event, variant })
 }

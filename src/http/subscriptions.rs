@@ -155,9 +155,16 @@ fn tungstenite_capacity(error: &axum::Error) -> bool {
 }
 
 /// Answers `GET /graphql` with an upgrade.
+/// The read buffer a socket starts with.
+const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
+
 pub fn upgrade(state: AppState, ws: WebSocketUpgrade) -> Response {
     let limit = state.transport.max_body_bytes;
+    // Small buffers that grow when a message needs it: tungstenite's default 128 KiB read buffer
+    // per socket was most of an idle subscription's memory.
     ws.protocols([PROTOCOL])
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(0)
         .max_message_size(limit)
         .max_frame_size(limit)
         .on_upgrade(move |socket| serve(state, socket))

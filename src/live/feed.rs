@@ -20,8 +20,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-use super::{Hub, Inbox, LiveEvent};
+use super::{Hub, Inbox, LiveEvent, SubjectRow};
 use crate::domain::events::{EventType, Subject};
+use crate::domain::tenancy;
 use entity::{event, order};
 
 /// Events read per statement.
@@ -81,7 +82,7 @@ async fn by_id(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<LiveEvent>, 
         .await?;
     let mut found: HashMap<Uuid, Row> = rows.into_iter().map(|row| (row.id, row)).collect();
     let ordered: Vec<Row> = ids.iter().filter_map(|id| found.remove(id)).collect();
-    with_customers(db, ordered).await
+    with_subjects(db, ordered).await
 }
 
 /// Follows SQLite's outbox while anyone subscribes: `cursor` is the newest row read, `None`
@@ -152,7 +153,7 @@ async fn after(db: &DatabaseConnection, cursor: i64) -> Result<(Vec<LiveEvent>, 
         None => None,
     };
     let rows = results.iter().map(|result| Row::from_query_result(result, "")).collect::<Result<Vec<_>, _>>()?;
-    Ok((with_customers(db, rows).await?, last))
+    Ok((with_subjects(db, rows).await?, last))
 }
 
 /// An event row as the feeds read it.
@@ -165,9 +166,9 @@ struct Row {
     created_at: DateTime<Utc>,
 }
 
-/// `rows` as live events, with each order event's customer (one statement for all). Events
-/// without a store (a webhook test) are nobody's subscription's.
-async fn with_customers(db: &DatabaseConnection, rows: Vec<Row>) -> Result<Vec<LiveEvent>, DbErr> {
+/// `rows` as live events, each with its subject row (one statement for the orders, one for the
+/// variants of a batch). Events without a store (a webhook test) are nobody's subscription's.
+async fn with_subjects(db: &DatabaseConnection, rows: Vec<Row>) -> Result<Vec<LiveEvent>, DbErr> {
     let events: Vec<(Row, Uuid, EventType)> = rows
         .into_iter()
         .filter_map(|row| {
@@ -176,24 +177,21 @@ async fn with_customers(db: &DatabaseConnection, rows: Vec<Row>) -> Result<Vec<L
             Some((row, store, kind))
         })
         .collect();
-    let orders: Vec<Uuid> = events
-        .iter()
-        .filter(|(_, _, kind)| kind.subject() == Subject::Order)
-        .map(|(row, _, _)| row.subject_id)
-        .collect();
-    let customers: HashMap<Uuid, Option<Uuid>> = if orders.is_empty() {
-        HashMap::new()
-    } else {
-        order::Entity::find()
-            .select_only()
-            .columns([order::Column::Id, order::Column::CustomerId])
-            .filter(order::Column::Id.is_in(orders))
-            .into_tuple::<(Uuid, Option<Uuid>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
+    let about = |subject: Subject| -> Vec<Uuid> {
+        events.iter().filter(|(_, _, kind)| kind.subject() == subject).map(|(row, _, _)| row.subject_id).collect()
     };
+    let (orders, variants) = (about(Subject::Order), about(Subject::Variant));
+    let mut subjects: HashMap<Uuid, SubjectRow> = HashMap::new();
+    if !orders.is_empty() {
+        for row in order::Entity::find().filter(order::Column::Id.is_in(orders)).all(db).await? {
+            subjects.insert(row.id, SubjectRow::Order(Arc::new(row)));
+        }
+    }
+    if !variants.is_empty() {
+        for row in tenancy::live_variants(db, &variants).await? {
+            subjects.insert(row.id, SubjectRow::Variant(Arc::new(row)));
+        }
+    }
     Ok(events
         .into_iter()
         .map(|(row, store_id, kind)| LiveEvent {
@@ -202,7 +200,7 @@ async fn with_customers(db: &DatabaseConnection, rows: Vec<Row>) -> Result<Vec<L
             kind,
             subject_id: row.subject_id,
             created_at: row.created_at,
-            customer_id: customers.get(&row.subject_id).copied().flatten(),
+            subject: subjects.get(&row.subject_id).cloned(),
         })
         .collect())
 }

@@ -2,7 +2,7 @@
 //! GraphQL subscription of this process. One [`Hub`] per process; its [`feed`] reads each
 //! committed event's row from the outbox once (on PostgreSQL when the event's `NOTIFY` arrives,
 //! from any replica; on SQLite by following the table), and every subscription filters what it
-//! was asked for and reads the subject as its own caller.
+//! was asked for and checks the subject row the feed read (once for all) against its own caller.
 //!
 //! Memory is bounded: the hub keeps the last `buffer` events; a subscription that falls further
 //! behind than that loses its place and its connection is closed (the WebSocket layer says
@@ -19,6 +19,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, Notify};
 use uuid::Uuid;
 
 use crate::domain::events::EventType;
+use entity::{order, variant};
 
 /// One committed event, as subscriptions see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +29,16 @@ pub struct LiveEvent {
     pub kind: EventType,
     pub subject_id: Uuid,
     pub created_at: DateTime<Utc>,
-    /// For an order's event: the order's customer (so a customer's subscription skips other
-    /// customers' orders without a query).
-    pub customer_id: Option<Uuid>,
+    /// The row the event is about, read by the feed right after the commit, once for every
+    /// subscription (each checks it against its own caller in memory); `None` when it is gone.
+    pub subject: Option<SubjectRow>,
+}
+
+/// The row an event is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectRow {
+    Order(Arc<order::Model>),
+    Variant(Arc<variant::Model>),
 }
 
 /// Why a subscription's stream of events ended.
@@ -169,7 +177,7 @@ mod tests {
             kind: EventType::OrderCreated,
             subject_id: Uuid::nil(),
             created_at: Utc::now(),
-            customer_id: None,
+            subject: None,
         }
     }
 
