@@ -1,8 +1,9 @@
 //! GraphQL over HTTP. `POST /graphql` takes `application/json` only (so browsers cannot post
 //! forms cross-site), within a body-size limit, one operation per request unless batching is
-//! enabled. `GET /graphql?query=…` runs queries (never mutations: 405); `GET /graphql` with a
+//! enabled; the answer's media type and status follow `Accept` (see [`super::media`]).
+//! `GET /graphql?query=…` runs queries (never mutations: 405); `GET /graphql` with a
 //! WebSocket upgrade speaks `graphql-transport-ws` (see [`super::subscriptions`]); `GET /graphql`
-//! without a query serves GraphiQL. Every refusal is a JSON GraphQL error with a code, decided before the
+//! without a query from a browser (`Accept` names `text/html`) serves GraphiQL. Every refusal is a JSON GraphQL error with a code, decided before the
 //! schema (and so the database) is touched.
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use axum::{Extension, Json};
 use serde_json::{json, Value};
 
 use super::authenticate::Caller;
+use super::media::{self, Media};
 use super::metrics::OperationKind;
 use super::AppState;
 use crate::auth::principal::Principal;
@@ -70,9 +72,12 @@ impl Refusal {
     }
 }
 
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let mut response = error_response(self.status, Code::Validation, &self.message);
+impl Refusal {
+    /// The refusal as a GraphQL response in `media`, with its own status whatever the media.
+    fn respond(self, media: Media) -> Response {
+        let body =
+            json!({ "errors": [{ "message": self.message, "extensions": { "code": Code::Validation.as_str() } }] });
+        let mut response = media.write(self.status, body);
         if self.status == StatusCode::METHOD_NOT_ALLOWED {
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
@@ -104,32 +109,27 @@ pub async fn post(
             "POST /graphql takes Content-Type: application/json",
         );
     }
+    let Some(media) = Media::negotiate(&headers) else { return media::not_acceptable() };
     let principal: Principal = match caller.0 {
         Ok(principal) => principal,
         Err(error) => return refused_credential(&error),
     };
     let Ok(bytes) = to_bytes(body, limits.max_body_bytes).await else {
         let message = format!("the request body is larger than {} bytes", limits.max_body_bytes);
-        return error_response(StatusCode::PAYLOAD_TOO_LARGE, Code::Validation, &message);
+        return Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, message).respond(media);
     };
     let batch = match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Array(_)) if !limits.batching => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                Code::Validation,
-                "batched requests are not enabled on this server",
-            )
+            return Refusal::new(StatusCode::BAD_REQUEST, "batched requests are not enabled on this server")
+                .respond(media)
         }
         Ok(value) => serde_json::from_value::<BatchRequest>(value),
         Err(error) => {
-            return error_response(StatusCode::BAD_REQUEST, Code::Validation, &format!("the body is not JSON: {error}"))
+            return Refusal::new(StatusCode::BAD_REQUEST, format!("the body is not JSON: {error}")).respond(media)
         }
     };
-    let mut batch = match batch {
-        Ok(batch) => batch,
-        Err(_) => {
-            return error_response(StatusCode::BAD_REQUEST, Code::Validation, "the body is not a GraphQL request")
-        }
+    let Ok(mut batch) = batch else {
+        return Refusal::new(StatusCode::BAD_REQUEST, "the body is not a GraphQL request").respond(media);
     };
     let mut kind = OperationKind("batch");
     let single = matches!(batch, BatchRequest::Single(_));
@@ -137,36 +137,41 @@ pub async fn post(
         match check_document(request, &state, false) {
             Ok(operation) if single => kind = operation_kind(operation),
             Ok(_) => {}
-            Err(refusal) => return refusal.into_response(),
+            Err(refusal) => return refusal.respond(media),
         }
     }
     let response = match batch {
-        BatchRequest::Single(request) => {
-            BatchResponse::Single(state.engine.execute(request, principal, Origin::Client).await)
-        }
+        BatchRequest::Single(request) => media.answer(state.engine.answer(request, principal, Origin::Client).await),
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
                 responses.push(state.engine.execute(request, principal.clone(), Origin::Client).await);
             }
-            BatchResponse::Batch(responses)
+            let body = serde_json::to_value(BatchResponse::Batch(responses)).unwrap_or_else(|_| json!([]));
+            media.write(StatusCode::OK, body)
         }
     };
-    (Extension(kind), Json(response)).into_response()
+    (Extension(kind), response).into_response()
 }
 
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     RawQuery(query): RawQuery,
 ) -> Response {
     if let Ok(websocket) = websocket {
         return super::subscriptions::upgrade(state, websocket);
     }
-    let Some(query) = query.filter(|q| q.split('&').any(|pair| pair.starts_with("query="))) else {
+    let query = query.filter(|q| q.split('&').any(|pair| pair.starts_with("query=")));
+    if query.is_none() && Media::wants_page(&headers) {
         let page = GraphiQLSource::build().endpoint("/graphql").title("commerce-gateway GraphiQL").finish();
         return ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)], Html(page)).into_response();
+    }
+    let Some(media) = Media::negotiate(&headers) else { return media::not_acceptable() };
+    let Some(query) = query else {
+        return Refusal::new(StatusCode::BAD_REQUEST, "the request has no query").respond(media);
     };
     let principal: Principal = match caller.0 {
         Ok(principal) => principal,
@@ -174,14 +179,14 @@ pub async fn get(
     };
     let mut request = match parse_get(&query) {
         Ok(request) => request,
-        Err(message) => return error_response(StatusCode::BAD_REQUEST, Code::Validation, &message),
+        Err(message) => return Refusal::new(StatusCode::BAD_REQUEST, message).respond(media),
     };
     let kind = match check_document(&mut request, &state, true) {
         Ok(operation) => operation_kind(operation),
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refusal.respond(media),
     };
-    let response = state.engine.execute(request, principal, Origin::Client).await;
-    (Extension(kind), Json(response)).into_response()
+    let answer = state.engine.answer(request, principal, Origin::Client).await;
+    (Extension(kind), media.answer(answer)).into_response()
 }
 
 fn operation_kind(operation: Option<OperationType>) -> OperationKind {

@@ -4,6 +4,7 @@
 mod authenticate;
 mod graphql;
 mod health;
+mod media;
 pub mod metrics;
 pub mod rate_limit;
 mod rest;

@@ -20,7 +20,8 @@ async fn a_request_id_sent_by_the_caller_is_kept() {
 #[tokio::test]
 async fn get_graphql_serves_graphiql_to_browsers() {
     let app = spawn_app().await;
-    let response = app.get("/graphql").await;
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let response = app.client.get(app.url("/graphql")).header("accept", browser).send().await.expect("GET");
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().expect("ascii").starts_with("text/html"));
     let page = response.text().await.expect("html");

@@ -43,4 +43,14 @@ async fn a_missing_required_variable_is_a_validation_error() {
         assert_eq!(error_codes(&body), ["VALIDATION"], "{variables}: {body}");
         assert!(!body.to_string().contains("internal error"), "{body}");
     }
+    // Refused before execution, naming the variable.
+    let body = app
+        .as_merchant("query($s: UUID!, $n: Int) { store(id: $s) { products(first: $n) { totalCount } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["details"],
+        json!([{ "field": "$s", "message": "variable $s of required type UUID! was not given a value" }]),
+        "{body}"
+    );
+    assert_eq!(body["data"], json!(null), "{body}");
 }

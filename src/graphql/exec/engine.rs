@@ -15,7 +15,9 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::Positioned;
-use async_graphql::{ErrorExtensions, Name, Pos, Request, Response, ServerError, ValidationMode, Value as ConstValue};
+use async_graphql::{
+    ErrorExtensions, Name, Pos, Request, Response, ServerError, ValidationMode, Value as ConstValue, Variables,
+};
 use sea_orm::DatabaseConnection;
 
 use super::cost::{self, CostExtension, FixedDocument, SchemaOnly, ValidateOnly};
@@ -23,7 +25,7 @@ use super::text_input;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
 use crate::egress::Egress;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::graphql::exec::policy::{Policy, PolicyExtension};
 use crate::graphql::load::loaders::Loaders;
 use crate::graphql::load::pagination::CursorSigner;
@@ -106,10 +108,19 @@ impl Engine {
 
     /// Runs `request` as `principal`. Loaders are fresh for each request: nothing is cached
     /// across requests.
-    pub async fn execute(&self, mut request: Request, principal: Principal, origin: Origin) -> Response {
+    pub async fn execute(&self, request: Request, principal: Principal, origin: Origin) -> Response {
+        self.answer(request, principal, origin).await.response
+    }
+
+    /// [`Engine::execute`], telling too whether execution started: GraphQL over HTTP answers a
+    /// request refused before it (parsing, validation, variables, limits) with 400 when the
+    /// client accepts `application/graphql-response+json`.
+    pub async fn answer(&self, mut request: Request, principal: Principal, origin: Origin) -> Answer {
+        let mut executed = false;
         let mut response = match self.admit(&mut request, origin).await {
             Err(refused) => refused,
             Ok(admitted) => {
+                executed = true;
                 let operation = request.operation_name.clone();
                 let open = request
                     .parsed_query()
@@ -122,7 +133,7 @@ impl Engine {
             }
         };
         ensure_error_codes(&mut response);
-        response
+        Answer { response, executed }
     }
 
     /// Starts a client's operation sent over a WebSocket: a subscription's responses as its
@@ -180,8 +191,13 @@ impl Engine {
             return Err(response);
         };
         let variables = std::mem::take(&mut request.variables);
+        let operation_name = request.operation_name.clone();
         let refused = match request.parsed_query() {
-            Ok(document) if response.is_ok() => text_input::problems(document, &variables),
+            Ok(document) if response.is_ok() => {
+                let mut refused = missing_variables(document, operation_name.as_deref(), &variables);
+                refused.extend(text_input::problems(document, &variables));
+                refused
+            }
             _ => Vec::new(),
         };
         request.variables = variables;
@@ -196,6 +212,12 @@ impl Engine {
         }
         Ok(Admitted { origin, schema_only, measured })
     }
+}
+
+/// A response and whether execution started (see [`Engine::answer`]).
+pub struct Answer {
+    pub response: Response,
+    pub executed: bool,
 }
 
 /// A request that passed [`Engine::admit`].
@@ -244,6 +266,35 @@ fn complete_variables(request: &mut Request) {
     }
 }
 
+/// The variables the operation requires (a non-null type, no default) that the request does
+/// not give a value: a request error, before execution (async-graphql would run the operation
+/// and fail each field that reads one).
+fn missing_variables(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &Variables,
+) -> Vec<FieldError> {
+    let Some(operation) = operation(document, operation_name) else { return Vec::new() };
+    operation
+        .node
+        .variable_definitions
+        .iter()
+        .filter(|definition| {
+            let definition = &definition.node;
+            !definition.var_type.node.nullable
+                && definition.default_value.is_none()
+                && variables.get(&definition.name.node).is_none_or(|value| *value == ConstValue::Null)
+        })
+        .map(|definition| {
+            let (name, ty) = (&definition.node.name.node, &definition.node.var_type.node);
+            FieldError {
+                field: format!("${name}"),
+                message: format!("variable ${name} of required type {ty} was not given a value"),
+            }
+        })
+        .collect()
+}
+
 /// The operation a request runs: the one named, or the document's only one.
 fn operation<'a>(document: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a Positioned<OperationDefinition>> {
     match (&document.operations, name) {
@@ -275,7 +326,6 @@ fn asks_only_schema(document: &ExecutableDocument, operation: &Positioned<Operat
 
 #[cfg(test)]
 mod tests {
-    use async_graphql::Variables;
 
     use super::*;
 
