@@ -25,7 +25,7 @@ port=18095
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-export WS_MAX_CONNECTIONS=$((SUBSCRIBERS + 10)) WS_EVENT_BUFFER=4096
+export WS_MAX_CONNECTIONS=$((SUBSCRIBERS + 10))
 start_gateway "$bin" "$pg_url" "$port"
 variants=$(ample_stock "$port")
 sleep 1

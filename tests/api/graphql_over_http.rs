@@ -109,17 +109,35 @@ async fn graphql_response_json_answers_request_errors_with_400_and_no_data() {
         assert_eq!(answer["errors"][0]["extensions"]["code"], "VALIDATION", "{body}: {answer}");
     }
 
-    // Execution started: 200, also when a field is refused (an anonymous caller asking for
-    // `me` gets the rest of its data and the field's error).
+    // Execution started: 200, also when a field is refused. The refused field is null (it
+    // used to vanish from its object), its error has its path and location.
     let (status, _, answer) = app_post_as(&app, &app.merchant, "{ stores { name } }").await;
     assert_eq!(status, 200, "{answer}");
     assert!(answer["data"]["stores"].as_array().is_some_and(|s| !s.is_empty()), "{answer}");
-    let (status, media, answer) =
-        post(&app, Some(GRAPHQL_RESPONSE), json!({ "query": "{ __typename me { email } }" })).await;
+    let key = app.api_key(&app.merchant, &["stores.view"], None).await;
+    let (status, media, answer) = app_post_as(&app, &key, "{ stores {\n name webhookSecret } }").await;
     assert_eq!(status, 200, "{answer}");
     assert!(media.starts_with(GRAPHQL_RESPONSE));
-    assert_eq!(answer["data"]["__typename"], "Query", "{answer}");
-    assert!(answer["errors"][0]["path"].is_array(), "the refused field's error: {answer}");
+    let store = &answer["data"]["stores"][0];
+    assert!(store["name"].is_string(), "{answer}");
+    assert_eq!(store.get("webhookSecret"), Some(&Value::Null), "the refused field is there, null: {answer}");
+    let error = &answer["errors"][0];
+    assert_eq!(error["extensions"]["code"], "FORBIDDEN", "{answer}");
+    assert_eq!(error["path"], json!(["stores", 0, "webhookSecret"]), "{answer}");
+    assert_eq!(error["locations"], json!([{ "line": 2, "column": 7 }]), "{answer}");
+
+    // A refused connection is null and the store keeps its other fields.
+    let (_, _, answer) = app_post_as(&app, &key, "{ stores { name products { totalCount } } }").await;
+    assert!(answer["data"]["stores"][0]["name"].is_string(), "{answer}");
+    assert_eq!(answer["data"]["stores"][0].get("products"), Some(&Value::Null), "{answer}");
+    assert_eq!(answer["errors"][0]["path"], json!(["stores", 0, "products"]), "{answer}");
+
+    // A refused non-null root field nulls the whole answer, as the specification has it.
+    let (status, _, answer) =
+        post(&app, Some(GRAPHQL_RESPONSE), json!({ "query": "{ __typename me { email } }" })).await;
+    assert_eq!(status, 200, "execution started: {answer}");
+    assert_eq!(answer["data"], Value::Null, "{answer}");
+    assert_eq!(answer["errors"][0]["path"], json!(["me"]), "{answer}");
 
     // A transport limit keeps its status under both media types.
     let long = format!("{{ {} }}", "__typename ".repeat(2_000));

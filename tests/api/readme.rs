@@ -58,7 +58,7 @@ async fn every_curl_example_of_the_readme_runs_as_printed() {
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{block}\nexited {}: {stdout}", output.status);
         let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert!(!lines.is_empty() && lines.len() % 2 == 0, "{block}\nprinted: {stdout}");
+        assert!(!lines.is_empty() && lines.len().is_multiple_of(2), "{block}\nprinted: {stdout}");
         for answer in lines.chunks(2) {
             let (body, status) = (answer[0], answer[1]);
             assert!(status.starts_with('2'), "{block}\nanswered {status}: {body}");

@@ -55,6 +55,7 @@ impl Category {
 
     /// The category's live products in the category's display order. Page forward with
     /// `first`/`after` or backward with `last`/`before`; pages of at most 100.
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
     #[graphql(
         directive = scope::apply("stores.products.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
@@ -66,8 +67,9 @@ impl Category {
         #[graphql(desc = "Return the products after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
         #[graphql(desc = "Return the products before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Connection<Cursor, Product, CategoryProductTotals, EmptyFields, CategoryProductsName>>
-    {
+    ) -> async_graphql::Result<
+        Option<Connection<Cursor, Product, CategoryProductTotals, EmptyFields, CategoryProductsName>>,
+    > {
         let loaders = crate::graphql::data::<Loaders>(ctx)?;
         let name = format!("category-products:{}", self.0.id);
         let args = PageArgs { first, after, last, before, offset: None };
@@ -76,6 +78,7 @@ impl Category {
         let products = loaders.live_products.load_many(ids).await.into_graphql()?;
         let totals = CategoryProductTotals { category_id: self.0.id };
         pagination::connection(ctx, &name, links, totals, |link| products.get(&link.product_id).cloned().map(Product))
+            .map(Some)
     }
 }
 

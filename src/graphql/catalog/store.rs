@@ -89,15 +89,17 @@ impl Store {
 
     /// The store's own secret of the Komerza store object (needs `user.webhooks.view`). Webhook
     /// deliveries are signed with their endpoint's secret (`createWebhook`), not this one.
+    /// Null, with its error, when refused (the rest of the object stays).
     #[graphql(directive = scope::apply("user.webhooks.view".into()))]
-    async fn webhook_secret(&self) -> &str {
-        &self.0.webhook_secret
+    async fn webhook_secret(&self) -> Option<&str> {
+        Some(&self.0.webhook_secret)
     }
 
     /// The store's live products matching `filter`, sorted by `sortKey` (display order by
     /// default; `reverse` for descending), ties broken by id. Page forward with `first`/`after`
     /// or backward with `last`/`before`; pages of at most 100. A cursor pages only the list (same
     /// filter and sort) it came from.
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
     #[graphql(
         directive = scope::apply("stores.products.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
@@ -114,7 +116,7 @@ impl Store {
         #[graphql(desc = "Which products to list (all live ones when absent).")] filter: Option<ProductFilter>,
         #[graphql(desc = "What to sort by (ORDER when absent).")] sort_key: Option<ProductSortKey>,
         #[graphql(desc = "Sort descending (false when absent).")] reverse: Option<bool>,
-    ) -> async_graphql::Result<Connection<Cursor, Product, ProductTotals>> {
+    ) -> async_graphql::Result<Option<Connection<Cursor, Product, ProductTotals>>> {
         let view = ProductView::new(filter.unwrap_or_default(), sort_key.unwrap_or_default(), reverse.unwrap_or(false))
             .into_graphql()?;
         let loader = &crate::graphql::data::<Loaders>(ctx)?.store_products;
@@ -122,11 +124,12 @@ impl Store {
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
         let totals = ProductTotals { store_id: self.0.id, view };
-        pagination::connection(ctx, &name, page, totals, |row| Some(Product(row)))
+        pagination::connection(ctx, &name, page, totals, |row| Some(Product(row))).map(Some)
     }
 
     /// The store's categories in display order (`order`, then id). Page forward with
     /// `first`/`after` or backward with `last`/`before`; pages of at most 100.
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
     #[graphql(
         directive = scope::apply("stores.categories.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
@@ -139,15 +142,17 @@ impl Store {
         #[graphql(desc = "Page size counted from the end, 0–100.")] last: Option<i32>,
         #[graphql(desc = "Return the categories before this cursor.")] before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
-    ) -> async_graphql::Result<Connection<Cursor, Category, CategoryTotals>> {
+    ) -> async_graphql::Result<Option<Connection<Cursor, Category, CategoryTotals>>> {
         let loader = &crate::graphql::data::<Loaders>(ctx)?.store_categories;
         let args = PageArgs { first, after, last, before, offset };
         let totals = CategoryTotals { store_id: self.0.id };
-        pagination::paged(ctx, loader, format!("categories:{}", self.0.id), self.0.id, args, totals, Category).await
+        let name = format!("categories:{}", self.0.id);
+        pagination::paged(ctx, loader, name, self.0.id, args, totals, Category).await.map(Some)
     }
 
     /// The store's customers, oldest first, optionally only those whose email or name contains
     /// `search` (ignoring ASCII case, 1–100 characters).
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
     #[graphql(
         directive = scope::apply("stores.customers.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
@@ -162,18 +167,18 @@ impl Store {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
-    ) -> async_graphql::Result<Connection<Cursor, Customer, CustomerTotals>> {
+    ) -> async_graphql::Result<Option<Connection<Cursor, Customer, CustomerTotals>>> {
         let view = CustomerView::new(search).into_graphql()?;
         let loader = &crate::graphql::data::<Loaders>(ctx)?.store_customers;
         let name = pagination::list_name("customers", self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
-        pagination::connection(ctx, &name, page, CustomerTotals { store_id: self.0.id, view }, |row| {
-            Some(Customer(row))
-        })
+        let totals = CustomerTotals { store_id: self.0.id, view };
+        pagination::connection(ctx, &name, page, totals, |row| Some(Customer(row))).map(Some)
     }
 
     /// The store's coupons, oldest first.
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
     #[graphql(
         directive = scope::apply("stores.coupons.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
@@ -186,15 +191,17 @@ impl Store {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
-    ) -> async_graphql::Result<Connection<Cursor, Coupon, CouponTotals>> {
+    ) -> async_graphql::Result<Option<Connection<Cursor, Coupon, CouponTotals>>> {
         let loader = &crate::graphql::data::<Loaders>(ctx)?.store_coupons;
         let name = pagination::list_name("coupons", self.0.id, &ByCreation);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, ByCreation).await?;
-        pagination::connection(ctx, &name, page, CouponTotals { store_id: self.0.id }, |row| Some(Coupon(row)))
+        let totals = CouponTotals { store_id: self.0.id };
+        pagination::connection(ctx, &name, page, totals, |row| Some(Coupon(row))).map(Some)
     }
 
     /// The store's orders, newest first, matching `filter`.
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
     #[graphql(
         directive = scope::apply("stores.orders.view".into()),
         complexity = "pagination::page_cost(first.or(last), child_complexity)"
@@ -209,12 +216,13 @@ impl Store {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
-    ) -> async_graphql::Result<Connection<Cursor, Order, OrderTotals>> {
-        order::orders_page(ctx, self.0.id, PageArgs { first, after, last, before, offset }, filter).await
+    ) -> async_graphql::Result<Option<Connection<Cursor, Order, OrderTotals>>> {
+        order::orders_page(ctx, self.0.id, PageArgs { first, after, last, before, offset }, filter).await.map(Some)
     }
 
     /// Sales between `from` (default: 30 days before `to`) and `to` (default: now): revenue,
     /// order count, average order value and the `top` (0–50, default 5) products by revenue.
+    /// Null, with its error, when refused (the rest of the object stays).
     #[graphql(directive = scope::apply("stores.analytics.view".into()))]
     async fn analytics(
         &self,
@@ -222,9 +230,10 @@ impl Store {
         from: Option<chrono::DateTime<chrono::Utc>>,
         to: Option<chrono::DateTime<chrono::Utc>>,
         top: Option<i32>,
-    ) -> async_graphql::Result<StoreAnalytics> {
+    ) -> async_graphql::Result<Option<StoreAnalytics>> {
         let range = crate::domain::analytics::range(from, to, top).into_graphql()?;
-        analytics::of_store(crate::graphql::data::<DatabaseConnection>(ctx)?, self.0.id, range).await.into_graphql()
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        analytics::of_store(db, self.0.id, range).await.map(Some).into_graphql()
     }
 }
 

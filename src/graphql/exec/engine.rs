@@ -26,6 +26,7 @@ use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
 use crate::egress::Egress;
 use crate::error::{ApiError, FieldError};
+use crate::graphql::exec::nulls;
 use crate::graphql::exec::policy::{Policy, PolicyExtension};
 use crate::graphql::load::loaders::Loaders;
 use crate::graphql::load::pagination::CursorSigner;
@@ -57,6 +58,7 @@ pub struct Engine {
     checked: AppSchema,
     fast: AppSchema,
     policy: Arc<Policy>,
+    shapes: nulls::Shapes,
     limits: CostLimits,
     db: DatabaseConnection,
     batch_delay: Duration,
@@ -95,6 +97,7 @@ impl Engine {
             checked: build(true),
             fast: build(false),
             policy,
+            shapes: nulls::Shapes::from_sdl(&sdl())?,
             limits: options.cost,
             batch_delay: options.batch_delay,
             db,
@@ -126,14 +129,30 @@ impl Engine {
                     .parsed_query()
                     .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
                 let schema = if open { &self.fast } else { &self.checked };
+                let text = (origin == Origin::Client).then(|| request.query.clone());
                 let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
                 let mut response = schema.execute(admitted.mark(request)).await;
+                if let Some(text) = text {
+                    self.propagate_nulls(&mut response, &text, operation.as_deref());
+                }
                 cost::report(&mut response, admitted.measured, self.limits);
                 response
             }
         };
         ensure_error_codes(&mut response);
         Answer { response, executed }
+    }
+
+    /// Null propagation for a client's response (see [`nulls`]); REST routes read their own
+    /// documents' answers, where a refused field is left out.
+    fn propagate_nulls(&self, response: &mut Response, text: &str, operation_name: Option<&str>) {
+        if response.errors.iter().all(|e| e.path.is_empty()) {
+            return;
+        }
+        let Ok(document) = async_graphql::parser::parse_query(text) else { return };
+        if let Some(operation) = operation(&document, operation_name) {
+            self.shapes.propagate(response, &document, &operation.node);
+        }
     }
 
     /// Starts a client's operation sent over a WebSocket: a subscription's responses as its
@@ -158,11 +177,14 @@ impl Engine {
             let engine = self.clone();
             return Ok(stream::once(async move { engine.execute(request, principal, Origin::Client).await }).boxed());
         }
+        let text = request.query.clone();
         let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal).data(behind);
+        let engine = self.clone();
         Ok(self
             .checked
             .execute_stream(admitted.mark(request))
-            .map(|mut response| {
+            .map(move |mut response| {
+                engine.propagate_nulls(&mut response, &text, operation.as_deref());
                 ensure_error_codes(&mut response);
                 response
             })

@@ -18,9 +18,7 @@ use async_graphql::parser::types::{
     BaseType, ConstDirective, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type,
     TypeKind, TypeSystemDefinition,
 };
-use async_graphql::{
-    ErrorExtensions, PathSegment, Pos, QueryPathSegment, ServerError, ServerResult, TypeDirective, Value,
-};
+use async_graphql::{ErrorExtensions, PathSegment, QueryPathSegment, ServerError, ServerResult, TypeDirective, Value};
 
 use crate::auth::principal::{Credential, Principal};
 use crate::error::ApiError;
@@ -275,8 +273,9 @@ impl Extension for PolicyCheck {
         match self.0.check(info.parent_type, info.name, principal) {
             Ok(()) => next.run(ctx, info).await,
             Err(error) => {
-                let mut error: ServerError = error.extend().into_server_error(Pos::default());
-                error.locations.clear();
+                let field = info.field;
+                let at = field.alias.as_ref().map_or(field.name.pos, |alias| alias.pos);
+                let mut error: ServerError = error.extend().into_server_error(at);
                 error.path = path_of(&info);
                 Err(error)
             }
