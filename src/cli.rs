@@ -172,10 +172,24 @@ pub struct Cli {
     #[arg(long, env = "WS_EVENT_BUFFER", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(16..=1_000_000), global = true)]
     pub ws_event_buffer: u32,
 
+    /// GraphiQL: the base URL its pinned React and GraphiQL files are loaded from (unpkg's
+    /// layout, `name@version/path`).
+    #[arg(long, env = "GRAPHIQL_ASSETS_URL", default_value = DEFAULT_GRAPHIQL_ASSETS_URL, global = true)]
+    pub graphiql_assets_url: String,
+
+    /// GraphiQL: a folder holding those files (fill it with `scripts/graphiql-assets.sh DIR`),
+    /// served by this server instead of loading them from GRAPHIQL_ASSETS_URL.
+    #[arg(long, env = "GRAPHIQL_ASSETS_DIR", global = true)]
+    pub graphiql_assets_dir: Option<std::path::PathBuf>,
+
     /// Log lines for people (`human`) or for log collectors (`json`).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     pub log_format: LogFormat,
 }
+
+/// Where GraphiQL's pinned files come from unless configured (shared with
+/// [`crate::config::GraphiqlAssets::default`]).
+pub const DEFAULT_GRAPHIQL_ASSETS_URL: &str = "https://unpkg.com";
 
 /// The webhook defaults, shared by the flags and [`crate::config::WebhookSettings::default`].
 pub const DEFAULT_RETRY_SCHEDULE: &str = "5s,5m,30m,2h,5h,10h,10h";

@@ -32,6 +32,22 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub webhooks: WebhookSettings,
     pub live: LiveLimits,
+    pub graphiql: GraphiqlAssets,
+}
+
+/// Where the GraphiQL page loads its pinned React and GraphiQL files from.
+#[derive(Debug, Clone)]
+pub struct GraphiqlAssets {
+    /// The base the pinned paths are appended to (unpkg's layout: `name@version/path`).
+    pub url: String,
+    /// A folder holding the pinned files in that layout, which this server then serves itself.
+    pub dir: Option<std::path::PathBuf>,
+}
+
+impl Default for GraphiqlAssets {
+    fn default() -> Self {
+        Self { url: crate::cli::DEFAULT_GRAPHIQL_ASSETS_URL.to_owned(), dir: None }
+    }
 }
 
 /// How webhook deliveries are made.
@@ -179,6 +195,7 @@ impl Config {
                 buffer: usize::try_from(cli.ws_event_buffer).unwrap_or(usize::MAX),
                 ..LiveLimits::default()
             },
+            graphiql: GraphiqlAssets { url: cli.graphiql_assets_url.clone(), dir: cli.graphiql_assets_dir.clone() },
         })
     }
 }

@@ -13,6 +13,7 @@ use crate::cli::AppEnv;
 use crate::config::Config;
 use crate::delivery::{self, Deliverer};
 use crate::graphql::load::pagination::CursorSigner;
+use crate::http::graphiql::GraphiqlPage;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::shared_buckets::SharedBuckets;
@@ -50,11 +51,15 @@ impl Application {
         let db = db::connect(&config.database).await?;
         let listener =
             TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
-        if config.demo {
+        let demo_key = if config.demo {
             let seeded = demo::seed(&db.conn).await.context("cannot seed the demo data")?;
             let address = listener.local_addr()?;
             println!("{}", seeded.banner(address));
-        }
+            Some(seeded.api_key)
+        } else {
+            None
+        };
+        let graphiql = GraphiqlPage::new(&config.graphiql, demo_key.as_deref()).context("cannot set up GraphiQL")?;
         let auth = Arc::new(Authenticator::new(db.conn.clone(), JwtKeys::new(&config.jwt_secret)));
         let (hub, inbox) = Hub::new(config.live.buffer);
         let engine = graphql::exec::engine::Engine::new(
@@ -108,6 +113,7 @@ impl Application {
             live: config.live,
             sockets: Arc::default(),
             stopping: stopping_receiver,
+            graphiql: Arc::new(graphiql),
         };
         Ok(Self { listener, state, deliverer, inbox, stopping })
     }

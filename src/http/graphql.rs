@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationType, Selection, SelectionSet};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use axum::body::{to_bytes, Body};
@@ -16,7 +15,7 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 
@@ -27,11 +26,6 @@ use super::AppState;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
 use crate::graphql::exec::engine::Origin;
-
-/// GraphiQL loads its scripts and styles from unpkg and runs inline bootstrap code.
-const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
-    style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; font-src 'self' data: https://unpkg.com; \
-    connect-src 'self'; frame-ancestors 'none'";
 
 /// A JSON GraphQL error response with a status and a code.
 pub fn error_response(status: StatusCode, code: Code, message: &str) -> Response {
@@ -77,7 +71,7 @@ impl Refusal {
     fn respond(self, media: Media) -> Response {
         let body =
             json!({ "errors": [{ "message": self.message, "extensions": { "code": Code::Validation.as_str() } }] });
-        let mut response = media.write(self.status, body);
+        let mut response = media.write(self.status, &body);
         if self.status == StatusCode::METHOD_NOT_ALLOWED {
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
@@ -147,8 +141,7 @@ pub async fn post(
             for request in requests {
                 responses.push(state.engine.execute(request, principal.clone(), Origin::Client).await);
             }
-            let body = serde_json::to_value(BatchResponse::Batch(responses)).unwrap_or_else(|_| json!([]));
-            media.write(StatusCode::OK, body)
+            media.write(StatusCode::OK, &BatchResponse::Batch(responses))
         }
     };
     (Extension(kind), response).into_response()
@@ -166,8 +159,7 @@ pub async fn get(
     }
     let query = query.filter(|q| q.split('&').any(|pair| pair.starts_with("query=")));
     if query.is_none() && Media::wants_page(&headers) {
-        let page = GraphiQLSource::build().endpoint("/graphql").title("commerce-gateway GraphiQL").finish();
-        return ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)], Html(page)).into_response();
+        return state.graphiql.response();
     }
     let Some(media) = Media::negotiate(&headers) else { return media::not_acceptable() };
     let Some(query) = query else {

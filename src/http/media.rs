@@ -10,6 +10,7 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::graphql::exec::engine::Answer;
@@ -70,23 +71,27 @@ impl Media {
         })
     }
 
-    /// An engine's answer to one request.
+    /// An engine's answer to one request (its fields in the order the document selected them).
     pub fn answer(self, answer: Answer) -> Response {
-        let mut body = serde_json::to_value(&answer.response).unwrap_or_else(|_| Value::Object(Default::default()));
         match (self, answer.executed) {
             (Self::GraphQLResponse, false) => {
+                let mut body =
+                    serde_json::to_value(&answer.response).unwrap_or_else(|_| Value::Object(Default::default()));
                 if let Some(object) = body.as_object_mut() {
                     object.remove("data");
                 }
-                self.write(StatusCode::BAD_REQUEST, body)
+                self.write(StatusCode::BAD_REQUEST, &body)
             }
-            _ => self.write(StatusCode::OK, body),
+            _ => self.write(StatusCode::OK, &answer.response),
         }
     }
 
     /// `body` as this media type with `status`.
-    pub fn write(self, status: StatusCode, body: Value) -> Response {
-        (status, [(header::CONTENT_TYPE, self.content_type())], body.to_string()).into_response()
+    pub fn write(self, status: StatusCode, body: &impl Serialize) -> Response {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => (status, [(header::CONTENT_TYPE, self.content_type())], bytes).into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! security headers and CORS for all; authentication and rate limiting for the API routes.
 
 mod authenticate;
+pub mod graphiql;
 mod graphql;
 mod health;
 mod media;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// Origins allowed to call from browsers (CORS); empty allows none.
     pub cors_origins: Arc<Vec<HeaderValue>>,
+    /// The GraphiQL page and the pinned files it may load from here.
+    pub graphiql: Arc<graphiql::GraphiqlPage>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -118,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::check))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(metrics::render))
+        .route("/graphiql/assets/{*path}", get(graphiql::asset))
         .layer(cors);
     for (name, value) in SECURITY_HEADERS {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

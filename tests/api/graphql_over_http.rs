@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, spawn_demo_app, TestApp};
 
 /// Runs `tests/live/<script>` with `args` to its end; its standard output.
-async fn node(script: &str, args: &[&str]) -> String {
+pub async fn node(script: &str, args: &[&str]) -> String {
     let live = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/live");
     assert!(
         std::path::Path::new(live).join("node_modules/graphql-http").exists(),
@@ -210,4 +210,25 @@ async fn get_graphql_is_a_graphql_request_unless_a_browser_asks_for_the_page() {
     assert_eq!(status, 200);
     assert!(media.starts_with("text/html"), "{media}");
     assert!(page.contains("graphiql"), "the page loads GraphiQL");
+}
+
+#[tokio::test]
+async fn the_answer_keeps_the_order_of_the_selection() {
+    let app = spawn_demo_app().await;
+    for accept in [GRAPHQL_RESPONSE, "application/json"] {
+        let text = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&app.merchant)
+            .header("accept", accept)
+            .json(&json!({ "query": "{ stores { url name id } }" }))
+            .send()
+            .await
+            .expect("POST")
+            .text()
+            .await
+            .expect("body");
+        let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap_or_else(|| panic!("{key} missing: {text}"));
+        assert!(at("url") < at("name") && at("name") < at("id"), "{accept}: {text}");
+    }
 }

@@ -72,6 +72,7 @@ impl TestDatabase {
             // webhook tests turn it on.
             webhooks: WebhookSettings { worker: false, ..WebhookSettings::default() },
             live: Default::default(),
+            graphiql: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod cli;
 mod control_characters;
 mod customers_coupons;
 mod demo;
+mod graphiql;
 mod graphql_over_http;
 mod graphql_ws_client;
 mod hardening;
