@@ -186,7 +186,7 @@ async fn coupons_have_exactly_one_discount_and_sane_limits() {
             (json!({ "input": { "code": "MAX", "percentageDecrease": 10, "maximumUses": 0 } }), "maximumUses"),
             (json!({ "input": { "code": "VAR", "percentageDecrease": 10, "variantIds": [rival_variant] } }), "variantIds"),
             (json!({ "input": { "code": "VAR", "percentageDecrease": 10, "variantIds": vec![ids.variant.clone(); 101] } }), "variantIds"),
-            (json!({ "input": { "code": "DATE", "percentageDecrease": 10, "expirationDate": "next tuesday" } }), "DateTime"),
+            (json!({ "input": { "code": "DATE", "percentageDecrease": 10, "expirationDate": "next tuesday" } }), "expirationDate"),
         ],
     )
     .await;

@@ -95,6 +95,9 @@ async fn graphql_response_json_answers_request_errors_with_400_and_no_data() {
         json!({ "query": "query($s: UUID!) { store(id: $s) { id } }" }),
         json!({ "query": "query($s: UUID!) { store(id: $s) { id } }", "variables": { "s": null } }),
         json!({ "query": "query($n: Int) { __typename }", "variables": { "n": "x" } }),
+        json!({ "query": "query($s: UUID!) { store(id: $s) { id } }", "variables": { "s": "not-a-uuid" } }),
+        json!({ "query": "{ store(id: \"not-a-uuid\") { id } }" }),
+        json!({ "query": "{ stores { analytics(top: -2147483649) { __typename } } }" }),
     ];
     for body in refused {
         let (status, media, answer) = post(&app, Some(GRAPHQL_RESPONSE), body.clone()).await;

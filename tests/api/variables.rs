@@ -54,3 +54,37 @@ async fn a_missing_required_variable_is_a_validation_error() {
     );
     assert_eq!(body["data"], json!(null), "{body}");
 }
+
+#[tokio::test]
+async fn a_value_its_type_refuses_fails_before_execution_naming_the_argument() {
+    let app = spawn_demo_app().await;
+    let store = demo_catalog(&app, &app.merchant).await.store;
+    for (query, variables, field) in [
+        ("{ store(id: \"not-a-uuid\") { id } }", json!({}), "id"),
+        ("query($s: UUID!) { store(id: $s) { id } }", json!({ "s": "not-a-uuid" }), "id"),
+        ("query($s: UUID!) { store(id: $s) { analytics(top: -2147483649) { orderCount } } }", json!({ "s": store }), "top"),
+        ("query($s: UUID!) { store(id: $s) { analytics(from: \"yesterday\") { orderCount } } }", json!({ "s": store }), "from"),
+        (
+            "query($s: UUID!, $f: OrderFilter) { store(id: $s) { orders(filter: $f) { totalCount } } }",
+            json!({ "s": store, "f": { "from": "last week" } }),
+            "filter.from",
+        ),
+        (
+            "mutation($s: UUID!) { createCategory(storeId: $s, input: { name: \"Gifts\", order: 99999999999 }) { id } }",
+            json!({ "s": store }),
+            "order",
+        ),
+    ] {
+        let body = app.as_merchant(query, variables.clone()).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{query}: {body}");
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["details"][0]["field"], field, "{query}: {body}");
+        assert!(error.get("path").is_none() && error.get("locations").is_none(), "the request's error: {body}");
+        assert_eq!(body["data"], json!(null), "nothing ran: {body}");
+    }
+    // The same arguments with values their types take run.
+    let body = app
+        .as_merchant("query($s: UUID!) { store(id: $s) { analytics(top: 5) { orderCount } } }", json!({ "s": store }))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+}

@@ -26,8 +26,9 @@ use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
 use crate::egress::Egress;
 use crate::error::{ApiError, FieldError};
-use crate::graphql::exec::nulls;
 use crate::graphql::exec::policy::{Policy, PolicyExtension};
+use crate::graphql::exec::types::SchemaTypes;
+use crate::graphql::exec::{coercion, nulls};
 use crate::graphql::load::loaders::Loaders;
 use crate::graphql::load::pagination::CursorSigner;
 use crate::graphql::{builder, ensure_error_codes, sdl, AppSchema};
@@ -58,7 +59,7 @@ pub struct Engine {
     checked: AppSchema,
     fast: AppSchema,
     policy: Arc<Policy>,
-    shapes: nulls::Shapes,
+    types: SchemaTypes,
     limits: CostLimits,
     db: DatabaseConnection,
     batch_delay: Duration,
@@ -97,7 +98,7 @@ impl Engine {
             checked: build(true),
             fast: build(false),
             policy,
-            shapes: nulls::Shapes::from_sdl(&sdl())?,
+            types: SchemaTypes::from_sdl(&sdl())?,
             limits: options.cost,
             batch_delay: options.batch_delay,
             db,
@@ -151,7 +152,7 @@ impl Engine {
         }
         let Ok(document) = async_graphql::parser::parse_query(text) else { return };
         if let Some(operation) = operation(&document, operation_name) {
-            self.shapes.propagate(response, &document, &operation.node);
+            nulls::Shapes::new(&self.types).propagate(response, &document, &operation.node);
         }
     }
 
@@ -217,6 +218,9 @@ impl Engine {
         let refused = match request.parsed_query() {
             Ok(document) if response.is_ok() => {
                 let mut refused = missing_variables(document, operation_name.as_deref(), &variables);
+                if let (true, Some(asked)) = (refused.is_empty(), operation(document, operation_name.as_deref())) {
+                    refused.extend(coercion::problems(&self.types, document, &asked.node, &variables));
+                }
                 refused.extend(text_input::problems(document, &variables));
                 refused
             }
@@ -224,8 +228,10 @@ impl Engine {
         };
         request.variables = variables;
         if !refused.is_empty() {
-            response =
-                Response::from_errors(vec![ApiError::Validation(refused).extend().into_server_error(Pos::default())]);
+            // The request's problem, not one place's: no location (Pos::default() would be 0:0).
+            let mut error = ApiError::Validation(refused).extend().into_server_error(Pos::default());
+            error.locations.clear();
+            response = Response::from_errors(vec![error]);
         }
         if !response.is_ok() {
             cost::report(&mut response, measured, self.limits);

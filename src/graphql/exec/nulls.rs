@@ -5,36 +5,22 @@
 //! selected key being there. [`Shapes::propagate`] repairs a client's response after execution
 //! from its errors' paths, the document and the SDL's field types.
 
-use std::collections::HashMap;
-
 use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet, Type, TypeKind,
-    TypeSystemDefinition,
+    BaseType, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet, Type,
 };
 use async_graphql::{Name, PathSegment, Response, Value};
 
-/// The type of every field of every object and interface type, read from the SDL.
-#[derive(Debug, Default)]
-pub struct Shapes {
-    fields: HashMap<String, HashMap<String, Type>>,
+use super::types::{named, SchemaTypes};
+
+/// Repairs responses with the SDL's field types.
+#[derive(Debug)]
+pub struct Shapes<'a> {
+    types: &'a SchemaTypes,
 }
 
-impl Shapes {
-    pub fn from_sdl(sdl: &str) -> Result<Self, String> {
-        let document = async_graphql::parser::parse_schema(sdl).map_err(|e| e.to_string())?;
-        let mut fields = HashMap::new();
-        for definition in document.definitions {
-            let TypeSystemDefinition::Type(definition) = definition else { continue };
-            let definition = definition.node;
-            let own = match &definition.kind {
-                TypeKind::Object(object) => &object.fields,
-                TypeKind::Interface(interface) => &interface.fields,
-                _ => continue,
-            };
-            let own = own.iter().map(|f| (f.node.name.node.to_string(), f.node.ty.node.clone())).collect();
-            fields.insert(definition.name.node.to_string(), own);
-        }
-        Ok(Self { fields })
+impl<'a> Shapes<'a> {
+    pub fn new(types: &'a SchemaTypes) -> Self {
+        Self { types }
     }
 
     /// Puts `null` where each error's field failed and propagates it through non-null types.
@@ -93,8 +79,8 @@ impl Shapes {
                         collect(document, set, *condition, key, &mut found, 0);
                     }
                     let (name, condition, _) = found.first()?;
-                    let owner = condition.filter(|c| self.fields.contains_key(*c)).unwrap_or(parent.as_str());
-                    let ty = self.fields.get(owner)?.get(name.as_str())?.clone();
+                    let owner = condition.filter(|c| self.types.has_fields(c)).unwrap_or(parent.as_str());
+                    let ty = self.types.field(owner, name.as_str())?.ty.clone();
                     sets = found.iter().map(|(_, condition, set)| (*set, *condition)).collect();
                     parent = named(&ty).to_owned();
                     ty
@@ -142,13 +128,6 @@ fn collect<'a>(
                 }
             }
         }
-    }
-}
-
-fn named(ty: &Type) -> &str {
-    match &ty.base {
-        BaseType::Named(name) => name.as_str(),
-        BaseType::List(inner) => named(inner),
     }
 }
 
@@ -217,6 +196,7 @@ fn set_null(data: &mut Value, path: &[PathSegment]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
     use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
 
     struct Query;
@@ -251,7 +231,8 @@ mod tests {
 
     async fn run(query: &str) -> (Value, Value) {
         let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
-        let shapes = Shapes::from_sdl(&schema.sdl()).expect("SDL");
+        let types = SchemaTypes::from_sdl(&schema.sdl()).expect("SDL");
+        let shapes = Shapes::new(&types);
         let mut response = schema.execute(query).await;
         let before = response.data.clone();
         let document = async_graphql::parser::parse_query(query).expect("query");

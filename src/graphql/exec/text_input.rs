@@ -6,7 +6,7 @@
 //! documents, so their bodies and query strings are covered too. PostgreSQL refuses a NUL in
 //! text outright; no layer below should have to see one.
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::{Name, Value as ConstValue, Variables};
 
 use crate::domain::validate::is_clean_text;
@@ -22,12 +22,8 @@ pub fn problems(document: &ExecutableDocument, variables: &Variables) -> Vec<Fie
         for item in &set.items {
             match &item.node {
                 Selection::Field(field) => {
-                    for (name, value) in &field.node.arguments {
-                        let Ok(value) = value.node.clone().into_const_with(|variable: Name| {
-                            Ok::<_, std::convert::Infallible>(variables.get(&variable).cloned().unwrap_or_default())
-                        });
-                        let prefix = if name.node == "input" { String::new() } else { name.node.to_string() };
-                        walk(&value, prefix, &mut found);
+                    for (name, value) in arguments(&field.node, variables) {
+                        walk(&value, argument_path(name), &mut found);
                     }
                     sets.push(&field.node.selection_set.node);
                 }
@@ -39,6 +35,26 @@ pub fn problems(document: &ExecutableDocument, variables: &Variables) -> Vec<Fie
     found.sort_by(|a, b| a.field.cmp(&b.field));
     found.dedup_by(|a, b| a.field == b.field);
     found
+}
+
+/// A field's arguments with the request's variables in place (a missing one is null).
+pub fn arguments<'a>(field: &'a Field, variables: &'a Variables) -> impl Iterator<Item = (&'a Name, ConstValue)> + 'a {
+    field.arguments.iter().map(move |(name, value)| {
+        let Ok(value) = value.node.clone().into_const_with(|variable: Name| {
+            Ok::<_, std::convert::Infallible>(variables.get(&variable).cloned().unwrap_or_default())
+        });
+        (&name.node, value)
+    })
+}
+
+/// How problems in an argument are named: an `input` argument's fields as the REST bodies name
+/// them (`variants[0].sku`), any other argument by its name.
+pub fn argument_path(name: &Name) -> String {
+    if name == "input" {
+        String::new()
+    } else {
+        name.to_string()
+    }
 }
 
 fn walk(value: &ConstValue, path: String, found: &mut Vec<FieldError>) {
