@@ -62,6 +62,59 @@ async fn the_statement_count_does_not_grow_with_the_page_size() {
 }
 
 #[tokio::test]
+async fn aliased_lists_and_fragments_are_read_a_level_at_a_time() {
+    let app = spawn_demo_app().await;
+    let query = "{ stores { id name
+        a: products(first: 1) { nodes { ...Sizes } }
+        b: products(first: 3, sortKey: NAME) { totalCount edges { node { ...Sizes } } } }
+      }
+      fragment Sizes on Product { id variants { id name } }";
+    let (statements, body) = app.merchant_counting(query, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // stores, page a, page b, the count of b, and one statement for the variants of both lists.
+    assert_eq!(statements, 5, "{body}");
+    // Each list holds what it holds when asked alone.
+    for (alias, alone) in [
+        ("a", "{ stores { id products(first: 1) { nodes { id variants { id name } } } } }"),
+        ("b", "{ stores { id products(first: 3, sortKey: NAME) { edges { node { id variants { id name } } } } } }"),
+    ] {
+        let alone = app.as_merchant(alone, json!({})).await;
+        let demo = demo_store(&body);
+        let expected = alone["data"]["stores"]
+            .as_array()
+            .and_then(|stores| stores.iter().find(|s| s["id"] == demo["id"]))
+            .expect("the store");
+        let list = &demo[alias];
+        let got = if alias == "a" { &list["nodes"] } else { &list["edges"] };
+        let wanted = if alias == "a" { &expected["products"]["nodes"] } else { &expected["products"]["edges"] };
+        assert_eq!(got, wanted, "{alias}");
+        let first = if alias == "a" { &got[0] } else { &got[0]["node"] };
+        assert!(first["variants"].as_array().is_some_and(|v| !v.is_empty()), "{got}");
+    }
+}
+
+#[tokio::test]
+async fn a_mutation_reads_the_rows_its_earlier_fields_changed() {
+    let app = spawn_demo_app().await;
+    let product = crate::helpers::demo_catalog(&app, &app.merchant).await.product;
+    let body = app
+        .as_merchant(
+            "mutation($p: UUID!) {
+               before: updateProduct(id: $p, input: { name: \"Renamed\" }) { variants { id } }
+               added: createVariant(productId: $p, input: { name: \"Extra\", cost: 5 }) { id }
+               after: updateProduct(id: $p, input: { name: \"Renamed again\" }) { variants { id } }
+             }",
+            json!({ "p": product }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let before = body["data"]["before"]["variants"].as_array().expect("variants").len();
+    let after = body["data"]["after"]["variants"].as_array().expect("variants");
+    assert_eq!(after.len(), before + 1, "{body}");
+    assert!(after.iter().any(|v| v["id"] == body["data"]["added"]["id"]), "{body}");
+}
+
+#[tokio::test]
 async fn pages_follow_cursors_to_the_end() {
     let app = spawn_demo_app().await;
     let query = "query($first: Int, $after: String) { stores { name products(first: $first, after: $after) {

@@ -13,6 +13,7 @@ use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
 use crate::graphql::exec::policy::{merchant, scope};
 use crate::graphql::load::loaders::Loaders;
+use crate::graphql::load::plan;
 use crate::graphql::vocab::{CustomFieldType, StockMode, VariantType, Visibility};
 use entity::{custom_field, custom_field_option, product, variant};
 
@@ -337,7 +338,11 @@ impl ProductQuery {
         let principal = crate::graphql::data::<Principal>(ctx)?;
         let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
         let found = tenancy::optional(tenancy::product(db, principal, id).await).into_graphql()?;
-        Ok(found.filter(|p| tenancy::readable_product(principal, p)).map(Product))
+        let found = found.filter(|p| tenancy::readable_product(principal, p));
+        if let Some(product) = &found {
+            plan::products(ctx, &[ctx.field()], &[product.id]).await;
+        }
+        Ok(found.map(Product))
     }
 
     /// One live product by its store and slug (as in a storefront URL); null when there is none
@@ -354,6 +359,9 @@ impl ProductQuery {
         }
         let (db, principal) = crate::graphql::caller(ctx)?;
         let found = tenancy::product_by_slug(db, principal, store_id, &slug).await.into_graphql()?;
+        if let Some(product) = &found {
+            plan::products(ctx, &[ctx.field()], &[product.id]).await;
+        }
         Ok(found.map(Product))
     }
 }

@@ -15,6 +15,7 @@ use crate::graphql::exec::policy::scope;
 use crate::graphql::load::loaders::ByCreation;
 use crate::graphql::load::loaders::{Loaders, Natural};
 use crate::graphql::load::pagination::{self, Cursor, PageArgs};
+use crate::graphql::load::plan;
 use crate::graphql::sales::analytics::{self, StoreAnalytics};
 use crate::graphql::sales::coupon::Coupon;
 use crate::graphql::sales::customer::{Customer, CustomerView};
@@ -120,7 +121,7 @@ impl Store {
         let view = ProductView::new(filter.unwrap_or_default(), sort_key.unwrap_or_default(), reverse.unwrap_or(false))
             .into_graphql()?;
         let loader = &crate::graphql::data::<Loaders>(ctx)?.store_products;
-        let name = pagination::list_name("products", self.0.id, &view);
+        let name = product_list_name(self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
         let totals = ProductTotals { store_id: self.0.id, view };
@@ -284,6 +285,11 @@ impl CategoryTotals {
     }
 }
 
+/// The name of `store`'s product list shown through `view` (what its cursors are bound to).
+pub fn product_list_name(store: Uuid, view: &ProductView) -> String {
+    pagination::list_name("products", store, view)
+}
+
 pub struct ProductTotals {
     store_id: Uuid,
     view: ProductView,
@@ -311,6 +317,7 @@ impl StoreQuery {
     async fn stores(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Store>> {
         let (db, principal) = crate::graphql::caller(ctx)?;
         let stores = tenancy::stores(db, principal).await.into_graphql()?;
+        plan::stores(ctx, &stores.iter().map(|s| s.id).collect::<Vec<_>>()).await;
         Ok(stores.into_iter().map(Store).collect())
     }
 
@@ -323,6 +330,10 @@ impl StoreQuery {
             id,
         )
         .await;
-        Ok(tenancy::optional(found).into_graphql()?.map(Store))
+        let found = tenancy::optional(found).into_graphql()?;
+        if let Some(store) = &found {
+            plan::stores(ctx, &[store.id]).await;
+        }
+        Ok(found.map(Store))
     }
 }

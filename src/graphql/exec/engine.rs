@@ -29,7 +29,7 @@ use crate::error::{ApiError, FieldError};
 use crate::graphql::exec::policy::{Policy, PolicyExtension};
 use crate::graphql::exec::types::SchemaTypes;
 use crate::graphql::exec::{coercion, nulls};
-use crate::graphql::load::loaders::Loaders;
+use crate::graphql::load::loaders::{Loaders, Reading};
 use crate::graphql::load::pagination::CursorSigner;
 use crate::graphql::{builder, ensure_error_codes, sdl, AppSchema};
 use crate::limits::{AccountLimits, CostLimits, GraphqlOptions};
@@ -131,7 +131,11 @@ impl Engine {
                     .is_ok_and(|document| self.policy.admits(document, operation.as_deref(), &principal));
                 let schema = if open { &self.fast } else { &self.checked };
                 let text = (origin == Origin::Client).then(|| request.query.clone());
-                let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal);
+                let reading = match request.parsed_query().ok().and_then(|d| self::operation(d, operation.as_deref())) {
+                    Some(asked) if asked.node.ty == OperationType::Query => Reading::Planned,
+                    _ => Reading::Fresh,
+                };
+                let request = request.data(Loaders::new(&self.db, self.batch_delay, reading)).data(principal);
                 let mut response = schema.execute(admitted.mark(request)).await;
                 if let Some(text) = text {
                     self.propagate_nulls(&mut response, &text, operation.as_deref());
@@ -179,7 +183,8 @@ impl Engine {
             return Ok(stream::once(async move { engine.execute(request, principal, Origin::Client).await }).boxed());
         }
         let text = request.query.clone();
-        let request = request.data(Loaders::new(&self.db, self.batch_delay)).data(principal).data(behind);
+        let loaders = Loaders::new(&self.db, self.batch_delay, Reading::Fresh);
+        let request = request.data(loaders).data(principal).data(behind);
         let engine = self.clone();
         Ok(self
             .checked

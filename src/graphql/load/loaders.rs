@@ -7,6 +7,10 @@
 //!   statement for every store.
 //! - [`CountBy`]: how many children each parent has, for `totalCount`.
 //! - [`ById`]: rows by their id (the belongs-to side: the products of category links, …).
+//!
+//! The catalog graph's loaders keep what they read for the rest of a query, so the field that
+//! produces a level can hand its children's loaders every key of the level at once (see
+//! [`plan`](super::plan)) and each child is then answered from the loader.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -14,7 +18,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
@@ -36,18 +40,18 @@ pub type LoadError = Arc<DbErr>;
 
 /// The relation loaders of one request.
 pub struct Loaders {
-    pub store_products: DataLoader<PagedHasMany<product::Entity, ProductView>>,
-    pub store_product_count: DataLoader<CountBy<product::Entity, ProductView>>,
+    pub store_products: DataLoader<PagedHasMany<product::Entity, ProductView>, HashMapCache>,
+    pub store_product_count: DataLoader<CountBy<product::Entity, ProductView>, HashMapCache>,
     pub store_categories: DataLoader<PagedHasMany<category::Entity>>,
     pub store_category_count: DataLoader<CountBy<category::Entity>>,
-    pub product_variants: DataLoader<HasMany<variant::Entity>>,
-    pub variant_custom_fields: DataLoader<HasMany<custom_field::Entity>>,
-    pub custom_field_options: DataLoader<HasMany<custom_field_option::Entity>>,
+    pub product_variants: DataLoader<HasMany<variant::Entity>, HashMapCache>,
+    pub variant_custom_fields: DataLoader<HasMany<custom_field::Entity>, HashMapCache>,
+    pub custom_field_options: DataLoader<HasMany<custom_field_option::Entity>, HashMapCache>,
     pub category_links: DataLoader<PagedHasMany<category_product::Entity>>,
     pub category_link_count: DataLoader<CountBy<category_product::Entity>>,
     pub live_products: DataLoader<ById<product::Entity>>,
-    pub product_category_links: DataLoader<HasMany<category_product::Entity>>,
-    pub categories: DataLoader<ById<category::Entity>>,
+    pub product_category_links: DataLoader<HasMany<category_product::Entity>, HashMapCache>,
+    pub categories: DataLoader<ById<category::Entity>, HashMapCache>,
     pub store_customers: DataLoader<PagedHasMany<customer::Entity, CustomerView>>,
     pub store_customer_count: DataLoader<CountBy<customer::Entity, CustomerView>>,
     pub customer_balance_entries: DataLoader<HasMany<customer_balance_entry::Entity>>,
@@ -60,11 +64,25 @@ pub struct Loaders {
     pub webhook_deliveries: DataLoader<PagedHasMany<webhook_delivery::Entity, DeliveryView>>,
     pub webhook_delivery_count: DataLoader<CountBy<webhook_delivery::Entity, DeliveryView>>,
     pub delivery_attempts: DataLoader<HasMany<webhook_attempt::Entity>>,
+    /// Whether fields may read ahead for their children (see [`Reading`]).
+    pub planned: bool,
+}
+
+/// How a request's loaders treat what they have read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// A query: nothing it reads changes while it runs, so the catalog loaders keep their rows
+    /// for the request and fields read a level ahead (see [`plan`](super::plan)).
+    Planned,
+    /// A mutation or a subscription: a read after a change (or after the next event) sees it.
+    Fresh,
 }
 
 impl Loaders {
-    /// Loaders over `db` that wait `delay` after a level's first key for the level's other keys.
-    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
+    /// Loaders over `db` that wait `delay` after a level's first key for the level's other keys
+    /// (the keys nobody handed them ahead).
+    pub fn new(db: &DatabaseConnection, delay: Duration, reading: Reading) -> Self {
+        let planned = reading == Reading::Planned;
         let live_products = || Condition::all().add(product::Column::DeletedAt.is_null());
         // Links to deleted products are kept (so an undelete could restore them) but never read.
         let live_links = || {
@@ -76,7 +94,7 @@ impl Loaders {
             Condition::all().add(category_product::Column::ProductId.in_subquery(live_ids))
         };
         Self {
-            store_products: loader(
+            store_products: cached(
                 PagedHasMany::new(
                     db,
                     product::Column::StoreId,
@@ -85,8 +103,9 @@ impl Loaders {
                     live_products(),
                 ),
                 delay,
+                planned,
             ),
-            store_product_count: loader(CountBy::new(db, product::Column::StoreId, live_products()), delay),
+            store_product_count: cached(CountBy::new(db, product::Column::StoreId, live_products()), delay, planned),
             store_categories: loader(
                 PagedHasMany::new(
                     db,
@@ -98,25 +117,28 @@ impl Loaders {
                 delay,
             ),
             store_category_count: loader(CountBy::new(db, category::Column::StoreId, Condition::all()), delay),
-            product_variants: loader(
+            product_variants: cached(
                 HasMany::new(db, variant::Column::ProductId, &[variant::Column::SortOrder, variant::Column::Id]),
                 delay,
+                planned,
             ),
-            variant_custom_fields: loader(
+            variant_custom_fields: cached(
                 HasMany::new(
                     db,
                     custom_field::Column::VariantId,
                     &[custom_field::Column::SortOrder, custom_field::Column::Id],
                 ),
                 delay,
+                planned,
             ),
-            custom_field_options: loader(
+            custom_field_options: cached(
                 HasMany::new(
                     db,
                     custom_field_option::Column::CustomFieldId,
                     &[custom_field_option::Column::SortOrder, custom_field_option::Column::Id],
                 ),
                 delay,
+                planned,
             ),
             category_links: loader(
                 PagedHasMany::new(
@@ -130,11 +152,12 @@ impl Loaders {
             ),
             category_link_count: loader(CountBy::new(db, category_product::Column::CategoryId, live_links()), delay),
             live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
-            product_category_links: loader(
+            product_category_links: cached(
                 HasMany::new(db, category_product::Column::ProductId, &[category_product::Column::Id]),
                 delay,
+                planned,
             ),
-            categories: loader(ById::new(db, category::Column::Id, Condition::all()), delay),
+            categories: cached(ById::new(db, category::Column::Id, Condition::all()), delay, planned),
             store_customers: loader(
                 PagedHasMany::new(
                     db,
@@ -184,6 +207,7 @@ impl Loaders {
                 CountBy::new(db, webhook_delivery::Column::WebhookId, Condition::all()),
                 delay,
             ),
+            planned,
             delivery_attempts: loader(
                 HasMany::new(db, webhook_attempt::Column::DeliveryId, &[webhook_attempt::Column::Id]),
                 delay,
@@ -210,6 +234,18 @@ fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>
     delay: Duration,
 ) -> DataLoader<L> {
     DataLoader::new(inner, tokio::spawn).max_batch_size(MAX_BATCH).delay(delay)
+}
+
+/// A loader that keeps what it reads for the request when `planned`.
+fn cached<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
+    inner: L,
+    delay: Duration,
+    planned: bool,
+) -> DataLoader<L, HashMapCache> {
+    let loader =
+        DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default()).max_batch_size(MAX_BATCH).delay(delay);
+    loader.enable_all_cache(planned);
+    loader
 }
 
 /// Reads a UUID column of a model (the parent key of a child row).
@@ -246,7 +282,8 @@ where
         for column in &self.order {
             query = query.order_by_asc(*column);
         }
-        let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+        // Every key gets its list, an empty one too: a kept result is never asked for again.
+        let mut grouped: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for row in query.all(&self.db).await? {
             grouped.entry(uuid_of(&row, self.parent)?).or_default().push(row);
         }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, ConnectionNameType, CursorType, Edge, EmptyFields};
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{CacheFactory, DataLoader};
 use async_graphql::{Context, ErrorExtensions, OutputType};
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -123,7 +123,7 @@ pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
 
 /// The Relay arguments of a connection field, plus an optional offset for page-numbered
 /// clients.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct PageArgs {
     pub first: Option<i32>,
     pub after: Option<String>,
@@ -191,9 +191,9 @@ where
 }
 
 /// One page of `parent`'s children of `view` through `loader`, for the connection named `name`.
-pub async fn load_page<E, V>(
+pub async fn load_page<E, V, C: CacheFactory>(
     ctx: &Context<'_>,
-    loader: &DataLoader<PagedHasMany<E, V>>,
+    loader: &DataLoader<PagedHasMany<E, V>, C>,
     name: &str,
     parent: Uuid,
     args: PageArgs,
