@@ -65,9 +65,10 @@ pub fn readable_order(principal: &Principal, order: &order::Model) -> bool {
     own && sees_store(principal, order.store_id)
 }
 
-/// The row rule for variants: the caller sees the variant's store.
-pub fn readable_variant(principal: &Principal, variant: &variant::Model) -> bool {
-    sees_store(principal, variant.store_id)
+/// The row rule for variants: the rule of their product (a customer sees no variant of a
+/// PRIVATE product).
+pub fn readable_variant(principal: &Principal, variant: &variant::Model, product: &product::Model) -> bool {
+    variant.product_id == product.id && readable_product(principal, product)
 }
 
 /// Writes back every column of a row found here and changed in memory (an UPDATE by primary
@@ -176,18 +177,23 @@ pub async fn product<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid
 /// A variant of a live product.
 pub async fn variant<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<variant::Model, ApiError> {
     let found = live_variants(db, &[id]).await?.pop();
-    found.filter(|row| readable_variant(principal, row)).ok_or(ApiError::NotFound("variant"))
+    let found = found.filter(|(variant, product)| readable_variant(principal, variant, product));
+    found.map(|(variant, _)| variant).ok_or(ApiError::NotFound("variant"))
 }
 
-/// The variants of live products among `ids`, for any caller: each reader must pass
-/// [`readable_variant`] (the live feed reads them once for every subscription).
-pub async fn live_variants<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<variant::Model>, DbErr> {
-    variant::Entity::find()
+/// The variants of live products among `ids` with their products, for any caller: each reader
+/// must pass [`readable_variant`] (the live feed reads them once for every subscription).
+pub async fn live_variants<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<Vec<(variant::Model, product::Model)>, DbErr> {
+    let rows = variant::Entity::find()
         .filter(variant::Column::Id.is_in(ids.iter().copied()))
-        .inner_join(product::Entity)
+        .find_also_related(product::Entity)
         .filter(product::Column::DeletedAt.is_null())
         .all(db)
-        .await
+        .await?;
+    Ok(rows.into_iter().filter_map(|(variant, product)| Some((variant, product?))).collect())
 }
 
 /// A custom field and its variant.

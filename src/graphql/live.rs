@@ -1,7 +1,9 @@
 //! Subscriptions: a store's orders and stock as they change, and a customer's own orders. Each
 //! field is checked against the policy when it is subscribed (and its selection again at every
-//! event); every event's subject is then read through the tenancy gate as the subscriber, so an
-//! event shows exactly what a query by the same caller at that moment would.
+//! event); the feed reads every event's subject once for all subscribers (an order, or a variant
+//! with its product), and each subscriber meets the tenancy gate's row rules on it in memory
+//! (`readable_order`, `readable_variant`), so an event shows what a query by the same caller at
+//! that moment would.
 
 use std::sync::Arc;
 
@@ -192,7 +194,7 @@ fn order_event(principal: &Principal, event: Arc<LiveEvent>) -> Option<OrderEven
 
 /// The event's variant, if the caller may read it.
 fn stock_change(principal: &Principal, event: Arc<LiveEvent>) -> Option<StockChange> {
-    let Some(SubjectRow::Variant(variant)) = &event.subject else { return None };
-    let variant = tenancy::readable_variant(principal, variant).then(|| variant.clone())?;
+    let Some(SubjectRow::Variant(variant, product)) = &event.subject else { return None };
+    let variant = tenancy::readable_variant(principal, variant, product).then(|| variant.clone())?;
     Some(StockChange { event, variant })
 }

@@ -188,8 +188,8 @@ async fn with_subjects(db: &DatabaseConnection, rows: Vec<Row>) -> Result<Vec<Li
         }
     }
     if !variants.is_empty() {
-        for row in tenancy::live_variants(db, &variants).await? {
-            subjects.insert(row.id, SubjectRow::Variant(Arc::new(row)));
+        for (variant, product) in tenancy::live_variants(db, &variants).await? {
+            subjects.insert(variant.id, SubjectRow::Variant(Arc::new(variant), Arc::new(product)));
         }
     }
     Ok(events

@@ -19,7 +19,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, Notify};
 use uuid::Uuid;
 
 use crate::domain::events::EventType;
-use entity::{order, variant};
+use entity::{order, product, variant};
 
 /// One committed event, as subscriptions see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,8 @@ pub struct LiveEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubjectRow {
     Order(Arc<order::Model>),
-    Variant(Arc<variant::Model>),
+    /// A variant and its product (whose visibility decides who may hear of it).
+    Variant(Arc<variant::Model>, Arc<product::Model>),
 }
 
 /// Why a subscription's stream of events ended.

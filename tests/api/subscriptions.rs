@@ -208,6 +208,42 @@ async fn order_events_reach_the_merchant_in_commit_order_and_a_customer_only_the
 }
 
 #[tokio::test]
+async fn a_customer_hears_of_stock_only_for_products_it_may_buy() {
+    let app = spawn_demo_app().await;
+    let merchant = app.token(crate::helpers::DEMO_MERCHANT).await;
+    let ids = demo_catalog(&app, &merchant).await;
+    let (_, public) = product_with_stock(&app, &ids.store, "3.00", 10).await;
+    let (hidden_product, hidden) = product_with_stock(&app, &ids.store, "4.00", 10).await;
+    let body = app
+        .as_merchant(
+            "mutation($p: UUID!) { updateProduct(id: $p, input: { visibility: PRIVATE }) { visibility } }",
+            json!({ "p": hidden_product }),
+        )
+        .await;
+    assert_eq!(body["data"]["updateProduct"]["visibility"], "PRIVATE", "{body}");
+    let customer = app.token(DEMO_CUSTOMER).await;
+
+    let mut buyer = Socket::ready(&app, &customer).await;
+    buyer.subscribe("stock", STOCK, json!({ "s": ids.store })).await;
+    let mut staff = Socket::ready(&app, &merchant).await;
+    staff.subscribe("stock", STOCK, json!({ "s": ids.store })).await;
+    following(&app, 2).await;
+
+    place(&app, &merchant, &ids.store, &hidden, Some("a@example.com")).await;
+    place(&app, &merchant, &ids.store, &public, Some("b@example.com")).await;
+
+    // The merchant hears both, in commit order; the customer only the product it may buy.
+    for variant in [&hidden, &public] {
+        let message = staff.message().await;
+        assert_eq!(message["payload"]["data"]["stockChanges"]["variant"]["id"], *variant, "{message}");
+    }
+    let message = buyer.message().await;
+    assert_eq!(message["payload"]["data"]["stockChanges"]["variant"], json!({ "id": public, "stock": 9 }), "{message}");
+    buyer.send(json!({ "type": "ping" })).await;
+    assert_eq!(buyer.message().await["type"], "pong", "nothing of the PRIVATE product: {message}");
+}
+
+#[tokio::test]
 async fn another_tenants_store_and_a_customer_asking_for_staff_events_are_refused() {
     let app = spawn_demo_app().await;
     let merchant = app.token(crate::helpers::DEMO_MERCHANT).await;
