@@ -497,6 +497,18 @@ async fn another_users_endpoints_are_not_found_and_scopes_and_store_limits_hold(
         )
         .await;
     assert_eq!(other["errors"][0]["extensions"]["details"][0]["field"], "storeIds[0]", "{other}");
+    // The merchant's own second store is outside the key's stores too.
+    let created = app.as_merchant("mutation { createStore(input: { name: \"Second Shop\" }) { id } }", json!({})).await;
+    let second = created["data"]["createStore"]["id"].clone();
+    assert!(second.is_string(), "{created}");
+    let beside = app
+        .graphql_as(
+            &limited,
+            CREATE,
+            json!({ "input": { "url": url, "eventTypes": ["order.created"], "storeIds": [second] } }),
+        )
+        .await;
+    assert_eq!(beside["errors"][0]["extensions"]["details"][0]["field"], "storeIds[0]", "{beside}");
     let own = app
         .graphql_as(
             &limited,
