@@ -190,6 +190,7 @@ pub async fn create(
     }
     let field = rows.field.clone();
     insert_fields(&txn, vec![rows]).await?;
+    product_changed(&txn, &variant).await?;
     txn.commit().await?;
     Ok(field)
 }
@@ -243,8 +244,9 @@ pub async fn update(
 /// Deletes a custom field and its options; returns its id.
 pub async fn delete(db: &DatabaseConnection, principal: &Principal, id: Uuid) -> Result<Uuid, ApiError> {
     let txn = begin_write(db).await?;
-    let (field, _) = tenancy::custom_field(&txn, principal, id).await?;
+    let (field, variant) = tenancy::custom_field(&txn, principal, id).await?;
     custom_field::Entity::delete_by_id(field.id).exec(&txn).await?;
+    product_changed(&txn, &variant).await?;
     txn.commit().await?;
     Ok(field.id)
 }
@@ -262,7 +264,7 @@ pub async fn create_option(
     input: NewOption,
 ) -> Result<custom_field_option::Model, ApiError> {
     let txn = begin_write(db).await?;
-    let (field, _) = tenancy::custom_field(&txn, principal, custom_field_id).await?;
+    let (field, variant) = tenancy::custom_field(&txn, principal, custom_field_id).await?;
     let existing = custom_field_option::Entity::find()
         .filter(custom_field_option::Column::CustomFieldId.eq(field.id))
         .count(&txn)
@@ -285,6 +287,7 @@ pub async fn create_option(
     rules::check_option(&mut checks, &option);
     checks.finish()?;
     let option = option.into_active_model().insert(&txn).await?;
+    product_changed(&txn, &variant).await?;
     txn.commit().await?;
     Ok(option)
 }
@@ -297,7 +300,7 @@ pub async fn update_option(
     input: OptionChange,
 ) -> Result<custom_field_option::Model, ApiError> {
     let txn = begin_write(db).await?;
-    let (mut option, _) = tenancy::option(&txn, principal, id).await?;
+    let (mut option, variant) = tenancy::option(&txn, principal, id).await?;
     if let Some(label) = input.label {
         option.label = label;
     }
@@ -311,6 +314,7 @@ pub async fn update_option(
     rules::check_option(&mut checks, &option);
     checks.finish()?;
     let option = tenancy::save(&txn, option, "value").await?;
+    product_changed(&txn, &variant).await?;
     txn.commit().await?;
     Ok(option)
 }
@@ -318,8 +322,9 @@ pub async fn update_option(
 /// Deletes an option; returns its id.
 pub async fn delete_option(db: &DatabaseConnection, principal: &Principal, id: Uuid) -> Result<Uuid, ApiError> {
     let txn = begin_write(db).await?;
-    let (option, _) = tenancy::option(&txn, principal, id).await?;
+    let (option, variant) = tenancy::option(&txn, principal, id).await?;
     custom_field_option::Entity::delete_by_id(option.id).exec(&txn).await?;
+    product_changed(&txn, &variant).await?;
     txn.commit().await?;
     Ok(option.id)
 }

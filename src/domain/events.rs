@@ -62,7 +62,12 @@ pub const EVENT_TYPES: &[EventKind] = &[
     kind(EventType::OrderCancelled, "order.cancelled", Subject::Order, "An order was cancelled; its stock went back."),
     kind(EventType::OrderRefunded, "order.refunded", Subject::Order, "An order was refunded."),
     kind(EventType::ProductCreated, "product.created", Subject::Product, "A product was created (or duplicated)."),
-    kind(EventType::ProductUpdated, "product.updated", Subject::Product, "A product or one of its variants changed."),
+    kind(
+        EventType::ProductUpdated,
+        "product.updated",
+        Subject::Product,
+        "A product, one of its variants, or their custom fields or options changed.",
+    ),
     kind(EventType::ProductDeleted, "product.deleted", Subject::Product, "A product was deleted."),
     kind(
         EventType::VariantStockChanged,

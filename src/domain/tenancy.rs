@@ -207,17 +207,17 @@ pub async fn custom_field<C: ConnectionTrait>(
     Ok((field, parent))
 }
 
-/// A custom field option and its field.
+/// A custom field option and the variant its field belongs to.
 pub async fn option<C: ConnectionTrait>(
     db: &C,
     principal: &Principal,
     id: Uuid,
-) -> Result<(custom_field_option::Model, custom_field::Model), ApiError> {
+) -> Result<(custom_field_option::Model, variant::Model), ApiError> {
     let option =
         custom_field_option::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("custom field option"))?;
-    let (field, _) =
+    let (_, variant) =
         custom_field(db, principal, option.custom_field_id).await.map_err(|e| renamed(e, "custom field option"))?;
-    Ok((option, field))
+    Ok((option, variant))
 }
 
 /// A lookup's `NOT_FOUND` as `None` (a read answers null for what the caller cannot see).

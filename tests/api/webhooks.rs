@@ -273,6 +273,44 @@ async fn every_event_type_is_announced_by_its_operation() {
     assert_eq!(seen["order.refunded"]["data"]["id"], order);
 }
 
+#[tokio::test]
+async fn every_change_to_a_products_fields_and_options_announces_product_updated() {
+    let app = demo_app(fast).await;
+    let catalog = demo_catalog(&app, &app.merchant).await;
+    let created = |field: &str, body: &Value| -> Value {
+        assert!(body.get("errors").is_none(), "{body}");
+        body["data"][field]["id"].clone()
+    };
+    let before = event_types_in(&app).await;
+    let body = app
+        .as_merchant(
+            "mutation($v: UUID!) { createCustomField(variantId: $v, input: { label: \"Colour\", identifier: \"colour\", type: SELECT }) { id } }",
+            json!({ "v": catalog.plain_variant }),
+        )
+        .await;
+    let field = created("createCustomField", &body);
+    let body = app
+        .as_merchant(
+            "mutation($f: UUID!) { createCustomFieldOption(customFieldId: $f, input: { label: \"Red\", value: \"red\" }) { id } }",
+            json!({ "f": field }),
+        )
+        .await;
+    let option = created("createCustomFieldOption", &body);
+    for (step, variables) in [
+        (
+            "mutation($o: UUID!) { updateCustomFieldOption(id: $o, input: { label: \"Crimson\" }) { id } }",
+            json!({ "o": option }),
+        ),
+        ("mutation($o: UUID!) { deleteCustomFieldOption(id: $o) }", json!({ "o": option })),
+        ("mutation($f: UUID!) { deleteCustomField(id: $f) }", json!({ "f": field })),
+    ] {
+        let body = app.as_merchant(step, variables).await;
+        assert!(body.get("errors").is_none(), "{step}: {body}");
+    }
+    let after = event_types_in(&app).await;
+    assert_eq!(after[before.len()..], ["product.updated"; 5], "one event for each of the five changes");
+}
+
 /// The delivery log of an endpoint as the merchant sees it.
 async fn deliveries(app: &TestApp, id: &str) -> Value {
     let body = app
