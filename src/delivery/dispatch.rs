@@ -42,12 +42,20 @@ pub struct Dispatched {
     pub events: usize,
     /// Deliveries created.
     pub deliveries: usize,
+    /// Events whose payload could not be rendered; they wait for the next pass.
+    pub postponed: Vec<Uuid>,
 }
 
-/// Fans out one batch of waiting events.
-pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<Dispatched, DbErr> {
+/// Fans out one batch of the oldest waiting events but those in `passed_over` (postponed
+/// earlier in this pass, so a run of events that cannot be rendered does not hold up the rest).
+pub async fn dispatch_batch(
+    db: &DatabaseConnection,
+    engine: &Engine,
+    passed_over: &[Uuid],
+) -> Result<Dispatched, DbErr> {
     let events = event::Entity::find()
         .filter(event::Column::DispatchedAt.is_null())
+        .filter(event::Column::Id.is_not_in(passed_over.iter().copied()))
         .order_by_asc(event::Column::Id)
         .limit(BATCH)
         .all(db)
@@ -117,7 +125,7 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .all(&txn)
         .await?;
     if claimed.is_empty() {
-        return Ok(Dispatched::default());
+        return Ok(Dispatched { postponed, ..Dispatched::default() });
     }
     let mut deliveries = Vec::new();
     let mut with_data = Vec::new();
@@ -140,5 +148,5 @@ pub async fn dispatch_batch(db: &DatabaseConnection, engine: &Engine) -> Result<
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(Dispatched { events: claimed.len(), deliveries: created })
+    Ok(Dispatched { events: claimed.len(), deliveries: created, postponed })
 }

@@ -87,15 +87,19 @@ impl Deliverer {
         self.metrics.sample_queue(&self.db).await
     }
 
+    /// Fans out batches until none is left but events postponed in this pass (tried again on
+    /// the next) or held by another replica.
     async fn dispatch_all(&self) -> Result<(), sea_orm::DbErr> {
+        let mut postponed = Vec::new();
         loop {
-            let batch = dispatch::dispatch_batch(&self.db, &self.engine).await?;
+            let batch = dispatch::dispatch_batch(&self.db, &self.engine, &postponed).await?;
             if batch.deliveries > 0 {
                 self.wake.notify_one();
             }
-            if batch.events == 0 {
+            if batch.events == 0 && batch.postponed.is_empty() {
                 return Ok(());
             }
+            postponed.extend(batch.postponed);
         }
     }
 

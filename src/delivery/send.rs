@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::metrics::Ended;
 use super::signature;
 use super::Deliverer;
 use crate::db::begin_write;
@@ -238,7 +239,6 @@ async fn record(
         tracing::warn!(delivery = %delivery.id, "a webhook attempt outlived its claim; another worker owns the delivery");
         return Ok(());
     }
-    deliverer.metrics.observe(status, retry.is_some(), now - event.created_at);
     webhook_attempt::Model {
         id: Uuid::now_v7(),
         delivery_id: delivery.id,
@@ -251,6 +251,7 @@ async fn record(
     .into_active_model()
     .insert(&txn)
     .await?;
+    let mut abandoned = 0;
     if outcome.succeeded() {
         if hook.failing_since.is_some() {
             webhook::Entity::update_many()
@@ -260,20 +261,24 @@ async fn record(
                 .await?;
         }
     } else {
-        failed(&txn, deliverer, hook, now).await?;
+        abandoned = failed(&txn, deliverer, hook, now).await?;
     }
-    txn.commit().await
+    txn.commit().await?;
+    deliverer.metrics.observe(status, retry.is_some(), now - event.created_at);
+    deliverer.metrics.ended(Ended::Abandoned, abandoned);
+    Ok(())
 }
 
 /// After a failed attempt: the endpoint is failing since its first failure (kept by the
 /// database, so concurrent attempts agree), and disabled once that is `disable_after` ago — its
 /// pending deliveries then fail too, rather than wait for an enabling that may never come.
+/// Answers how many deliveries that abandoned.
 async fn failed<C: ConnectionTrait>(
     txn: &C,
     deliverer: &Deliverer,
     hook: &webhook::Model,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<u64, DbErr> {
     let first_failure = Func::coalesce([Expr::col(webhook::Column::FailingSince), Expr::value(now)]);
     webhook::Entity::update_many()
         .col_expr(webhook::Column::FailingSince, first_failure.into())
@@ -281,7 +286,7 @@ async fn failed<C: ConnectionTrait>(
         .exec(txn)
         .await?;
     let limit = chrono::Duration::from_std(deliverer.settings.disable_after).unwrap_or(chrono::Duration::MAX);
-    let Some(cutoff) = now.checked_sub_signed(limit) else { return Ok(()) };
+    let Some(cutoff) = now.checked_sub_signed(limit) else { return Ok(0) };
     let since = hook.failing_since.unwrap_or(now).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let reason = format!("every delivery failed since {since}");
     let disabled = webhook::Entity::update_many()
@@ -294,7 +299,7 @@ async fn failed<C: ConnectionTrait>(
         .await?;
     if disabled.rows_affected > 0 {
         tracing::warn!(webhook = %hook.id, %reason, "disabled a webhook endpoint");
-        webhook_delivery::Entity::update_many()
+        let abandoned = webhook_delivery::Entity::update_many()
             .col_expr(webhook_delivery::Column::Status, Expr::value(DeliveryStatus::Failed.name()))
             .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(webhook_delivery::Column::LastError, Expr::value("the endpoint was disabled"))
@@ -303,6 +308,7 @@ async fn failed<C: ConnectionTrait>(
             .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.name()))
             .exec(txn)
             .await?;
+        return Ok(abandoned.rows_affected);
     }
-    Ok(())
+    Ok(0)
 }

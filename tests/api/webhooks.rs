@@ -353,6 +353,7 @@ async fn failures_are_retried_on_the_schedule_with_one_webhook_id_and_logged() {
     for line in [
         "commerce_webhook_attempts_total{outcome=\"retrying\"} 2",
         "commerce_webhook_attempts_total{outcome=\"succeeded\"} 1",
+        "commerce_webhook_deliveries_total{outcome=\"succeeded\"} 1",
         "commerce_webhook_delivery_latency_seconds_count 1",
     ] {
         assert!(metrics.contains(line), "{line} in {metrics}");
@@ -391,6 +392,14 @@ async fn an_endpoint_that_never_answers_fails_for_good_is_disabled_and_can_be_re
     assert!(log["disabledReason"].as_str().is_some_and(|r| r.contains("failed since")), "{log}");
 
     assert_eq!(receiver.got().len(), 2);
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    for line in [
+        "commerce_webhook_attempts_total{outcome=\"retrying\"} 1",
+        "commerce_webhook_attempts_total{outcome=\"failed\"} 1",
+        "commerce_webhook_deliveries_total{outcome=\"failed\"} 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
     // Enabled again and resent: a new attempt with the same webhook-id, which now succeeds.
     let enabled = app
         .as_merchant(
@@ -408,6 +417,78 @@ async fn an_endpoint_that_never_answers_fails_for_good_is_disabled_and_can_be_re
     assert_eq!(resent["data"]["resendWebhookDelivery"]["status"], "PENDING", "{resent}");
     let got = receiver.wait_for(3).await;
     assert_eq!(got[2].headers["webhook-id"], got[0].headers["webhook-id"]);
+}
+
+/// The value of a metric without labels on `/metrics`.
+async fn metric(app: &TestApp, name: &str) -> Option<f64> {
+    let text = app.get("/metrics").await.text().await.expect("metrics");
+    text.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// Polls `/metrics` (up to 10 s) until `name` reads `value`; answers what it read last.
+async fn metric_reaches(app: &TestApp, name: &str, value: f64) -> Option<f64> {
+    let mut read = None;
+    for _ in 0..200 {
+        read = metric(app, name).await;
+        if read == Some(value) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    read
+}
+
+#[tokio::test]
+async fn the_queue_depth_counts_what_waits_at_enabled_endpoints_only() {
+    let app = demo_app(|config| {
+        fast(config);
+        config.webhooks.retry_schedule = vec![Duration::from_secs(600)];
+    })
+    .await;
+    let (receiver, url) = Receiver::start(vec![Reply::Status(500)]).await;
+    let (id, _) = register(&app, &url, &["order.created"]).await;
+    app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    receiver.wait_for(1).await;
+    assert_eq!(metric_reaches(&app, "commerce_webhook_queue_depth", 1.0).await, Some(1.0), "the retry waits");
+    let disabled = app
+        .as_merchant(
+            "mutation($id: UUID!) { updateWebhook(id: $id, input: { isEnabled: false }) { isEnabled } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(disabled["data"]["updateWebhook"]["isEnabled"], false, "{disabled}");
+    assert_eq!(
+        metric_reaches(&app, "commerce_webhook_queue_depth", 0.0).await,
+        Some(0.0),
+        "no worker attempts a disabled endpoint's deliveries"
+    );
+    let log = deliveries(&app, &id).await;
+    assert_eq!(log["deliveries"]["nodes"][0]["status"], "PENDING", "kept for when it is enabled again: {log}");
+}
+
+#[tokio::test]
+async fn deliveries_an_endpoint_disabled_for_failing_leaves_waiting_are_counted_as_abandoned() {
+    let app = demo_app(|config| {
+        fast(config);
+        config.webhooks.retry_schedule = vec![Duration::from_millis(50), Duration::from_millis(50)];
+        config.webhooks.timeout = Duration::from_secs(1);
+        config.webhooks.disable_after = Duration::from_millis(300);
+        // One attempt at a time: the second delivery waits while the first times out.
+        config.webhooks.concurrency = 1;
+    })
+    .await;
+    let (_receiver, url) = Receiver::start(vec![Reply::Hang, Reply::Hang, Reply::Hang]).await;
+    let (id, _) = register(&app, &url, &["order.created"]).await;
+    for _ in 0..2 {
+        app.as_merchant("mutation($id: UUID!) { sendTestWebhook(id: $id) { id } }", json!({ "id": id })).await;
+    }
+    let abandoned = metric_reaches(&app, "commerce_webhook_deliveries_total{outcome=\"abandoned\"}", 2.0).await;
+    assert_eq!(abandoned, Some(2.0), "both deliveries waited for a retry when the endpoint was disabled");
+    let log = deliveries(&app, &id).await;
+    assert_eq!(log["isEnabled"], false, "{log}");
+    let statuses: Vec<_> = log["deliveries"]["nodes"].as_array().expect("nodes").iter().map(|n| &n["status"]).collect();
+    assert_eq!(statuses, [&json!("FAILED"), &json!("FAILED")], "{log}");
+    assert_eq!(metric(&app, "commerce_webhook_queue_depth").await, Some(0.0));
 }
 
 #[tokio::test]
