@@ -172,6 +172,11 @@ pub struct Cli {
     #[arg(long, env = "WS_EVENT_BUFFER", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(16..=1_000_000), global = true)]
     pub ws_event_buffer: u32,
 
+    /// Seconds a server told to stop (SIGTERM) keeps serving while `/readyz` answers 503, so a
+    /// load balancer takes it out of rotation before it stops accepting connections.
+    #[arg(long, env = "SHUTDOWN_DRAIN_SECS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=600), global = true)]
+    pub shutdown_drain_secs: u64,
+
     /// GraphiQL: the base URL its pinned React and GraphiQL files are loaded from (unpkg's
     /// layout, `name@version/path`).
     #[arg(long, env = "GRAPHIQL_ASSETS_URL", default_value = DEFAULT_GRAPHIQL_ASSETS_URL, global = true)]

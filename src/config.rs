@@ -33,6 +33,8 @@ pub struct Config {
     pub webhooks: WebhookSettings,
     pub live: LiveLimits,
     pub graphiql: GraphiqlAssets,
+    /// How long a stopping server keeps serving with `/readyz` answering 503.
+    pub drain: Duration,
 }
 
 /// Where the GraphiQL page loads its pinned React and GraphiQL files from.
@@ -196,6 +198,7 @@ impl Config {
                 ..LiveLimits::default()
             },
             graphiql: GraphiqlAssets { url: cli.graphiql_assets_url.clone(), dir: cli.graphiql_assets_dir.clone() },
+            drain: Duration::from_secs(cli.shutdown_drain_secs),
         })
     }
 }

@@ -31,6 +31,8 @@ pub struct Application {
     inbox: live::Inbox,
     /// Tells open WebSocket connections the server is stopping.
     stopping: tokio::sync::watch::Sender<bool>,
+    /// How long to keep serving, with `/readyz` answering 503, once told to stop.
+    drain: std::time::Duration,
 }
 
 impl Application {
@@ -115,7 +117,7 @@ impl Application {
             stopping: stopping_receiver,
             graphiql: Arc::new(graphiql),
         };
-        Ok(Self { listener, state, deliverer, inbox, stopping })
+        Ok(Self { listener, state, deliverer, inbox, stopping, drain: config.drain })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -146,11 +148,17 @@ impl Application {
         let worker = self.deliverer.map(|deliverer| tokio::spawn(deliverer.run(worker_stop)));
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let sockets = self.stopping;
+        let (sockets, drain) = (self.stopping, self.drain);
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown_signal().await;
-            // Open WebSocket connections close with "going away"; requests in flight finish.
+            // `/readyz` answers 503 and open WebSocket connections close with "going away";
+            // requests are still served for `drain`, then no more are accepted and those in
+            // flight finish.
             let _ = sockets.send(true);
+            if !drain.is_zero() {
+                tracing::info!("stopping: serving for {drain:?} more while load balancers notice");
+                tokio::time::sleep(drain).await;
+            }
             let _ = stopping.send(());
         });
         let served = tokio::select! {

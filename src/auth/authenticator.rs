@@ -3,8 +3,10 @@
 //! silently downgraded to anonymous.
 //!
 //! Hot paths are cached briefly (sessions, keys, who owns which store) so a request normally
-//! costs no SQL to authenticate; revocations made through this process take effect at once,
-//! those made through another replica within [`CACHE_TTL`].
+//! costs no SQL to authenticate. A change to a credential (a session ended, a key revoked, a
+//! user's stores changed) is forgotten by this process at once and announced to the other
+//! replicas, which forget it too (`crate::replicas`); [`CACHE_TTL`] bounds staleness only when
+//! an announcement is missed.
 
 use std::collections::HashSet;
 use std::sync::Arc;

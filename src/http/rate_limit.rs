@@ -25,7 +25,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use super::authenticate::Caller;
 use super::shared_buckets::{SharedBuckets, Taken};
 use super::AppState;
-use crate::auth::principal::{Credential, Principal};
+use crate::auth::principal::{Access, Credential, Principal};
 use crate::error::Code;
 use crate::limits::{Bucket, OnStoreFailure, RateLimits};
 use crate::rest::route::{Family, RestError};
@@ -42,6 +42,14 @@ enum BucketKey {
 }
 
 impl BucketKey {
+    /// A verified caller's bucket: its key's, or its user's.
+    fn of(access: &Access) -> Self {
+        match access.credential {
+            Credential::ApiKey(id) => Self::ApiKey(id),
+            Credential::Session(_) | Credential::Gateway => Self::User(access.user_id),
+        }
+    }
+
     /// The bucket's key in the shared store.
     fn shared_name(&self) -> String {
         match self {
@@ -173,6 +181,12 @@ impl RateLimiters {
             .map_err(|not_until| Refusal::after(bucket.burst, not_until.wait_time_from(self.clock.now())))
     }
 
+    /// Takes a token from a verified caller's bucket for an operation that arrived outside
+    /// HTTP (a `subscribe` message on a WebSocket): the same bucket its HTTP requests draw from.
+    pub async fn charge_caller(&self, access: &Access) -> Result<(), Refusal> {
+        self.take(Quotas::Authenticated, &BucketKey::of(access)).await.map(drop)
+    }
+
     /// Charges the address bucket of a request whose credential must be looked up in the database
     /// (not cached, so possibly made up) before the lookup: a flood of invented keys is refused
     /// without touching the database. Marks the request so [`limit`] does not charge it twice.
@@ -196,10 +210,15 @@ impl Refusal {
         Self { burst, seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
     }
 
+    /// What the caller is told: when to try again.
+    pub fn message(self) -> String {
+        format!("rate limit exceeded; retry in {} s", self.seconds)
+    }
+
     /// The 429 in the envelope of the surface at `path`, with `retry-after` (whole seconds,
     /// rounded up) and the budget headers.
     pub fn response(self, path: &str) -> Response {
-        let mut response = refused(path, self.seconds);
+        let mut response = refused(path, &self.message());
         budget_headers(response.headers_mut(), self.burst, 0);
         if let Ok(value) = HeaderValue::from_str(&self.seconds.to_string()) {
             response.headers_mut().insert("retry-after", value);
@@ -212,10 +231,7 @@ impl Refusal {
 pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(limiters) = state.rate_limits.clone() else { return next.run(request).await };
     let verified = match request.extensions().get::<Caller>() {
-        Some(Caller(Ok(Principal::Authenticated(access)))) => Some(match access.credential {
-            Credential::ApiKey(id) => BucketKey::ApiKey(id),
-            Credential::Session(_) | Credential::Gateway => BucketKey::User(access.user_id),
-        }),
+        Some(Caller(Ok(Principal::Authenticated(access)))) => Some(BucketKey::of(access)),
         _ => None,
     };
     // A verified caller draws from its own bucket (a real key that was not cached has also paid
@@ -247,11 +263,10 @@ fn budget_headers(headers: &mut HeaderMap, limit: u32, remaining: u32) {
 }
 
 /// A 429 in the envelope of the surface that was called.
-fn refused(path: &str, seconds: u64) -> Response {
-    let message = format!("rate limit exceeded; retry in {seconds} s");
+fn refused(path: &str, message: &str) -> Response {
     match rest::family_of(path) {
         None if path.starts_with("/graphql") => {
-            super::graphql::error_response(StatusCode::TOO_MANY_REQUESTS, Code::RateLimited, &message)
+            super::graphql::error_response(StatusCode::TOO_MANY_REQUESTS, Code::RateLimited, message)
         }
         family => envelope::error(family.unwrap_or(Family::Komerza), &RestError::new(Code::RateLimited, message)),
     }

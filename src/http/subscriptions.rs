@@ -14,8 +14,12 @@
 //!   `connection_init`; 1008 too many connections for the credential; 1009 a message over the
 //!   body limit; 1013 a subscriber that fell too far behind (memory stays bounded); 1001 the
 //!   server is stopping.
-//! - At most `max_subscriptions` operations run at once per connection (another `subscribe` is
-//!   answered with an `error` message); the server pings every `keepalive`.
+//! - Every `subscribe` draws a token from the caller's rate-limit bucket, the one its HTTP
+//!   requests draw from (refused: an `error` message with `RATE_LIMITED`); at most
+//!   `max_subscriptions` operations run at once per connection (another `subscribe` is answered
+//!   with an `error` message); the server pings every `keepalive`. A socket that takes no message
+//!   for 10 s (its client stopped reading) is dropped without a close frame, which it would not
+//!   read either.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -287,12 +291,7 @@ async fn run(state: AppState, mut socket: WebSocket, caller: Caller) {
                     if running.contains_key(&id) {
                         break (4409, format!("Subscriber for {id} already exists"));
                     }
-                    if running.len() >= state.live.max_subscriptions {
-                        let message = format!(
-                            "at most {} operations run at once on one connection; complete one first",
-                            state.live.max_subscriptions
-                        );
-                        let refused = ApiError::Forbidden(message).extend().into_server_error(Pos::default());
+                    if let Some(refused) = admission(&state, &caller, running.len()).await {
                         if send(&mut socket, json!({ "type": "error", "id": id, "payload": [refused] })).await.is_err() {
                             break (1011, String::new());
                         }
@@ -363,6 +362,24 @@ async fn run(state: AppState, mut socket: WebSocket, caller: Caller) {
     if code != 1000 && code != 1011 {
         close(&mut socket, code, &reason).await;
     }
+}
+
+/// Why a new operation may not start now, if it may not: it draws from the caller's rate-limit
+/// bucket as one sent over HTTP does, and at most `max_subscriptions` run on one connection.
+async fn admission(state: &AppState, caller: &Caller, running: usize) -> Option<ServerError> {
+    if let Some(limiters) = &state.rate_limits {
+        if let Err(refusal) = limiters.charge_caller(&caller.access).await {
+            return Some(refusal_error(Code::RateLimited, &refusal.message()));
+        }
+    }
+    if running >= state.live.max_subscriptions {
+        let message = format!(
+            "at most {} operations run at once on one connection; complete one first",
+            state.live.max_subscriptions
+        );
+        return Some(ApiError::Forbidden(message).extend().into_server_error(Pos::default()));
+    }
+    None
 }
 
 /// Forgets operation `id` if it is still the run that ended (the client may have completed it

@@ -71,3 +71,37 @@ async fn metrics_count_requests_and_latency_per_operation_type() {
     assert_eq!(value(r#"commerce_http_requests_total{operation="none",status="415",surface="graphql"}"#), 1);
     assert_eq!(value(r#"commerce_http_request_duration_seconds_count{operation="query",surface="graphql"}"#), 2);
 }
+
+#[tokio::test]
+async fn a_stopping_server_answers_readyz_503_and_still_serves_while_it_drains_then_exits() {
+    use std::time::Duration;
+
+    let database = crate::helpers::TestDatabase::new().await;
+    let (mut child, base, token) =
+        crate::webhooks::gateway_process_with(&database, &[("SHUTDOWN_DRAIN_SECS", "3")]).await;
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(format!("{base}/readyz")).send().await.expect("readyz").status(), 200);
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let mut ready = None;
+    for _ in 0..40 {
+        let response = client.get(format!("{base}/readyz")).send().await.expect("readyz while draining");
+        if response.status() == 503 {
+            ready = Some(response.json::<serde_json::Value>().await.expect("json"));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(ready.expect("readyz turned 503")["status"], "stopping");
+    let stores = crate::webhooks::post(&base, Some(&token), "{ stores { id } }", serde_json::json!({})).await;
+    assert!(stores["data"]["stores"][0]["id"].is_string(), "requests are still served: {stores}");
+    for _ in 0..150 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "{status}");
+            assert!(client.get(format!("{base}/readyz")).send().await.is_err(), "no longer listening");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    panic!("the server did not exit after draining");
+}

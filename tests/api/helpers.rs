@@ -73,6 +73,7 @@ impl TestDatabase {
             webhooks: WebhookSettings { worker: false, ..WebhookSettings::default() },
             live: Default::default(),
             graphiql: Default::default(),
+            drain: std::time::Duration::ZERO,
         }
     }
 }

@@ -7,6 +7,7 @@ use commerce_gateway::limits::RateLimits;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_with, TestApp, TestDatabase};
+use crate::subscriptions::Socket;
 
 const PING: &str = "{ __typename }";
 
@@ -138,4 +139,39 @@ async fn an_unknown_key_is_remembered_so_repeating_it_runs_no_sql() {
         assert_eq!(call(&app, Some(&key), None).await.status(), 401);
     }
     assert_eq!(app.statements.get(), second, "repeats are answered from memory");
+}
+
+#[tokio::test]
+async fn operations_over_a_websocket_draw_from_the_callers_bucket() {
+    let app = limited_app(true, vec![]).await;
+    let key = app.api_key(&app.merchant, &["stores.view"], None).await;
+    let mut socket = Socket::ready(&app, &key).await;
+    let started = std::time::Instant::now();
+    for n in 0..20 {
+        socket.subscribe(&format!("q{n}"), PING, json!({})).await;
+    }
+    let (mut answered, mut refused) = (0_u128, Vec::new());
+    while answered + (refused.len() as u128) < 20 {
+        let message = socket.message().await;
+        match message["type"].as_str() {
+            Some("next") => answered += 1,
+            Some("error") => refused.push(message),
+            Some("complete") => {}
+            _ => panic!("unexpected: {message}"),
+        }
+    }
+    // The bucket holds 12 and regains one every 500 ms.
+    let refilled = started.elapsed().as_millis() / 500 + 1;
+    assert!((12..=12 + refilled).contains(&answered), "{answered} of 20 answered");
+    let error = &refused[0]["payload"][0];
+    assert_eq!(error["extensions"]["code"], "RATE_LIMITED", "{error}");
+    assert_eq!(error["message"], "rate limit exceeded; retry in 1 s");
+    // The key's HTTP requests draw from the same, now empty, bucket.
+    let response = call(&app, Some(&key), None).await;
+    if response.status() == 200 {
+        let remaining: u128 = header(&response, "x-ratelimit-remaining").parse().expect("remaining");
+        assert!(remaining <= started.elapsed().as_millis() / 500, "{remaining} left");
+    } else {
+        assert_eq!(response.status(), 429);
+    }
 }

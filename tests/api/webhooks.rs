@@ -795,9 +795,18 @@ async fn the_komerza_routes_manage_endpoints_behind_the_same_walls() {
 /// A gateway process serving `database` with the demo data, webhooks to loopback allowed and
 /// attempts limited to one second; with its base URL and the demo merchant's token.
 pub async fn gateway_process(database: &TestDatabase) -> (std::process::Child, String, String) {
+    gateway_process_with(database, &[]).await
+}
+
+/// [`gateway_process`] with more settings in its environment.
+pub async fn gateway_process_with(
+    database: &TestDatabase,
+    settings: &[(&str, &str)],
+) -> (std::process::Child, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
         .args(["serve", "--demo"])
+        .envs(settings.iter().copied())
         .env_remove("APP_ENV")
         .env("RUST_LOG", "warn")
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
