@@ -63,7 +63,7 @@ fn act(auth: &Authenticator, wake: &Notify, hub: &Hub, signal: Option<Signal>) {
             hub.heard(id);
         }
         Some(Signal::SessionEnded(session)) => auth.end_session(session),
-        Some(Signal::KeyRevoked(hash)) => auth.forget_key(&hash),
+        Some(Signal::KeyChanged(hash)) => auth.forget_key(&hash),
         Some(Signal::StoresChanged(user)) => auth.forget_tenancy(user),
         None => tracing::warn!("ignored a malformed signal"),
     }

@@ -17,8 +17,9 @@ pub enum Signal {
     EventRecorded(Uuid),
     /// A login session ended (logout, a reused refresh token).
     SessionEnded(Uuid),
-    /// An API key was revoked (by the SHA-256 of its secret, never the secret).
-    KeyRevoked(String),
+    /// An API key was revoked or its access changed (by the SHA-256 of its secret, never the
+    /// secret).
+    KeyChanged(String),
     /// A user's stores changed (one created or deleted).
     StoresChanged(Uuid),
 }
@@ -28,7 +29,7 @@ impl Signal {
         match self {
             Self::EventRecorded(id) => format!("event:{id}"),
             Self::SessionEnded(id) => format!("session:{id}"),
-            Self::KeyRevoked(hash) => format!("key:{hash}"),
+            Self::KeyChanged(hash) => format!("key:{hash}"),
             Self::StoresChanged(user) => format!("stores:{user}"),
         }
     }
@@ -39,7 +40,7 @@ impl Signal {
             Some(("event", id)) => Uuid::parse_str(id).ok().map(Self::EventRecorded),
             Some(("session", id)) => Uuid::parse_str(id).ok().map(Self::SessionEnded),
             Some(("key", hash)) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                Some(Self::KeyRevoked(hash.to_owned()))
+                Some(Self::KeyChanged(hash.to_owned()))
             }
             Some(("stores", user)) => Uuid::parse_str(user).ok().map(Self::StoresChanged),
             _ => None,
@@ -71,7 +72,7 @@ mod tests {
         for signal in [
             Signal::EventRecorded(user),
             Signal::SessionEnded(user),
-            Signal::KeyRevoked("ab".repeat(32)),
+            Signal::KeyChanged("ab".repeat(32)),
             Signal::StoresChanged(user),
         ] {
             assert_eq!(Signal::decode(&signal.encode()), Some(signal));

@@ -1,7 +1,7 @@
 //! API keys: a user's scoped credentials for integrators. A key never holds a scope or store its
 //! creator does not hold, a user has at most a configured number of live keys (each key has its
 //! own rate-limit bucket, so keys without bound would be buckets without bound), and revoking
-//! takes effect at once on this replica.
+//! or changing a key takes effect at once on this replica and, through a signal, on the others.
 
 use std::collections::BTreeSet;
 
@@ -15,6 +15,7 @@ use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Access;
 use crate::auth::scope;
 use crate::db::begin_write;
+use crate::db::json::strings;
 use crate::db::signals::{self, Signal};
 use crate::error::{ApiError, FieldError};
 use entity::{api_key as api_key_entity, user};
@@ -134,6 +135,63 @@ pub async fn revoke(
         .exec(db)
         .await?;
     auth.forget_key(&key.secret_hash);
-    signals::send(db, Signal::KeyRevoked(key.secret_hash.clone())).await?;
+    signals::send(db, Signal::KeyChanged(key.secret_hash.clone())).await?;
     Ok(api_key_entity::Model { revoked_at: key.revoked_at.or(Some(now)), ..key })
+}
+
+/// A change to a key: each field given replaces what the key holds; `store_ids: Some(None)`
+/// lifts its store limit.
+pub struct KeyChange {
+    pub name: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub store_ids: Option<Option<Vec<Uuid>>>,
+}
+
+/// Changes one of `owner`'s live keys (another user's is `NOT_FOUND`, a revoked one a
+/// `CONFLICT`) within the owner's rights, as at creation. The key keeps its secret; every
+/// replica forgets what it cached of it, and its open WebSocket connections close (4403) when
+/// its access changed.
+pub async fn update(
+    db: &DatabaseConnection,
+    auth: &Authenticator,
+    owner: &Access,
+    id: Uuid,
+    change: KeyChange,
+) -> Result<api_key_entity::Model, ApiError> {
+    let key = api_key_entity::Entity::find_by_id(id)
+        .filter(api_key_entity::Column::UserId.eq(owner.user_id))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("API key"))?;
+    if key.revoked_at.is_some() {
+        return Err(ApiError::conflict("apiKey", "the key is revoked; create a new one"));
+    }
+    let held_stores =
+        || key.store_ids.as_ref().map(|ids| strings(ids).iter().filter_map(|id| id.parse().ok()).collect());
+    let request = KeyRequest {
+        name: change.name.unwrap_or_else(|| key.name.clone()),
+        scopes: change.scopes.unwrap_or_else(|| strings(&key.scopes)),
+        store_ids: change.store_ids.unwrap_or_else(held_stores),
+    };
+    let checked = validate(request, owner)?;
+    let changed = api_key_entity::Model {
+        name: checked.name,
+        scopes: serde_json::json!(checked.scopes),
+        store_ids: checked.store_ids.map(|ids| serde_json::json!(ids)),
+        ..key
+    };
+    let updated = api_key_entity::Entity::update_many()
+        .col_expr(api_key_entity::Column::Name, Expr::value(changed.name.clone()))
+        .col_expr(api_key_entity::Column::Scopes, Expr::value(changed.scopes.clone()))
+        .col_expr(api_key_entity::Column::StoreIds, Expr::value(changed.store_ids.clone()))
+        .filter(api_key_entity::Column::Id.eq(changed.id))
+        .filter(api_key_entity::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(ApiError::conflict("apiKey", "the key is revoked; create a new one"));
+    }
+    auth.forget_key(&changed.secret_hash);
+    signals::send(db, Signal::KeyChanged(changed.secret_hash.clone())).await?;
+    Ok(changed)
 }

@@ -8,6 +8,7 @@ use crate::helpers::{count_rows, error_codes, spawn_demo_app, DEMO_CUSTOMER, RIV
 const CREATE: &str =
     "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id name scopes storeIds prefix } } }";
 const LIST: &str = "{ apiKeys { id name scopes prefix lastUsedAt revokedAt } }";
+const UPDATE: &str = "mutation($id: UUID!, $input: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $input) { id name scopes storeIds } }";
 
 fn details(body: &Value) -> Vec<String> {
     body["errors"][0]["extensions"]["details"]
@@ -109,7 +110,102 @@ async fn keys_cannot_manage_keys() {
         )
         .await;
     assert_eq!(error_codes(&revoke), ["FORBIDDEN"]);
+    let update = app
+        .graphql_as(&key, UPDATE, json!({ "id": uuid::Uuid::now_v7(), "input": { "scopes": ["stores.view"] } }))
+        .await;
+    assert_eq!(error_codes(&update), ["FORBIDDEN"]);
     assert_eq!(count_rows(&app.db, "api_keys").await, keys);
+}
+
+#[tokio::test]
+async fn a_changed_key_holds_its_new_rights_at_once_and_only_its_owner_can_change_it() {
+    let app = spawn_demo_app().await;
+    let second = app.as_merchant("mutation { createStore(input: { name: \"Second Shop\" }) { id } }", json!({})).await;
+    assert!(second.get("errors").is_none(), "{second}");
+    let input = json!({ "name": "k", "scopes": ["stores.view", "stores.products.view"] });
+    let created = app.as_merchant(CREATE, json!({ "input": input })).await;
+    let secret = created["data"]["createApiKey"]["secret"].as_str().expect("secret").to_owned();
+    let id = created["data"]["createApiKey"]["apiKey"]["id"].clone();
+    const READ: &str = "{ stores { id products(first: 1) { totalCount } } }";
+    let read = app.graphql_as(&secret, READ, json!({})).await;
+    assert!(read.get("errors").is_none(), "{read}");
+    let stores: Vec<Value> =
+        read["data"]["stores"].as_array().expect("stores").iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(stores.len(), 2, "{read}");
+
+    let rival = app.token(RIVAL_MERCHANT).await;
+    let foreign = app.graphql_as(&rival, UPDATE, json!({ "id": id, "input": { "scopes": ["stores.view"] } })).await;
+    assert_eq!(error_codes(&foreign), ["NOT_FOUND"], "another user's key answers as missing: {foreign}");
+    assert!(app.graphql_as(&secret, READ, json!({})).await.get("errors").is_none(), "unchanged by the rival");
+
+    let narrowed = app
+        .as_merchant(UPDATE, json!({ "id": id, "input": { "scopes": ["stores.view"], "storeIds": [stores[0]] } }))
+        .await;
+    assert_eq!(
+        narrowed["data"]["updateApiKey"],
+        json!({ "id": id, "name": "k", "scopes": ["stores.view"], "storeIds": [stores[0]] }),
+        "{narrowed}"
+    );
+    // At once, although the key was cached by the reads above.
+    let read = app.graphql_as(&secret, READ, json!({})).await;
+    assert_eq!(error_codes(&read), ["FORBIDDEN"], "{read}");
+    assert!(read["errors"][0]["message"].as_str().is_some_and(|m| m.contains("stores.products.view")), "{read}");
+    assert_eq!(read["data"]["stores"].as_array().map(Vec::len), Some(1), "limited to one store: {read}");
+
+    let lifted = app.as_merchant(UPDATE, json!({ "id": id, "input": { "name": " renamed ", "storeIds": null } })).await;
+    assert_eq!(
+        lifted["data"]["updateApiKey"],
+        json!({ "id": id, "name": "renamed", "scopes": ["stores.view"], "storeIds": null }),
+        "{lifted}"
+    );
+    let read = app.graphql_as(&secret, "{ stores { id } }", json!({})).await;
+    assert_eq!(read["data"]["stores"].as_array().map(Vec::len), Some(stores.len()), "{read}");
+
+    app.as_merchant("mutation($id: UUID!) { revokeApiKey(id: $id) { id } }", json!({ "id": id })).await;
+    let late = app.as_merchant(UPDATE, json!({ "id": id, "input": { "name": "again" } })).await;
+    assert_eq!(error_codes(&late), ["CONFLICT"], "{late}");
+}
+
+#[tokio::test]
+async fn bad_key_changes_are_validation_errors_and_change_nothing() {
+    let app = spawn_demo_app().await;
+    let created = app.as_merchant(CREATE, json!({ "input": { "name": "k", "scopes": ["stores.view"] } })).await;
+    let id = created["data"]["createApiKey"]["apiKey"]["id"].clone();
+    let rival_store = {
+        let rival = app.token(RIVAL_MERCHANT).await;
+        app.graphql_as(&rival, "{ stores { id } }", json!({})).await["data"]["stores"][0]["id"].clone()
+    };
+    let many_scopes: Vec<String> = (0..1000).map(|i| format!("scope.{i}")).collect();
+    let many_stores: Vec<String> = (0..101).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let cases = [
+        (json!({ "name": "" }), "name"),
+        (json!({ "name": "k".repeat(65) }), "name"),
+        (json!({ "scopes": [] }), "scopes"),
+        (json!({ "scopes": ["stores.fly"] }), "scopes[0]"),
+        (json!({ "scopes": many_scopes }), "scopes"),
+        (json!({ "storeIds": [rival_store] }), "storeIds[0]"),
+        (json!({ "storeIds": many_stores }), "storeIds"),
+    ];
+    for (input, field) in cases {
+        let body = app.as_merchant(UPDATE, json!({ "id": id, "input": input })).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{input}: {body}");
+        assert!(details(&body).contains(&field.to_owned()), "{field}: {body}");
+    }
+    for variables in [
+        json!({ "input": { "name": "x" } }),
+        json!({ "id": id }),
+        json!({ "id": "not-a-uuid", "input": { "name": "x" } }),
+        json!({ "id": id, "input": { "name": 5 } }),
+    ] {
+        let body = app.as_merchant(UPDATE, variables.clone()).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{variables}: {body}");
+    }
+    let customer = app.token(DEMO_CUSTOMER).await;
+    let body = app.graphql_as(&customer, UPDATE, json!({ "id": id, "input": { "name": "x" } })).await;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "a customer holds no such key: {body}");
+    let listing = app.as_merchant(LIST, json!({})).await;
+    let key = listing["data"]["apiKeys"].as_array().expect("keys").iter().find(|k| k["id"] == id).cloned();
+    assert_eq!(key.map(|k| (k["name"].clone(), k["scopes"].clone())), Some((json!("k"), json!(["stores.view"]))));
 }
 
 #[tokio::test]

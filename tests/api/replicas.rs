@@ -51,6 +51,26 @@ async fn a_key_revoked_or_a_session_ended_on_one_replica_is_refused_by_another_w
     let took = refused_within(&second, &key, Duration::from_secs(1)).await;
     assert!(took.is_some(), "the other replica refuses the revoked key within a second");
 
+    // A change to a key's scopes, made on one replica, holds on the other within a second.
+    let changed = first.api_key(&first.merchant, &["user.view"], None).await;
+    assert!(second.graphql_as(&changed, "{ me { id } }", json!({})).await["data"]["me"]["id"].is_string());
+    let keys = first.as_merchant("{ apiKeys { id revokedAt } }", json!({})).await;
+    let live = keys["data"]["apiKeys"].as_array().and_then(|k| k.iter().find(|k| k["revokedAt"].is_null()).cloned());
+    let update = first
+        .as_merchant(
+            "mutation($id: UUID!) { updateApiKey(id: $id, input: { scopes: [\"stores.view\"] }) { id } }",
+            json!({ "id": live.expect("the live key")["id"] }),
+        )
+        .await;
+    assert!(update.get("errors").is_none(), "{update}");
+    let started = Instant::now();
+    let mut forbidden = false;
+    while !forbidden && started.elapsed() < Duration::from_secs(1) {
+        forbidden = error_codes(&second.graphql_as(&changed, "{ me { id } }", json!({})).await) == ["FORBIDDEN"];
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(forbidden, "the other replica holds the key to its new scopes within a second");
+
     let logout = second.graphql_as(&session, "mutation { logout }", json!({})).await;
     assert_eq!(logout["data"]["logout"], true, "{logout}");
     let took = refused_within(&first, &session, Duration::from_secs(1)).await;

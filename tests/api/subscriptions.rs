@@ -449,6 +449,29 @@ async fn a_revoked_key_or_an_ended_session_closes_its_sockets() {
 }
 
 #[tokio::test]
+async fn a_key_whose_access_changes_has_its_sockets_closed_and_a_rename_does_not() {
+    let app = spawn_demo_app().await;
+    let merchant = app.token(crate::helpers::DEMO_MERCHANT).await;
+    let ids = demo_catalog(&app, &merchant).await;
+    let key = app.api_key(&merchant, &["stores.orders.view", "stores.view"], None).await;
+    let mut keyed = Socket::ready(&app, &key).await;
+    keyed.subscribe("o", ORDER_EVENTS, json!({ "s": ids.store })).await;
+    let keys = app.graphql_as(&merchant, "{ apiKeys { id name } }", json!({})).await;
+    let id = keys["data"]["apiKeys"][0]["id"].clone();
+    const UPDATE: &str =
+        "mutation($id: UUID!, $input: UpdateApiKeyInput!) { updateApiKey(id: $id, input: $input) { id } }";
+    let renamed = app.graphql_as(&merchant, UPDATE, json!({ "id": id, "input": { "name": "renamed" } })).await;
+    assert!(renamed["errors"].is_null(), "{renamed}");
+    keyed.send(json!({ "type": "ping" })).await;
+    assert_eq!(keyed.message().await["type"], "pong", "the same access keeps its connection");
+    let narrowed = app.graphql_as(&merchant, UPDATE, json!({ "id": id, "input": { "scopes": ["stores.view"] } })).await;
+    assert!(narrowed["errors"].is_null(), "{narrowed}");
+    let (code, reason) = keyed.closed().await;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(reason.contains("access changed"), "{reason}");
+}
+
+#[tokio::test]
 async fn every_subscription_guard_refuses_without_its_scope() {
     let app = spawn_demo_app().await;
     let merchant = app.token(crate::helpers::DEMO_MERCHANT).await;

@@ -1,9 +1,9 @@
-//! API keys of the signed-in user: `apiKeys`, `createApiKey`, `revokeApiKey`. Managing keys
+//! API keys of the signed-in user: `apiKeys`, `createApiKey`, `updateApiKey`, `revokeApiKey`. Managing keys
 //! needs a login session; a key can never hold a scope or store its creator does not hold.
 
 use std::sync::Arc;
 
-use async_graphql::{Context, InputObject, Object};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -94,6 +94,18 @@ pub struct CreateApiKeyInput {
     pub store_ids: Option<Vec<Uuid>>,
 }
 
+/// A change to a key; what is omitted stays as it is.
+#[derive(InputObject)]
+pub struct UpdateApiKeyInput {
+    /// A new name (1–64 characters).
+    pub name: Option<String>,
+    /// The scopes the key holds from now on, by name; each must be one the caller holds.
+    pub scopes: Option<Vec<String>>,
+    /// The stores the key is limited to from now on (each must be one of the caller's); null
+    /// lifts the limit.
+    pub store_ids: MaybeUndefined<Vec<Uuid>>,
+}
+
 fn session_access<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Access> {
     crate::graphql::data::<Principal>(ctx)?.access().ok_or(ApiError::Unauthenticated("sign in first")).into_graphql()
 }
@@ -133,6 +145,30 @@ impl ApiKeyMutation {
         let max_live = crate::graphql::data::<AccountLimits>(ctx)?.max_api_keys;
         let issued = api_keys::create(db, session_access(ctx)?, request, max_live).await.into_graphql()?;
         Ok(CreateApiKeyPayload { secret: issued.secret, key: issued.key })
+    }
+
+    /// Changes one of the caller's live keys (name, scopes, stores) within the caller's rights;
+    /// the secret stays. Takes effect at once on every replica; WebSocket connections using
+    /// the key close (4403) when its access changed.
+    #[graphql(directive = session::apply())]
+    async fn update_api_key(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateApiKeyInput,
+    ) -> async_graphql::Result<ApiKey> {
+        let change = api_keys::KeyChange {
+            name: input.name,
+            scopes: input.scopes,
+            store_ids: match input.store_ids {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(ids) => Some(Some(ids)),
+            },
+        };
+        let auth = crate::graphql::data::<Arc<Authenticator>>(ctx)?;
+        let db = crate::graphql::data::<DatabaseConnection>(ctx)?;
+        api_keys::update(db, auth, session_access(ctx)?, id, change).await.map(ApiKey).into_graphql()
     }
 
     /// Revokes one of the caller's keys; it is refused from then on.
