@@ -207,6 +207,9 @@ async fn order_events_reach_the_merchant_in_commit_order_and_a_customer_only_the
     // The client completes; the server stops sending and the connection stays usable.
     staff.send(json!({ "type": "complete", "id": "orders" })).await;
     place(&app, &merchant, &ids.store, &variant, Some("later@example.com")).await;
+    // The stock subscription hears this order, so the feed has handed its events out.
+    let later = stock.message().await;
+    assert_eq!(later["payload"]["data"]["stockChanges"]["variant"]["stock"], 7, "{later}");
     staff.send(json!({ "type": "ping" })).await;
     assert_eq!(staff.message().await["type"], "pong", "no event after complete");
 }
