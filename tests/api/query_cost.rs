@@ -85,3 +85,29 @@ async fn introspection_is_not_held_to_the_limits_meant_for_data() {
     assert_eq!(status, 200);
     assert_eq!(body["errors"][0]["extensions"]["limit"], "depth", "{body}");
 }
+
+#[tokio::test]
+async fn a_repeated_document_is_checked_again_whenever_its_variables_change() {
+    let app = spawn_demo_app().await;
+    const PAGE: &str = "query($n: Int!) { stores { products(first: $n) { nodes { name variants { sku name customFields { label options { label value } } } } } } }";
+    // Twice each way, so the second of each pair can come from what the first left behind.
+    for _ in 0..2 {
+        let body = app.as_merchant(PAGE, json!({ "n": 2 })).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        assert!(body["extensions"]["cost"]["requestedQueryCost"].as_u64().is_some_and(|c| c < 25_000), "{body}");
+        let body = app.as_merchant(PAGE, json!({ "n": 100 })).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "the same text with a larger page: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["limit"], "complexity", "{body}");
+        let body = app.as_merchant(PAGE, json!({ "n": "two" })).await;
+        assert!(body["data"].is_null(), "the same text with a wrong value: {body}");
+        assert!(error_codes(&body).iter().all(|c| c == "VALIDATION"), "{body}");
+        let body = app.as_merchant(PAGE, json!({})).await;
+        assert!(body["data"].is_null(), "the same text without its variable: {body}");
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{body}");
+    }
+    // A document admitted for a merchant is still held to the policy for a customer.
+    let customer = app.token(crate::helpers::DEMO_CUSTOMER).await;
+    const SECRET: &str = "{ stores { webhookSecret } }";
+    assert!(app.as_merchant(SECRET, json!({})).await.get("errors").is_none());
+    assert_eq!(error_codes(&app.graphql_as(&customer, SECRET, json!({})).await), ["FORBIDDEN"]);
+}

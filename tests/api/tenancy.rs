@@ -174,12 +174,14 @@ const WRITES: &[(&str, &str)] = &[
 ];
 
 /// Mutations that name no store-owned row.
-/// (Webhook endpoints are the account's; `webhooks.rs` walls them.)
+/// (API keys and webhook endpoints are the account's; `api_keys.rs` and `webhooks.rs` wall
+/// them.)
 const ACCOUNT_MUTATIONS: &[&str] = &[
     "login",
     "refreshSession",
     "logout",
     "createApiKey",
+    "updateApiKey",
     "revokeApiKey",
     "createStore",
     "createWebhook",

@@ -1,7 +1,8 @@
 //! Runs GraphQL requests. The schema is built twice over the same types: `checked` carries the
 //! extensions — the cost limits at validation and the policy check on every field — and `fast`
 //! carries none, so its fields resolve without a hook apiece. Every request is first validated
-//! by `checked`, which measures and limits its cost without executing it; then
+//! by `checked`, which measures and limits its cost without executing it (once per document and
+//! variables: what passed is remembered, see [`Documents`]); then
 //! [`Policy::admits`] reads the document: when the caller may read every field it selects, `fast`
 //! runs it; otherwise `checked` does, answering each refused field with its own error exactly as
 //! the policy promises. Every response to a valid document reports its cost, and every error has a
@@ -21,6 +22,7 @@ use async_graphql::{
 use sea_orm::DatabaseConnection;
 
 use super::cost::{self, CostExtension, FixedDocument, SchemaOnly, ValidateOnly};
+use super::documents::{Admission, AdmissionKey, Documents};
 use super::text_input;
 use crate::auth::authenticator::Authenticator;
 use crate::auth::principal::Principal;
@@ -36,7 +38,7 @@ use crate::limits::{AccountLimits, CostLimits, GraphqlOptions};
 use crate::live::{FellBehind, Hub};
 
 /// Whose document a request runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Origin {
     /// A client's: the cost limits apply.
     Client,
@@ -63,6 +65,7 @@ pub struct Engine {
     limits: CostLimits,
     db: DatabaseConnection,
     batch_delay: Duration,
+    documents: Documents,
 }
 
 impl Engine {
@@ -102,6 +105,7 @@ impl Engine {
             limits: options.cost,
             batch_delay: options.batch_delay,
             db,
+            documents: Documents::default(),
         })
     }
 
@@ -199,9 +203,15 @@ impl Engine {
 
     /// Validates `request` against the GraphQL rules, the cost limits and the text-input checks
     /// without running it (leaving it parsed, its declared defaults filled in): what it costs, or
-    /// the response refusing it.
+    /// the response refusing it. A document is parsed, and a document with the same variables
+    /// checked, once ([`Documents`]).
     async fn admit(&self, request: &mut Request, origin: Origin) -> Result<Admitted, Response> {
+        self.documents.parse(request);
         complete_variables(request);
+        let key = AdmissionKey::of(request, origin);
+        if let Some(Admission { schema_only, measured }) = self.documents.admitted(&key) {
+            return Ok(Admitted { origin, schema_only, measured });
+        }
         let probe = ValidateOnly::default();
         let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
         check.operation_name = request.operation_name.clone();
@@ -243,6 +253,7 @@ impl Engine {
             ensure_error_codes(&mut response);
             return Err(response);
         }
+        self.documents.remember(key, Admission { schema_only, measured });
         Ok(Admitted { origin, schema_only, measured })
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod coercion;
 pub mod cost;
+pub mod documents;
 pub mod engine;
 pub mod nulls;
 pub mod policy;
