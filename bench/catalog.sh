@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): the nested catalog query at fixed concurrency against commerce-gateway
-# on SQLite and on PostgreSQL, and against PostGraphile v5 serving the same PostgreSQL database.
-# Reports requests/s, p50/p99 latency, SQL statements per request and peak RSS.
+# Benchmark (not a test): the nested catalog query, and two small ones (one store's product list,
+# one product by slug with its variants), at fixed concurrency against commerce-gateway on SQLite
+# and on PostgreSQL, and against PostGraphile v5 serving the same PostgreSQL database. Reports
+# requests/s, p50/p99 latency, SQL statements per request and peak RSS.
 #
 #   bash bench/catalog.sh            (env: DURATION=15s CONNECTIONS=16 STORES=10 PRODUCTS=20
 #                                     VARIANTS=3 FIELDS=2 OPTIONS=2 PAGE=20 SKIP_PEER=1)
@@ -16,6 +17,11 @@ start_postgres
 
 PEER='query { allStores { nodes { rowId name productsByStoreId(first: PAGE) { totalCount nodes { rowId name slug variantsByProductId { nodes { rowId name sku costCents stock customFieldsByVariantId { nodes { rowId label fieldType customFieldOptionsByCustomFieldId { nodes { label value } } } } } } } } } } }'
 PEER=${PEER//PAGE/$PAGE}
+# The small shapes as PostGraphile names them (a product's category slugs through the join table;
+# the product by its primary key: its schema has no lookup by slug, whose unique index is partial).
+PEER_LIST='query { storeByRowId(rowId: "STORE") { productsByStoreId(first: PAGE) { totalCount nodes { rowId storeId name description visibility imageNames createdAt updatedAt categoryProductsByProductId { nodes { categoryByCategoryId { slug } } } variantsByProductId { nodes { sku costCents stock } } } } } }'
+PEER_LIST=${PEER_LIST//PAGE/$PAGE}
+PEER_BY_ID='query { productByRowId(rowId: "PRODUCT") { rowId name slug variantsByProductId { nodes { rowId name sku costCents stock } } } }'
 
 metric() { curl -s "$1/metrics" | awk '/^commerce_db_statements_total/ {print $2}'; }
 results=()
@@ -40,6 +46,15 @@ run_ours() {
   rest=$(METHOD=GET STORE=$store load "" "$base/v2/products?pageSize=$PAGE")
   results+=("$(printf '%-28s %s' "  one store's list, GraphQL" "${graphql#BENCH }")")
   results+=("$(printf '%-28s %s' "  the same via GET /v2/products" "${rest#BENCH }")")
+  first=$(curl -s "$base/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $token" \
+    -d "{\"query\":\"{ store(id: \\\"$store\\\") { products(first: 1) { nodes { id slug } } } }\"}")
+  slug=$(sed -E 's/.*"slug":"([^"]+)".*/\1/' <<<"$first")
+  product=$(sed -E 's/.*"id":"([^"]+)".*/\1/' <<<"$first")
+  local one=${BY_SLUG//STORE/$store}
+  line=$(load "${one//SLUG/$slug}" "$base/graphql")
+  results+=("$(printf '%-28s %s' "  one product by slug" "${line#BENCH }")")
+  line=$(load "${BY_ID//PRODUCT/$product}" "$base/graphql")
+  results+=("$(printf '%-28s %s' "  one product (by id)" "${line#BENCH }")")
   stop_gateway
 }
 
@@ -62,6 +77,15 @@ if [[ -z ${SKIP_PEER:-} ]]; then
   [[ -n $node_pid ]] && pids+=("$node_pid")  # the server itself, not only the script that started it
   rss=$([[ -n $node_pid ]] && awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$node_pid/status" || echo "?")
   results+=("$(printf '%-28s %s statements/request=1 (by design) peak_rss=%s' "PostGraphile v5 (postgres)" "${line#BENCH }" "$rss")")
+  for shape in "one store's list|${PEER_LIST//STORE/$store}" "one product (by id)|${PEER_BY_ID//PRODUCT/$product}"; do
+    query=${shape#*|}
+    check=$(curl -s http://127.0.0.1:15005/graphql -H 'content-type: application/json' -d "{\"query\":\"${query//\"/\\\"}\"}")
+    if ! grep -q '"rowId"' <<<"$check" || grep -q '"errors"' <<<"$check"; then
+      echo "PostGraphile answered ${shape%%|*} without rows: ${check:0:400}" >&2; exit 1
+    fi
+    line=$(load "$query" http://127.0.0.1:15005/graphql)
+    results+=("$(printf '%-28s %s' "  ${shape%%|*}" "${line#BENCH }")")
+  done
 fi
 
 echo

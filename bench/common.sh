@@ -11,8 +11,11 @@ PG_PORT=${PG_PORT:-55460}
 # The nested catalog query, and the document GET /v2/products?pageSize=PAGE runs for one store.
 NESTED='query { stores { id name products(first: PAGE) { totalCount nodes { id name slug variants { id name sku cost stock customFields { id label type options { label value } } } } } } }'
 NESTED=${NESTED//PAGE/$PAGE}
-LIST='query { store(id: "STORE") { products(first: PAGE, offset: 0) { totalCount nodes { id storeId name description visibility imageNames dateCreated dateUpdated categorySlugs variants { sku cost stock } } } } }'
+LIST='query { store(id: "STORE") { currencyCode products(first: PAGE, offset: 0) { totalCount nodes { id storeId name description visibility imageNames dateCreated dateUpdated categorySlugs variants { sku cost stock } } } } }'
 LIST=${LIST//PAGE/$PAGE}
+# One product by its slug with its variants.
+BY_SLUG='query { productBySlug(storeId: "STORE", slug: "SLUG") { id name slug variants { id name sku cost stock } } }'
+BY_ID='query { product(id: "PRODUCT") { id name slug variants { id name sku cost stock } } }'
 
 # Installs wrk when missing, makes the work directory and stops everything started on exit.
 bench_init() {

@@ -28,9 +28,10 @@ const LOGIN: &str = "mutation($email: String!, $password: String!, $remember: Bo
 const REFRESH: &str = "mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken tokenType expiresIn refreshToken } }";
 const LOGOUT: &str = "mutation { logout }";
 const LIST_PRODUCTS: &str = with_product!(
-    "query($store: UUID!, $first: Int!, $offset: Int!, $filter: ProductFilter, $sort: ProductSortKey, $reverse: Boolean) { store(id: $store) { products(first: $first, offset: $offset, filter: $filter, sortKey: $sort, reverse: $reverse) { totalCount nodes { ...P } } } } "
+    "query($store: UUID!, $first: Int!, $offset: Int!, $filter: ProductFilter, $sort: ProductSortKey, $reverse: Boolean) { store(id: $store) { currencyCode products(first: $first, offset: $offset, filter: $filter, sortKey: $sort, reverse: $reverse) { totalCount nodes { ...P } } } } "
 );
-const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } } ");
+const GET_PRODUCT: &str =
+    with_product!("query($id: UUID!, $store: UUID!) { product(id: $id) { ...P } store(id: $store) { currencyCode } } ");
 const CREATE_PRODUCT: &str = with_product!(
     "mutation($store: UUID!, $input: CreateProductInput!) { product: createProduct(storeId: $store, input: $input) { ...P } } "
 );
@@ -154,7 +155,7 @@ pub static ROUTES: [Route; 12] = [
             let connection = &store["products"];
             let items = connection["nodes"]
                 .as_array()
-                .map(|nodes| nodes.iter().map(|p| product(r, p)).collect())
+                .map(|nodes| nodes.iter().map(|p| product(&store["currencyCode"], p)).collect())
                 .unwrap_or_default();
             Ok(Reply { status: StatusCode::OK, body: Some(page_of(r, items, &connection["totalCount"])?) })
         },
@@ -181,7 +182,9 @@ pub static ROUTES: [Route; 12] = [
                 "variants": [{ "name": r.body["name"], "sku": r.body["sku"], "cost": decimal(&r.body["price"]), "stock": r.body["stock"] }],
             } }))
         },
-        respond: |r, data| Ok(Reply { status: StatusCode::CREATED, body: Some(product(r, &data["product"])) }),
+        respond: |r, data| {
+            Ok(Reply { status: StatusCode::CREATED, body: Some(product(&known_currency(r), &data["product"])) })
+        },
     },
     Route {
         family: Family::Commerce,
@@ -194,9 +197,10 @@ pub static ROUTES: [Route; 12] = [
         body: None,
         renames: &[],
         document: GET_PRODUCT,
-        variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
-        respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(product(r, found(&data["product"], "product")?)) })
+        variables: |r| Ok(json!({ "id": r.path_uuid("productId", "product")?, "store": r.store_id()? })),
+        respond: |_, data| {
+            let currency = &data["store"]["currencyCode"];
+            Ok(Reply { status: StatusCode::OK, body: Some(product(currency, found(&data["product"], "product")?)) })
         },
     },
     Route {
@@ -242,7 +246,8 @@ pub static ROUTES: [Route; 12] = [
             Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": input }))
         },
         respond: |r, data| {
-            Ok(Reply { status: StatusCode::OK, body: Some(product(r, found(&data["product"], "product")?)) })
+            let body = product(&known_currency(r), found(&data["product"], "product")?);
+            Ok(Reply { status: StatusCode::OK, body: Some(body) })
         },
     },
     Route {
@@ -430,8 +435,14 @@ fn check_currency(r: &RestRequest) -> Result<(), RestError> {
     Ok(())
 }
 
-/// A GraphQL product as the Commerce API shows it.
-fn product(r: &RestRequest, p: &Value) -> Value {
+/// The store's currency as read before a write (see [`super::resolve_store`]); reads select
+/// it in their document instead.
+fn known_currency(r: &RestRequest) -> Value {
+    json!(r.store.as_ref().and_then(|s| s.currency.as_deref()))
+}
+
+/// A GraphQL product as the Commerce API shows it, priced in `currency`.
+fn product(currency: &Value, p: &Value) -> Value {
     let variant = &p["variants"][0];
     json!({
         "productId": p["id"],
@@ -439,7 +450,7 @@ fn product(r: &RestRequest, p: &Value) -> Value {
         "name": p["name"],
         "description": p["description"],
         "price": number(&variant["cost"]),
-        "currency": r.store.as_ref().and_then(|s| s.currency.clone()),
+        "currency": currency,
         "stock": variant["stock"].as_i64().unwrap_or(0),
         "category": p["categorySlugs"][0],
         "imageUrl": p["imageNames"][0],

@@ -86,7 +86,7 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
         None => HashMap::new(),
     };
     let store = if route.store_scoped {
-        let store = resolve_store(route.family, shim.db, &principal, &path, headers).await?;
+        let store = resolve_store(route, shim.db, &principal, &path, headers).await?;
         // Every id of the path must lie in that store, under the id before it, before anything runs.
         tenancy::check_path(shim.db, &principal, store.id, &path_ids(&path)?).await?;
         Some(store)
@@ -182,13 +182,13 @@ fn has_kind(value: &Value, kind: &str) -> bool {
 /// The store a call is about: Komerza names it in the path; the Commerce API uses the
 /// `X-Store-Id` header, or the caller's only store. Another tenant's store is `NOT_FOUND`.
 async fn resolve_store(
-    family: Family,
+    route: &Route,
     db: &DatabaseConnection,
     principal: &Principal,
     path: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<StoreContext, RestError> {
-    let id = match family {
+    let id = match route.family {
         Family::Komerza => path.get("storeId").and_then(|v| Uuid::parse_str(v).ok()),
         Family::Commerce => match headers.get("x-store-id") {
             Some(header) => Some(
@@ -202,10 +202,12 @@ async fn resolve_store(
         },
     };
     let id = id.filter(|id| tenancy::sees_store(principal, *id)).ok_or_else(|| RestError::not_found("store"))?;
-    // The Commerce API shows the store's currency on every product; Komerza needs no row.
-    let currency = match family {
-        Family::Commerce => Some(tenancy::store(db, principal, id).await?.currency_code),
-        Family::Komerza => None,
+    // A Commerce API write checks a sent `currency` against the store's and shows it on the
+    // product it answers, so it reads the store first; its reads select the currency in their
+    // document (no statement of their own), and Komerza needs no row.
+    let currency = match route.family {
+        Family::Commerce if route.body.is_some() => Some(tenancy::store(db, principal, id).await?.currency_code),
+        Family::Commerce | Family::Komerza => None,
     };
     Ok(StoreContext { id, currency })
 }

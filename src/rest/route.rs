@@ -76,7 +76,7 @@ pub struct RestRequest {
 #[derive(Debug, Clone)]
 pub struct StoreContext {
     pub id: Uuid,
-    /// The store's currency, where the route needs it (Commerce API).
+    /// The store's currency, read before a Commerce API write (reads select it themselves).
     pub currency: Option<String>,
 }
 

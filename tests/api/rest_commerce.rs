@@ -211,6 +211,10 @@ async fn products_are_created_changed_and_deleted_with_every_documented_answer()
         ),
         (json!("SOCK-1"), json!(12.99), json!(40), json!("apparel"), json!(true), json!("socks.jpg"))
     );
+    assert_eq!(created["currency"], "USD", "{created}");
+    let path = format!("/v2/products/{}", created["productId"].as_str().expect("id"));
+    let (status, got) = app.rest(Method::GET, &path, Some(&app.merchant), None).await;
+    assert_eq!((status, got["currency"].clone(), got["sku"].clone()), (200, json!("USD"), json!("SOCK-1")), "{got}");
     let (status, again) = app.rest(Method::POST, "/v2/products", Some(&app.merchant), Some(body.clone())).await;
     assert_error(status, &again, 409, "CONFLICT");
     assert_eq!(detail_fields(&again), ["sku"]);
