@@ -122,12 +122,12 @@ pub async fn post(
             return Refusal::new(StatusCode::BAD_REQUEST, format!("the body is not JSON: {error}")).respond(media)
         }
     };
-    let Ok(mut batch) = batch else {
+    let Ok(batch) = batch else {
         return Refusal::new(StatusCode::BAD_REQUEST, "the body is not a GraphQL request").respond(media);
     };
     let mut kind = OperationKind("batch");
     let single = matches!(batch, BatchRequest::Single(_));
-    for request in batch.iter_mut() {
+    for request in batch.iter() {
         match check_document(request, &state, false) {
             Ok(operation) if single => kind = operation_kind(operation),
             Ok(_) => {}
@@ -169,11 +169,11 @@ pub async fn get(
         Ok(principal) => principal,
         Err(error) => return refused_credential(&error),
     };
-    let mut request = match parse_get(&query) {
+    let request = match parse_get(&query) {
         Ok(request) => request,
         Err(message) => return Refusal::new(StatusCode::BAD_REQUEST, message).respond(media),
     };
-    let kind = match check_document(&mut request, &state, true) {
+    let kind = match check_document(&request, &state, true) {
         Ok(operation) => operation_kind(operation),
         Err(refusal) => return refusal.respond(media),
     };
@@ -210,11 +210,11 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
     Ok(request)
 }
 
-/// Checks a document against the transport limits before it is executed, leaving it parsed in
-/// `request` for the engine. Documents that do not parse are left to the schema, which reports
-/// them.
+/// Checks a document against the transport limits before it is executed (parsed once for the
+/// engine too, which keeps it). Documents that do not parse are left to the schema, which
+/// reports them.
 pub(super) fn check_document(
-    request: &mut async_graphql::Request,
+    request: &async_graphql::Request,
     state: &AppState,
     over_get: bool,
 ) -> Result<Option<OperationType>, Refusal> {
@@ -227,8 +227,9 @@ pub(super) fn check_document(
         let message = format!("the query is longer than {} characters", limits.max_query_len);
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
-    let operation_name = request.operation_name.clone();
-    let Ok(document) = request.parsed_query() else { return Ok(None) };
+    let operation_name = request.operation_name.as_deref();
+    let Some(document) = state.engine.document(query) else { return Ok(None) };
+    let document = &*document;
     // Every field but `__typename` costs at least 1, so the cost limit bounds the fields too; the
     // count is linear where validating the expansion (which the cost is measured on) may not be.
     let max_fields = state.engine.cost_limits().max_complexity;
@@ -243,7 +244,7 @@ pub(super) fn check_document(
         let message = format!("the query uses {aliases} aliases; at most {} are allowed", limits.max_aliases);
         return Err(Refusal::new(StatusCode::BAD_REQUEST, message));
     }
-    let operation = document.operations.iter().find(|(name, _)| match operation_name.as_deref() {
+    let operation = document.operations.iter().find(|(name, _)| match operation_name {
         Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
         None => true,
     });

@@ -426,7 +426,7 @@ fn start(
     if let Some(variables) = payload.variables {
         request.variables = async_graphql::Variables::from_json(variables);
     }
-    let checked = check_document(&mut request, state, false);
+    let checked = check_document(&request, state, false);
     let (state, principal) = (state.clone(), caller.principal.clone());
     let behind = behind.clone();
     let announced = state.clone();

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{IntrospectionMode, Request, ServerError};
+use async_graphql::{IntrospectionMode, Request};
 use moka::sync::Cache;
 
 use super::cost::Measured;
@@ -83,17 +83,21 @@ impl Default for Documents {
 }
 
 impl Documents {
-    /// Gives `request` its parsed document: the one kept for its text, or a fresh parse that is
-    /// then kept. A document that does not parse is left for execution to report.
-    pub fn parse(&self, request: &mut Request) {
-        if let Some(document) = self.parsed.get(request.query.as_str()) {
-            request.set_parsed_query(ExecutableDocument::clone(&document));
-            return;
+    /// The parsed document of `text`: the one kept, or a fresh parse that is then kept; `None`
+    /// when it does not parse (execution reports why).
+    pub fn parsed(&self, text: &str) -> Option<Arc<ExecutableDocument>> {
+        if let Some(document) = self.parsed.get(text) {
+            return Some(document);
         }
-        let parsed: Result<&ExecutableDocument, ServerError> = request.parsed_query();
-        if let Ok(document) = parsed {
-            let document = Arc::new(document.clone());
-            self.parsed.insert(request.query.clone(), document);
+        let document = Arc::new(async_graphql::parser::parse_query(text).ok()?);
+        self.parsed.insert(text.to_owned(), document.clone());
+        Some(document)
+    }
+
+    /// Gives `request` its parsed document (see [`Documents::parsed`]).
+    pub fn parse(&self, request: &mut Request) {
+        if let Some(document) = self.parsed(&request.query) {
+            request.set_parsed_query(ExecutableDocument::clone(&document));
         }
     }
 

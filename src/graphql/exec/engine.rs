@@ -109,6 +109,12 @@ impl Engine {
         })
     }
 
+    /// The parsed document of `text`, kept for the requests that send it again (`None` when it
+    /// does not parse).
+    pub fn document(&self, text: &str) -> Option<Arc<ExecutableDocument>> {
+        self.documents.parsed(text)
+    }
+
     /// The limits every client document is held to.
     pub fn cost_limits(&self) -> CostLimits {
         self.limits
