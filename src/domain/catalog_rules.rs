@@ -50,12 +50,27 @@ pub fn check_store(c: &mut Checks, row: &store::Model) {
     c.text("name", &row.name, STORE_NAME);
     c.text("description", &row.description, 0..=STORE_DESCRIPTION_MAX);
     c.slug("url", &row.url, STORE_URL);
-    if row.currency_code.len() != 3 || !row.currency_code.bytes().all(|b| b.is_ascii_uppercase()) {
-        c.fail("currencyCode", "must be an ISO 4217 code of three capital letters, such as USD");
-    }
+    check_currency(c, "currencyCode", &row.currency_code);
     c.optional_text("maintenanceReason", row.maintenance_reason.as_deref(), 1..=MAINTENANCE_REASON_MAX);
     if let Some(threshold) = row.low_stock_threshold {
         c.number("lowStockThreshold", threshold, 0..=LOW_STOCK_THRESHOLD_MAX);
+    }
+}
+
+/// A currency goods are priced in, by its ISO 4217 code (the `iso_currency` crate's table): not a
+/// made-up code, a fund, a precious metal or a unit of account (`XAU`, `XDR`, `XTS`), nor one
+/// replaced by another.
+pub fn check_currency(c: &mut Checks, field: &str, code: &str) {
+    match iso_currency::Currency::from_code(code) {
+        None => c.fail(field, "must be an ISO 4217 currency code of three capital letters, such as USD"),
+        Some(currency) if currency.is_fund() || currency.is_special() => {
+            c.fail(field, format!("{code} is not a currency goods are priced in; use one such as USD"));
+        }
+        Some(currency) => {
+            if let Some(successor) = currency.is_superseded() {
+                c.fail(field, format!("{code} was replaced by {}", successor.code()));
+            }
+        }
     }
 }
 
@@ -88,7 +103,7 @@ pub fn check_variant(c: &mut Checks, row: &variant::Model) {
     if let Some(sku) = &row.sku {
         c.slug("sku", sku, SKU);
     }
-    c.number("cost", row.cost_cents, 0..=MAX_COST_CENTS);
+    c.amount("cost", row.cost_cents, 0..=MAX_COST_CENTS);
     c.number("stock", row.stock, 0..=i32::MAX);
     c.number("minimumQuantity", row.minimum_quantity, 1..=i32::MAX);
     if row.maximum_quantity != -1 && row.maximum_quantity < row.minimum_quantity {

@@ -4,6 +4,7 @@
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
+use crate::domain::money;
 use crate::error::{ApiError, FieldError};
 
 /// Whether a text holds no control character but tab, line feed and carriage return (NUL among
@@ -61,6 +62,14 @@ impl Checks {
     pub fn number<T: PartialOrd + Display>(&mut self, field: &str, value: T, range: RangeInclusive<T>) {
         if !range.contains(&value) {
             self.fail(field, format!("must be between {} and {}", range.start(), range.end()));
+        }
+    }
+
+    /// An amount of money (in cents) within `range`, reported in currency units (`100000.00`).
+    pub fn amount(&mut self, field: &str, cents: i64, range: RangeInclusive<i64>) {
+        if !range.contains(&cents) {
+            let (low, high) = (money::from_cents(*range.start()), money::from_cents(*range.end()));
+            self.fail(field, format!("must be between {low} and {high}"));
         }
     }
 

@@ -365,3 +365,51 @@ async fn creates_of_stores_categories_variants_fields_and_options_refuse_bad_val
         assert_refused(&app, &mutation, ids.variables(), base, cases).await;
     }
 }
+
+#[tokio::test]
+async fn a_currency_must_be_a_current_one_and_prices_are_limited_in_currency_units() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    const CREATE: &str =
+        "mutation($c: String!) { createStore(input: { name: \"Valid Store\", currencyCode: $c }) { id } }";
+    let stores = crate::helpers::count_rows(&app.db, "stores").await;
+    let long = "U".repeat(1000);
+    for (code, says) in [
+        ("XYZ", "ISO 4217"),
+        ("usd", "ISO 4217"),
+        ("", "ISO 4217"),
+        (long.as_str(), "ISO 4217"),
+        ("XAU", "not a currency goods are priced in"),
+        ("XTS", "not a currency goods are priced in"),
+        ("VES", "was replaced by VED"),
+    ] {
+        let body = app.as_merchant(CREATE, json!({ "c": code })).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{code}: {body}");
+        let detail = &body["errors"][0]["extensions"]["details"][0];
+        assert_eq!(detail["field"], "currencyCode", "{body}");
+        assert!(detail["message"].as_str().is_some_and(|m| m.contains(says)), "{code}: {body}");
+    }
+    assert_eq!(crate::helpers::count_rows(&app.db, "stores").await, stores, "nothing was written");
+    for code in ["EUR", "JPY", "CHF", "USD"] {
+        let body = app
+            .as_merchant(
+                "mutation($s: UUID!, $c: String!) { updateStore(id: $s, input: { currencyCode: $c }) { currencyCode } }",
+                json!({ "s": ids.store, "c": code }),
+            )
+            .await;
+        assert_eq!(body["data"]["updateStore"]["currencyCode"], code, "{body}");
+    }
+
+    let body = app
+        .as_merchant(
+            "mutation($p: UUID!) { createVariant(productId: $p, input: { name: \"Dear Variant\", cost: 100000.01 }) { id } }",
+            json!({ "p": ids.product }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["VALIDATION"], "{body}");
+    let detail = &body["errors"][0]["extensions"]["details"][0];
+    assert_eq!(
+        (detail["field"].as_str(), detail["message"].as_str()),
+        (Some("cost"), Some("must be between 0.00 and 100000.00"))
+    );
+}
