@@ -132,7 +132,16 @@ pub static ROUTES: [Route; 12] = [
         body: None,
         renames: &[],
         document: LOGOUT,
-        variables: |_| Ok(json!({})),
+        // An API key has no session to revoke: the documented 401, not a 403 the route never
+        // lists (keys are revoked with `revokeApiKey`).
+        variables: |r| {
+            if r.api_key {
+                let message =
+                    "logout ends a login session: send its access token (an API key is revoked with revokeApiKey)";
+                return Err(RestError::new(Code::Unauthenticated, message));
+            }
+            Ok(json!({}))
+        },
         respond: |_, _| Ok(Reply { status: StatusCode::NO_CONTENT, body: None }),
     },
     Route {

@@ -24,7 +24,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::auth::principal::Principal;
+use crate::auth::principal::{Credential, Principal};
 use crate::domain::tenancy::{self, PathIds};
 use crate::error::{ApiError, Code, MERCHANT_ONLY};
 use crate::graphql::exec::engine::{Engine, Origin};
@@ -98,7 +98,8 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
         None => Value::Null,
     };
     let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let request = RestRequest { path, query, body, store, idempotency_key };
+    let api_key = principal.access().is_some_and(|access| matches!(access.credential, Credential::ApiKey(_)));
+    let request = RestRequest { path, query, body, store, idempotency_key, api_key };
     let variables = (route.variables)(&request)?;
     let data = execute(shim.engine, principal, route, variables).await?;
     (route.respond)(&request, &data)

@@ -70,6 +70,8 @@ pub struct RestRequest {
     /// caller's store (see [`super::store`]).
     pub store: Option<StoreContext>,
     pub idempotency_key: Option<String>,
+    /// Whether the caller presented an API key (not a login session).
+    pub api_key: bool,
 }
 
 /// The store a call is about.

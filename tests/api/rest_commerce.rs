@@ -144,6 +144,12 @@ async fn sessions_refresh_and_log_out_in_the_commerce_envelopes() {
 
     let (status, body) = app.rest(Method::DELETE, "/v2/auth/logout", None, None).await;
     assert_error(status, &body, 401, "UNAUTHENTICATED");
+    // An API key has no session: one of the documented statuses, and the key keeps working.
+    let key = app.api_key(&app.merchant, &["stores.view", "stores.products.view"], None).await;
+    let (status, body) = app.rest(Method::DELETE, "/v2/auth/logout", Some(&key), None).await;
+    assert_error(status, &body, 401, "UNAUTHENTICATED");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("revokeApiKey")), "{body}");
+    assert_eq!(app.rest(Method::GET, "/v2/products", Some(&key), None).await.0, 200);
     let login = app.login(crate::helpers::DEMO_MERCHANT).await;
     let token = login["accessToken"].as_str().expect("token");
     let (status, body) = app.rest(Method::DELETE, "/v2/auth/logout", Some(token), None).await;
@@ -420,10 +426,28 @@ async fn orders_follow_the_state_machine_with_documented_statuses() {
             json!({ "customerId": ids.customer, "items": [{ "productId": product, "quantity": 1 }], "notes": "n".repeat(1001) }),
             "notes",
         ),
+        // Values of the wrong type inside the list: named by their place, in plain words.
+        (
+            json!({ "customerId": ids.customer, "items": [{ "productId": product, "quantity": "two" }] }),
+            "items[0].quantity",
+        ),
+        (
+            json!({ "customerId": ids.customer, "items": [{ "productId": product, "quantity": 1.5 }] }),
+            "items[0].quantity",
+        ),
+        (
+            json!({ "customerId": ids.customer, "items": [{ "productId": "nope", "quantity": 1 }] }),
+            "items[0].productId",
+        ),
+        (json!({ "customerId": "x", "items": [{ "productId": product, "quantity": 1 }] }), "customerId"),
     ] {
         let (status, refused) = app.rest(Method::POST, "/v2/orders", token, Some(bad.clone())).await;
         assert_error(status, &refused, 400, "VALIDATION");
         assert!(detail_fields(&refused).contains(&field.to_owned()), "{bad}: {refused}");
+        let said = refused.to_string();
+        for internal in ["Failed to parse", "occurred while parsing", "Invalid value for argument", "expected type"] {
+            assert!(!said.contains(internal), "GraphQL's words reach a REST client: {refused}");
+        }
     }
 
     let path = format!("/v2/orders/{}/status", order["orderId"].as_str().expect("id"));

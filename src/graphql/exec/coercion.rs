@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet, Type,
 };
-use async_graphql::{InputType, Name, Pos, Value as ConstValue, Variables};
+use async_graphql::{InputType, Name, Value as ConstValue, Variables};
 
 use super::text_input::argument_path;
 use super::types::{named, SchemaTypes};
@@ -85,7 +85,7 @@ fn check(types: &SchemaTypes, value: &ConstValue, ty: &Type, path: &str, found: 
     let mut refuse = |message: String| found.push(FieldError { field: path.to_owned(), message });
     if *value == ConstValue::Null {
         if !ty.nullable {
-            refuse(format!("expected a value of type {ty}, found null"));
+            refuse("must not be null".to_owned());
         }
         return;
     }
@@ -115,19 +115,20 @@ fn check(types: &SchemaTypes, value: &ConstValue, ty: &Type, path: &str, found: 
             _ => None,
         };
         if !given.is_some_and(|given| values.contains(given)) {
-            refuse(format!("expected a value of the enum {name}"));
+            let mut listed: Vec<&str> = values.iter().map(String::as_str).collect();
+            listed.sort_unstable();
+            refuse(format!("must be one of {}", listed.join(", ")));
         }
     } else if let Some(fields) = types.input_fields(name) {
         let ConstValue::Object(object) = value else {
-            return refuse(format!("expected an input object {name}"));
+            return refuse("must be an object".to_owned());
         };
         for field in fields {
             match object.get(field.name.as_str()) {
                 Some(value) => check(types, value, &field.ty, &join(path, &field.name), found),
-                None if !field.ty.nullable && !field.has_default => found.push(FieldError {
-                    field: join(path, &field.name),
-                    message: format!("the field {} of type {} is required", field.name, field.ty),
-                }),
+                None if !field.ty.nullable && !field.has_default => {
+                    found.push(FieldError { field: join(path, &field.name), message: "is required".to_owned() })
+                }
                 None => {}
             }
         }
@@ -144,23 +145,26 @@ fn join(path: &str, next: &str) -> String {
 
 type Parse = fn(&ConstValue) -> Result<(), String>;
 
-/// How the schema's scalars read a value: the very `InputType` each is backed by.
+/// How the schema's scalars read a value: the very `InputType` each is backed by, and what a
+/// value it refuses is told (in words a REST client reads too, not the parser's).
 fn scalar(name: &str) -> Option<Parse> {
     Some(match name {
-        "Int" => parse::<i32>,
-        "Float" => parse::<f64>,
-        "String" => parse::<String>,
-        "Boolean" => parse::<bool>,
-        "ID" => parse::<async_graphql::ID>,
-        "UUID" => parse::<uuid::Uuid>,
-        "DateTime" => parse::<chrono::DateTime<chrono::Utc>>,
-        "Decimal" => parse::<rust_decimal::Decimal>,
+        "Int" => |v| parse::<i32>(v, "must be a whole number from -2147483648 to 2147483647"),
+        "Float" => |v| parse::<f64>(v, "must be a number"),
+        "String" => |v| parse::<String>(v, "must be a string"),
+        "Boolean" => |v| parse::<bool>(v, "must be true or false"),
+        "ID" => |v| parse::<async_graphql::ID>(v, "must be an id (a string)"),
+        "UUID" => |v| parse::<uuid::Uuid>(v, "must be a UUID, such as 3c90c3cc-0d44-4b50-8888-8dd25736052a"),
+        "DateTime" => {
+            |v| parse::<chrono::DateTime<chrono::Utc>>(v, "must be an RFC 3339 date-time, such as 2026-01-31T12:00:00Z")
+        }
+        "Decimal" => |v| parse::<rust_decimal::Decimal>(v, "must be a decimal number, such as 12.99"),
         _ => return None,
     })
 }
 
-fn parse<T: InputType>(value: &ConstValue) -> Result<(), String> {
-    T::parse(Some(value.clone())).map(|_| ()).map_err(|error| error.into_server_error(Pos::default()).message)
+fn parse<T: InputType>(value: &ConstValue, refused: &str) -> Result<(), String> {
+    T::parse(Some(value.clone())).map(|_| ()).map_err(|_| refused.to_owned())
 }
 
 #[cfg(test)]

@@ -218,6 +218,24 @@ impl Engine {
         if let Some(Admission { schema_only, measured }) = self.documents.admitted(&key) {
             return Ok(Admitted { origin, schema_only, measured });
         }
+        // The values first: a missing variable or a value its type refuses is named by its
+        // field (`items[0].quantity`), which REST routes translate to their own names.
+        let variables = std::mem::take(&mut request.variables);
+        let operation_name = request.operation_name.clone();
+        let values = match request.parsed_query() {
+            Ok(document) => {
+                let mut refused = missing_variables(document, operation_name.as_deref(), &variables);
+                if let (true, Some(asked)) = (refused.is_empty(), operation(document, operation_name.as_deref())) {
+                    refused.extend(coercion::problems(&self.types, document, &asked.node, &variables));
+                }
+                refused
+            }
+            Err(_) => Vec::new(),
+        };
+        request.variables = variables;
+        if !values.is_empty() {
+            return Err(refusal(values));
+        }
         let probe = ValidateOnly::default();
         let mut check = Request::new(request.query.clone()).variables(request.variables.clone()).data(probe.share());
         check.operation_name = request.operation_name.clone();
@@ -235,24 +253,13 @@ impl Engine {
             return Err(response);
         };
         let variables = std::mem::take(&mut request.variables);
-        let operation_name = request.operation_name.clone();
-        let refused = match request.parsed_query() {
-            Ok(document) if response.is_ok() => {
-                let mut refused = missing_variables(document, operation_name.as_deref(), &variables);
-                if let (true, Some(asked)) = (refused.is_empty(), operation(document, operation_name.as_deref())) {
-                    refused.extend(coercion::problems(&self.types, document, &asked.node, &variables));
-                }
-                refused.extend(text_input::problems(document, &variables));
-                refused
-            }
+        let texts = match request.parsed_query() {
+            Ok(document) if response.is_ok() => text_input::problems(document, &variables),
             _ => Vec::new(),
         };
         request.variables = variables;
-        if !refused.is_empty() {
-            // The request's problem, not one place's: no location (Pos::default() would be 0:0).
-            let mut error = ApiError::Validation(refused).extend().into_server_error(Pos::default());
-            error.locations.clear();
-            response = Response::from_errors(vec![error]);
+        if !texts.is_empty() {
+            response = refusal(texts);
         }
         if !response.is_ok() {
             cost::report(&mut response, measured, self.limits);
@@ -262,6 +269,16 @@ impl Engine {
         self.documents.remember(key, Admission { schema_only, measured });
         Ok(Admitted { origin, schema_only, measured })
     }
+}
+
+/// A request refused for `problems` with its values: one `VALIDATION` error naming each field.
+fn refusal(problems: Vec<FieldError>) -> Response {
+    // The request's problem, not one place's: no location (Pos::default() would be 0:0).
+    let mut error = ApiError::Validation(problems).extend().into_server_error(Pos::default());
+    error.locations.clear();
+    let mut response = Response::from_errors(vec![error]);
+    ensure_error_codes(&mut response);
+    response
 }
 
 /// A response and whether execution started (see [`Engine::answer`]).
