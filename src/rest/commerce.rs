@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::route::{field, form, found, patch, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, found, one_of, patch, uri, Family, Field, Reply, RestError, RestRequest, Route};
 use super::{decimal, number};
 use crate::error::Code;
 
@@ -57,6 +57,10 @@ const SET_STATUS: &str = with_order!(
     "refunded: refundOrder(id: $id, reason: $reason) @include(if: $refunded) { ...O } } "
 );
 
+/// The Commerce API's product categories: a product's is the first of its category slugs that is
+/// one of them, and `home` when none is (the document allows no other value, nor null).
+pub const CATEGORIES: &[&str] = &["footwear", "apparel", "accessories", "electronics", "home"];
+
 const PRODUCT_FIELDS: &[Field] = &[
     field("sku", "string", true),
     field("name", "string", true),
@@ -64,8 +68,8 @@ const PRODUCT_FIELDS: &[Field] = &[
     field("price", "number", true),
     field("currency", "string", true),
     field("stock", "integer", true),
-    field("category", "string", true),
-    field("imageUrl", "string", false),
+    one_of("category", CATEGORIES, true),
+    uri("imageUrl", false),
     field("active", "boolean", false),
 ];
 /// GraphQL input paths as the Commerce API names them.
@@ -455,18 +459,31 @@ fn product(currency: &Value, p: &Value) -> Value {
     let variant = &p["variants"][0];
     json!({
         "productId": p["id"],
-        "sku": variant["sku"].as_str().unwrap_or_default(),
+        "sku": variant["sku"],
         "name": p["name"],
         "description": p["description"],
         "price": number(&variant["cost"]),
         "currency": currency,
         "stock": variant["stock"].as_i64().unwrap_or(0),
-        "category": p["categorySlugs"][0],
-        "imageUrl": p["imageNames"][0],
+        "category": category(p),
+        "imageUrl": image_url(p),
         "active": p["visibility"] != "PRIVATE",
         "createdAt": p["dateCreated"],
         "updatedAt": p["dateUpdated"],
     })
+}
+
+/// A product's first image that is a URL; images kept as bare file names (Komerza's
+/// `imageNames`) are not URLs, and the document's `imageUrl` is a URI or null.
+fn image_url(p: &Value) -> Value {
+    let names = p["imageNames"].as_array().into_iter().flatten().filter_map(Value::as_str);
+    names.into_iter().find(|name| super::route::is_web_url(name)).map_or(Value::Null, |url| json!(url))
+}
+
+/// A product's Commerce API category (see [`CATEGORIES`]).
+fn category(p: &Value) -> &'static str {
+    let slugs = p["categorySlugs"].as_array().into_iter().flatten().filter_map(Value::as_str);
+    slugs.filter_map(|slug| CATEGORIES.iter().find(|c| **c == slug)).next().copied().unwrap_or("home")
 }
 
 /// A GraphQL order as the Commerce API shows it.

@@ -153,7 +153,11 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize, shape: route::
             Some(field) if !value.is_null() && !has_kind(value, field.kind) => {
                 problems.push((key.clone(), format!("must be a JSON {}", field.kind)));
             }
-            Some(_) => {}
+            Some(field) => {
+                if let Some(problem) = field.problem(value) {
+                    problems.push((key.clone(), problem));
+                }
+            }
         }
     }
     for field in shape.fields.iter().filter(|f| shape.requires(f)) {

@@ -55,8 +55,7 @@ fn operation(route: &Route) -> Value {
         operation["security"] = json!([{ "bearer": [] }]);
     }
     if let Some(body) = route.body {
-        let properties: Map<String, Value> =
-            body.fields.iter().map(|f| (f.name.to_owned(), json!({ "type": f.kind }))).collect();
+        let properties: Map<String, Value> = body.fields.iter().map(|f| (f.name.to_owned(), f.schema())).collect();
         let required: Vec<&str> = body.fields.iter().filter(|f| body.requires(f)).map(|f| f.name).collect();
         operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": {
             "type": "object", "properties": properties, "required": required, "additionalProperties": false

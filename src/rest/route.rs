@@ -29,10 +29,57 @@ pub struct Field {
     pub name: &'static str,
     pub kind: &'static str,
     pub required: bool,
+    /// The values a string field may take (none: any).
+    pub values: &'static [&'static str],
+    /// A string's format (`uri`: an absolute http(s) URL).
+    pub format: Option<&'static str>,
 }
 
 pub const fn field(name: &'static str, kind: &'static str, required: bool) -> Field {
-    Field { name, kind, required }
+    Field { name, kind, required, values: &[], format: None }
+}
+
+/// A string field that takes one of `values`.
+pub const fn one_of(name: &'static str, values: &'static [&'static str], required: bool) -> Field {
+    Field { values, ..field(name, "string", required) }
+}
+
+/// A string field holding an absolute http(s) URL.
+pub const fn uri(name: &'static str, required: bool) -> Field {
+    Field { format: Some("uri"), ..field(name, "string", required) }
+}
+
+impl Field {
+    /// What is wrong with a value of the right JSON type, if anything.
+    pub fn problem(&self, value: &Value) -> Option<String> {
+        let text = value.as_str()?;
+        if !self.values.is_empty() && !self.values.contains(&text) {
+            return Some(format!("must be one of {}", self.values.join(", ")));
+        }
+        if self.format == Some("uri") && !is_web_url(text) {
+            return Some("must be an absolute http(s) URL, such as https://cdn.example.com/shoe.jpg".to_owned());
+        }
+        None
+    }
+
+    /// The field's JSON Schema.
+    pub fn schema(&self) -> Value {
+        let mut schema = serde_json::json!({ "type": self.kind });
+        if !self.values.is_empty() {
+            schema["enum"] = serde_json::json!(self.values);
+        }
+        if let Some(format) = self.format {
+            schema["format"] = serde_json::json!(format);
+        }
+        schema
+    }
+}
+
+/// An absolute http(s) URL with a host and no spaces.
+pub fn is_web_url(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty() && !text.chars().any(char::is_whitespace) && text.len() <= 2048
 }
 
 /// The JSON body a route takes: its fields, and whether they are all optional (a partial update

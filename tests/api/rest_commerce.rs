@@ -203,7 +203,7 @@ async fn product_id(app: &TestApp) -> Value {
 #[tokio::test]
 async fn products_are_created_changed_and_deleted_with_every_documented_answer() {
     let app = spawn_demo_app().await;
-    let body = json!({ "sku": "SOCK-1", "name": "Wool Socks", "description": "Warm.", "price": 12.99, "currency": "USD", "stock": 40, "category": "apparel", "imageUrl": "socks.jpg" });
+    let body = json!({ "sku": "SOCK-1", "name": "Wool Socks", "description": "Warm.", "price": 12.99, "currency": "USD", "stock": 40, "category": "apparel", "imageUrl": "https://cdn.example.com/socks.jpg" });
     let (status, created) = app.rest(Method::POST, "/v2/products", Some(&app.merchant), Some(body.clone())).await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(
@@ -215,7 +215,14 @@ async fn products_are_created_changed_and_deleted_with_every_documented_answer()
             created["active"].clone(),
             created["imageUrl"].clone()
         ),
-        (json!("SOCK-1"), json!(12.99), json!(40), json!("apparel"), json!(true), json!("socks.jpg"))
+        (
+            json!("SOCK-1"),
+            json!(12.99),
+            json!(40),
+            json!("apparel"),
+            json!(true),
+            json!("https://cdn.example.com/socks.jpg")
+        )
     );
     assert_eq!(created["currency"], "USD", "{created}");
     let path = format!("/v2/products/{}", created["productId"].as_str().expect("id"));
@@ -248,6 +255,10 @@ async fn products_are_created_changed_and_deleted_with_every_documented_answer()
         (with("sku", json!("s".repeat(65))), "sku"),
         (with("stock", json!(-5)), "stock"),
         (with("category", json!("garden")), "category"),
+        (with("category", Value::Null), "category"),
+        (with("imageUrl", json!("socks.jpg")), "imageUrl"),
+        (with("imageUrl", json!("ftp://cdn.example.com/socks.jpg")), "imageUrl"),
+        (with("imageUrl", json!(format!("https://cdn.example.com/{}", "s".repeat(300)))), "imageUrl"),
         (with("currency", json!("EUR")), "currency"),
         (with("productId", json!(uuid::Uuid::now_v7())), "productId"),
         (with("storeId", json!(uuid::Uuid::now_v7())), "storeId"),
@@ -260,6 +271,16 @@ async fn products_are_created_changed_and_deleted_with_every_documented_answer()
             "{bad}: {refused}"
         );
     }
+    // Every problem of the body at once.
+    let mut many = with("category", json!("garden"));
+    many["imageUrl"] = json!("socks.jpg");
+    many["price"] = json!("twelve");
+    many["bogus"] = json!(1);
+    let (status, refused) = app.rest(Method::POST, "/v2/products", Some(&app.merchant), Some(many)).await;
+    assert_error(status, &refused, 400, "VALIDATION");
+    let mut fields = detail_fields(&refused);
+    fields.sort();
+    assert_eq!(fields, ["bogus", "category", "imageUrl", "price"], "{refused}");
     assert_eq!(count_rows(&app.db, "products").await, products, "nothing written");
 
     let id = created["productId"].as_str().expect("id");
@@ -531,4 +552,29 @@ async fn openapi_describes_every_shim_route() {
             document.to_string()[reference.0 + 21..].chars().take_while(|c| c.is_alphanumeric()).collect();
         assert!(document["components"]["schemas"].get(&name).is_some(), "dangling $ref {name}");
     }
+}
+
+#[tokio::test]
+async fn a_product_made_elsewhere_shows_documented_values_only() {
+    let app = spawn_demo_app().await;
+    let store = app.as_merchant("{ stores { id } }", json!({})).await["data"]["stores"][0]["id"].clone();
+    // Made through GraphQL: no category, a bare image file name, a variant without a SKU.
+    let made = app
+        .as_merchant(
+            "mutation($s: UUID!) { createProduct(storeId: $s, input: { name: \"Plain Thing\", imageNames: [\"plain.jpg\"], variants: [{ name: \"Only One\", cost: 4 }] }) { id } }",
+            json!({ "s": store }),
+        )
+        .await;
+    let id = made["data"]["createProduct"]["id"].as_str().expect("created").to_owned();
+    let (status, shown) = app.rest(Method::GET, &format!("/v2/products/{id}"), Some(&app.merchant), None).await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(
+        (shown["sku"].clone(), shown["category"].clone(), shown["imageUrl"].clone()),
+        (Value::Null, json!("home"), Value::Null),
+        "no empty SKU, a documented category, no image that is not a URL: {shown}"
+    );
+    // Another tenant's key cannot read it through the route.
+    let rival = app.token(crate::helpers::RIVAL_MERCHANT).await;
+    let (status, hidden) = app.rest(Method::GET, &format!("/v2/products/{id}"), Some(&rival), None).await;
+    assert_error(status, &hidden, 404, "NOT_FOUND");
 }
