@@ -6,7 +6,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::route::{field, form, found, one_of, patch, uri, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{field, form, found, patch, rule, Family, Field, Reply, RestError, RestRequest, Route, Rule};
 use super::{decimal, number};
 use crate::error::Code;
 
@@ -66,10 +66,10 @@ const PRODUCT_FIELDS: &[Field] = &[
     field("name", "string", true),
     field("description", "string", false),
     field("price", "number", true),
-    field("currency", "string", true),
+    rule("currency", Rule::StoreCurrency, true),
     field("stock", "integer", true),
-    one_of("category", CATEGORIES, true),
-    uri("imageUrl", false),
+    rule("category", Rule::OneOf(CATEGORIES), true),
+    rule("imageUrl", Rule::WebUrl, false),
     field("active", "boolean", false),
 ];
 /// GraphQL input paths as the Commerce API names them.
@@ -185,7 +185,6 @@ pub static ROUTES: [Route; 12] = [
         renames: PRODUCT_RENAMES,
         document: CREATE_PRODUCT,
         variables: |r| {
-            check_currency(r)?;
             let active = r.body_field("active").and_then(Value::as_bool).unwrap_or(true);
             let images: Vec<Value> = r.body_field("imageUrl").cloned().into_iter().collect();
             Ok(json!({ "store": r.store_id()?, "input": {
@@ -228,7 +227,6 @@ pub static ROUTES: [Route; 12] = [
         renames: PRODUCT_RENAMES,
         document: UPDATE_PRODUCT,
         variables: |r| {
-            check_currency(r)?;
             let mut input = json!({});
             let mut variant = json!({});
             for (from, to) in [("name", "name"), ("description", "description")] {
@@ -435,17 +433,6 @@ fn list_products(r: &RestRequest) -> Result<Value, RestError> {
     Ok(
         json!({ "store": r.store_id()?, "first": first, "offset": offset, "filter": filter, "sort": sort, "reverse": reverse }),
     )
-}
-
-fn check_currency(r: &RestRequest) -> Result<(), RestError> {
-    let (Some(sent), Some(store)) = (r.body_field("currency"), r.store.as_ref().and_then(|s| s.currency.as_deref()))
-    else {
-        return Ok(());
-    };
-    if sent.as_str() != Some(store) {
-        return Err(RestError::validation("currency", format!("must be the store's currency, {store}")));
-    }
-    Ok(())
 }
 
 /// The store's currency as read before a write (see [`super::resolve_store`]); reads select

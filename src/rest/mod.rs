@@ -94,7 +94,10 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
         None
     };
     let body = match route.body {
-        Some(shape) => read_body(headers, body, shim.max_body_bytes, shape).await?,
+        Some(shape) => {
+            let currency = store.as_ref().and_then(|s| s.currency.as_deref());
+            read_body(headers, body, shim.max_body_bytes, shape, currency).await?
+        }
         None => Value::Null,
     };
     let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -126,8 +129,15 @@ fn path_ids(path: &HashMap<String, String>) -> Result<PathIds, RestError> {
 }
 
 /// Reads a JSON object body: the right content type, within the size limit, well-formed, and
-/// with no field the route does not accept (no mass assignment) and every required one.
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize, shape: route::Body) -> Result<Value, RestError> {
+/// with no field the route does not accept (no mass assignment), every required one, and each
+/// value of its type and rule (`currency` is the store's) — every problem in one answer.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    shape: route::Body,
+    currency: Option<&str>,
+) -> Result<Value, RestError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -154,7 +164,7 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize, shape: route::
                 problems.push((key.clone(), format!("must be a JSON {}", field.kind)));
             }
             Some(field) => {
-                if let Some(problem) = field.problem(value) {
+                if let Some(problem) = field.problem(value, currency) {
                     problems.push((key.clone(), problem));
                 }
             }

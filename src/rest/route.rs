@@ -29,47 +29,59 @@ pub struct Field {
     pub name: &'static str,
     pub kind: &'static str,
     pub required: bool,
-    /// The values a string field may take (none: any).
-    pub values: &'static [&'static str],
-    /// A string's format (`uri`: an absolute http(s) URL).
-    pub format: Option<&'static str>,
+    /// What a value of the right JSON type must also be.
+    pub rule: Rule,
+}
+
+/// A body field's rule beyond its JSON type, checked with every other problem of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    None,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// An absolute http(s) URL.
+    WebUrl,
+    /// The code of the store's currency.
+    StoreCurrency,
 }
 
 pub const fn field(name: &'static str, kind: &'static str, required: bool) -> Field {
-    Field { name, kind, required, values: &[], format: None }
+    Field { name, kind, required, rule: Rule::None }
 }
 
-/// A string field that takes one of `values`.
-pub const fn one_of(name: &'static str, values: &'static [&'static str], required: bool) -> Field {
-    Field { values, ..field(name, "string", required) }
-}
-
-/// A string field holding an absolute http(s) URL.
-pub const fn uri(name: &'static str, required: bool) -> Field {
-    Field { format: Some("uri"), ..field(name, "string", required) }
+/// A string field with a rule.
+pub const fn rule(name: &'static str, rule: Rule, required: bool) -> Field {
+    Field { rule, ..field(name, "string", required) }
 }
 
 impl Field {
-    /// What is wrong with a value of the right JSON type, if anything.
-    pub fn problem(&self, value: &Value) -> Option<String> {
+    /// What is wrong with a value of the right JSON type, if anything; `currency` is the store's.
+    pub fn problem(&self, value: &Value, currency: Option<&str>) -> Option<String> {
         let text = value.as_str()?;
-        if !self.values.is_empty() && !self.values.contains(&text) {
-            return Some(format!("must be one of {}", self.values.join(", ")));
+        match self.rule {
+            Rule::OneOf(values) if !values.contains(&text) => Some(format!("must be one of {}", values.join(", "))),
+            Rule::WebUrl if !is_web_url(text) => {
+                Some("must be an absolute http(s) URL, such as https://cdn.example.com/shoe.jpg".to_owned())
+            }
+            Rule::StoreCurrency => match currency {
+                Some(store) if store != text => Some(format!("must be the store's currency, {store}")),
+                _ => None,
+            },
+            _ => None,
         }
-        if self.format == Some("uri") && !is_web_url(text) {
-            return Some("must be an absolute http(s) URL, such as https://cdn.example.com/shoe.jpg".to_owned());
-        }
-        None
     }
 
     /// The field's JSON Schema.
     pub fn schema(&self) -> Value {
         let mut schema = serde_json::json!({ "type": self.kind });
-        if !self.values.is_empty() {
-            schema["enum"] = serde_json::json!(self.values);
-        }
-        if let Some(format) = self.format {
-            schema["format"] = serde_json::json!(format);
+        match self.rule {
+            Rule::OneOf(values) => schema["enum"] = serde_json::json!(values),
+            Rule::WebUrl => schema["format"] = serde_json::json!("uri"),
+            Rule::StoreCurrency => {
+                schema["pattern"] = serde_json::json!("^[A-Z]{3}$");
+                schema["description"] = serde_json::json!("ISO 4217 code of the store's currency");
+            }
+            Rule::None => {}
         }
         schema
     }

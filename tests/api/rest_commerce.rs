@@ -276,11 +276,12 @@ async fn products_are_created_changed_and_deleted_with_every_documented_answer()
     many["imageUrl"] = json!("socks.jpg");
     many["price"] = json!("twelve");
     many["bogus"] = json!(1);
+    many["currency"] = json!("EUR");
     let (status, refused) = app.rest(Method::POST, "/v2/products", Some(&app.merchant), Some(many)).await;
     assert_error(status, &refused, 400, "VALIDATION");
     let mut fields = detail_fields(&refused);
     fields.sort();
-    assert_eq!(fields, ["bogus", "category", "imageUrl", "price"], "{refused}");
+    assert_eq!(fields, ["bogus", "category", "currency", "imageUrl", "price"], "{refused}");
     assert_eq!(count_rows(&app.db, "products").await, products, "nothing written");
 
     let id = created["productId"].as_str().expect("id");
