@@ -54,6 +54,14 @@ pub struct Cli {
     #[arg(long, env = "RATE_LIMIT_AUTH_PERIOD_MS", default_value_t = 500, global = true)]
     pub rate_limit_auth_period_ms: u64,
 
+    /// Commerce API bucket (`/v2`, per API key or user): tokens it holds.
+    #[arg(long, env = "RATE_LIMIT_V2_BURST", default_value_t = 1000, global = true)]
+    pub rate_limit_v2_burst: u32,
+
+    /// Commerce API bucket: milliseconds for one token to come back (60 = 1 000 a minute).
+    #[arg(long, env = "RATE_LIMIT_V2_PERIOD_MS", default_value_t = 60, global = true)]
+    pub rate_limit_v2_period_ms: u64,
+
     /// Keep rate-limit buckets in this Redis, shared by every replica (`redis://host:6379`);
     /// without it each process keeps its own.
     #[arg(long, env = "RATE_LIMIT_REDIS_URL", global = true, hide_env_values = true)]

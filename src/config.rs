@@ -173,6 +173,10 @@ impl Config {
                     burst: cli.rate_limit_auth_burst,
                     period: Duration::from_millis(cli.rate_limit_auth_period_ms),
                 },
+                commerce: Bucket {
+                    burst: cli.rate_limit_v2_burst,
+                    period: Duration::from_millis(cli.rate_limit_v2_period_ms),
+                },
                 trusted_proxies: cli.trusted_proxies.clone(),
                 on_store_failure: cli.rate_limit_redis_failure,
             }),

@@ -94,11 +94,16 @@ pub enum OnStoreFailure {
     Local,
 }
 
-/// The limits of a deployment.
+/// The limits of a deployment, per surface: anonymous callers by address everywhere; verified
+/// callers per API key or user, with the Komerza numbers on GraphQL and the Komerza routes and
+/// the Commerce API's own on `/v2`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     pub anonymous: Bucket,
+    /// A verified caller on GraphQL (HTTP and WebSocket) and the Komerza routes.
     pub authenticated: Bucket,
+    /// A verified caller on the Commerce API (`/v2`), a bucket apart.
+    pub commerce: Bucket,
     /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
     pub trusted_proxies: Vec<IpAddr>,
     /// When buckets are shared (Redis) and the store does not answer.
@@ -106,11 +111,13 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    /// The documented limits: anonymous 10 tokens, +4 every 7 s; authenticated 12, +4 every 2 s.
+    /// The documented limits: Komerza's anonymous 10 tokens, +4 every 7 s, and authenticated 12,
+    /// +4 every 2 s; the Commerce API's 1 000 requests a minute per key.
     pub fn documented() -> Self {
         Self {
             anonymous: Bucket { burst: 10, period: Duration::from_millis(1750) },
             authenticated: Bucket { burst: 12, period: Duration::from_millis(500) },
+            commerce: Bucket { burst: 1000, period: Duration::from_millis(60) },
             trusted_proxies: Vec::new(),
             on_store_failure: OnStoreFailure::Allow,
         }

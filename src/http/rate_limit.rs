@@ -1,6 +1,8 @@
 //! Token-bucket rate limits (the `governor` crate's GCRA), keyed by the verified caller: an API
-//! key or user gets the authenticated bucket; anonymous callers, and callers whose credential
-//! did not verify, share the bucket of their address, so made-up tokens cannot mint buckets.
+//! key or user gets the authenticated bucket of the surface it calls (GraphQL and the Komerza
+//! routes share Komerza's numbers; the Commerce API under `/v2` has its own, 1 000 a minute);
+//! anonymous callers, and callers whose credential did not verify, share the bucket of their
+//! address, so made-up tokens cannot mint buckets.
 //!
 //! Refill is continuous: a bucket of `burst` tokens regains one token every `period` (4 tokens
 //! every 7 s is one token every 1.75 s). The buckets live in this process, or with
@@ -42,7 +44,7 @@ enum BucketKey {
 }
 
 impl BucketKey {
-    /// A verified caller's bucket: its key's, or its user's.
+    /// A verified caller's bucket of a surface: its key's, or its user's.
     fn of(access: &Access) -> Self {
         match access.credential {
             Credential::ApiKey(id) => Self::ApiKey(id),
@@ -50,21 +52,25 @@ impl BucketKey {
         }
     }
 
-    /// The bucket's key in the shared store.
-    fn shared_name(&self) -> String {
+    /// The bucket's key in the shared store (the Commerce API's buckets apart).
+    fn shared_name(&self, quotas: Quotas) -> String {
+        let surface = if quotas == Quotas::Commerce { "v2:" } else { "" };
         match self {
-            Self::Address(ip) => format!("cg:rl:ip:{ip}"),
-            Self::User(id) => format!("cg:rl:user:{id}"),
-            Self::ApiKey(id) => format!("cg:rl:key:{id}"),
+            Self::Address(ip) => format!("cg:rl:{surface}ip:{ip}"),
+            Self::User(id) => format!("cg:rl:{surface}user:{id}"),
+            Self::ApiKey(id) => format!("cg:rl:{surface}key:{id}"),
         }
     }
 }
 
-/// The two quotas.
+/// The quotas: anonymous, and a verified caller's on each surface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quotas {
     Anonymous,
+    /// GraphQL and the Komerza routes.
     Authenticated,
+    /// The Commerce API (`/v2`).
+    Commerce,
 }
 
 /// The buckets of every caller seen recently.
@@ -72,6 +78,7 @@ pub struct RateLimiters {
     limits: RateLimits,
     anonymous: Limiter,
     authenticated: Limiter,
+    commerce: Limiter,
     clock: DefaultClock,
     /// Buckets shared by every replica, when configured.
     shared: Option<SharedBuckets>,
@@ -95,6 +102,7 @@ impl RateLimiters {
         Self {
             anonymous: limiter(limits.anonymous),
             authenticated: limiter(limits.authenticated),
+            commerce: limiter(limits.commerce),
             limits,
             clock: DefaultClock::default(),
             shared,
@@ -111,7 +119,7 @@ impl RateLimiters {
 
     /// Forgets buckets that are full again (indistinguishable from new ones).
     pub fn sweep(&self) {
-        for limiter in [&self.anonymous, &self.authenticated] {
+        for limiter in [&self.anonymous, &self.authenticated, &self.commerce] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -119,7 +127,7 @@ impl RateLimiters {
 
     /// How many buckets are held (for tests of bounded memory).
     pub fn tracked(&self) -> usize {
-        self.anonymous.len() + self.authenticated.len()
+        self.anonymous.len() + self.authenticated.len() + self.commerce.len()
     }
 
     /// The client's address: the peer, or for a trusted proxy the nearest untrusted hop of
@@ -158,12 +166,9 @@ impl RateLimiters {
     /// From the shared store when there is one; when it does not answer, the request is
     /// admitted or this process's bucket decides, as configured.
     async fn take(&self, quotas: Quotas, key: &BucketKey) -> Result<u32, Refusal> {
-        let (limiter, bucket) = match quotas {
-            Quotas::Anonymous => (&self.anonymous, self.limits.anonymous),
-            Quotas::Authenticated => (&self.authenticated, self.limits.authenticated),
-        };
+        let (limiter, bucket) = self.quota(quotas);
         if let Some(shared) = &self.shared {
-            match shared.take(&key.shared_name(), bucket).await {
+            match shared.take(&key.shared_name(quotas), bucket).await {
                 Some(Taken::Left(left)) => return Ok(left),
                 Some(Taken::Wait(wait)) => return Err(Refusal::after(bucket.burst, wait)),
                 None if self.limits.on_store_failure == OnStoreFailure::Allow => {
@@ -185,6 +190,15 @@ impl RateLimiters {
     /// HTTP (a `subscribe` message on a WebSocket): the same bucket its HTTP requests draw from.
     pub async fn charge_caller(&self, access: &Access) -> Result<(), Refusal> {
         self.take(Quotas::Authenticated, &BucketKey::of(access)).await.map(drop)
+    }
+
+    /// The limiter and bucket shape of `quotas`.
+    fn quota(&self, quotas: Quotas) -> (&Limiter, Bucket) {
+        match quotas {
+            Quotas::Anonymous => (&self.anonymous, self.limits.anonymous),
+            Quotas::Authenticated => (&self.authenticated, self.limits.authenticated),
+            Quotas::Commerce => (&self.commerce, self.limits.commerce),
+        }
     }
 
     /// Charges the address bucket of a request whose credential must be looked up in the database
@@ -237,11 +251,14 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     // A verified caller draws from its own bucket (a real key that was not cached has also paid
     // its address a token for the lookup); an unverified one whose address paid before the lookup
     // is not charged again.
+    // A verified caller's bucket is its surface's: the Commerce API's under `/v2`.
+    let surface = match rest::family_of(request.uri().path()) {
+        Some(Family::Commerce) => Quotas::Commerce,
+        _ => Quotas::Authenticated,
+    };
     let taken = match (verified, request.extensions().get::<AddressCharged>()) {
         (None, Some(AddressCharged(left))) => Ok((limiters.limits.anonymous.burst, *left)),
-        (Some(key), _) => {
-            limiters.take(Quotas::Authenticated, &key).await.map(|left| (limiters.limits.authenticated.burst, left))
-        }
+        (Some(key), _) => limiters.take(surface, &key).await.map(|left| (limiters.quota(surface).1.burst, left)),
         (None, None) => {
             let key = limiters.address_key(&request);
             limiters.take(Quotas::Anonymous, &key).await.map(|left| (limiters.limits.anonymous.burst, left))
@@ -288,7 +305,8 @@ mod tests {
     #[test]
     fn idle_buckets_are_swept_so_memory_stays_bounded() {
         let bucket = Bucket { burst: 1, period: Duration::from_millis(1) };
-        let limits = RateLimits { anonymous: bucket, authenticated: bucket, ..RateLimits::documented() };
+        let limits =
+            RateLimits { anonymous: bucket, authenticated: bucket, commerce: bucket, ..RateLimits::documented() };
         let limiters = RateLimiters::new(limits, None);
         for n in 0..5_000u32 {
             let _ = limiters.anonymous.check_key(&BucketKey::Address(IpAddr::from(n.to_be_bytes())));

@@ -175,3 +175,51 @@ async fn operations_over_a_websocket_draw_from_the_callers_bucket() {
         assert_eq!(response.status(), 429);
     }
 }
+
+#[tokio::test]
+async fn the_commerce_api_has_its_own_per_key_budget_apart_from_graphql() {
+    let app = limited_app(true, vec![]).await;
+    let key = app.api_key(&app.merchant, &["stores.view", "stores.products.view"], None).await;
+    let v2 = |token: &str| {
+        let request = app.client.get(app.url("/v2/products")).bearer_auth(token.to_owned());
+        async move { request.send().await.expect("GET /v2/products") }
+    };
+    // Far more than GraphQL's 12: the Commerce API's documented 1 000 a minute.
+    for _ in 0..30 {
+        let response = v2(&key).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "x-ratelimit-limit"), "1000");
+    }
+    // The key's GraphQL bucket was not touched by them.
+    for expected_remaining in (0..12).rev() {
+        let response = call(&app, Some(&key), None).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "x-ratelimit-limit"), "12");
+        assert_eq!(header(&response, "x-ratelimit-remaining"), expected_remaining.to_string());
+    }
+    assert_eq!(call(&app, Some(&key), None).await.status(), 429);
+    assert_eq!(v2(&key).await.status(), 200, "nor does an empty GraphQL bucket stop the Commerce API");
+}
+
+#[tokio::test]
+async fn an_empty_commerce_bucket_answers_429_in_the_commerce_envelope() {
+    let app = spawn_with(TestDatabase::new().await, true, |config| {
+        let tight = commerce_gateway::limits::Bucket { burst: 3, period: std::time::Duration::from_secs(60) };
+        config.rate_limits = Some(RateLimits { commerce: tight, ..RateLimits::documented() })
+    })
+    .await;
+    let key = app.api_key(&app.merchant, &["stores.view", "stores.products.view"], None).await;
+    for _ in 0..3 {
+        let response = app.client.get(app.url("/v2/products")).bearer_auth(&key).send().await.expect("GET");
+        assert_eq!(response.status(), 200);
+    }
+    let refused = app.client.get(app.url("/v2/products")).bearer_auth(&key).send().await.expect("GET");
+    assert_eq!(refused.status(), 429);
+    assert_eq!(header(&refused, "x-ratelimit-limit"), "3");
+    assert_eq!(header(&refused, "retry-after"), "60");
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["code"], "RATE_LIMITED", "{body}");
+    assert!(body["details"].is_array() && body["message"].is_string(), "{body}");
+    // GraphQL still answers the same key.
+    assert_eq!(call(&app, Some(&key), None).await.status(), 200);
+}
