@@ -62,6 +62,27 @@ async fn the_statement_count_does_not_grow_with_the_page_size() {
 }
 
 #[tokio::test]
+async fn a_store_list_with_category_slugs_is_one_statement_a_level() {
+    let app = spawn_demo_app().await;
+    let ids = crate::helpers::demo_catalog(&app, &app.merchant).await;
+    const LIST: &str = "query($s: UUID!) { store(id: $s) { currencyCode products(first: 20) { totalCount nodes { id categorySlugs variants { sku cost stock } } } } }";
+    let (statements, body) = app.merchant_counting(LIST, json!({ "s": ids.store })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // The store, its page, the count, the variants, and the category slugs (links and their
+    // categories in one statement).
+    assert_eq!(statements, 5, "{body}");
+    let nodes = body["data"]["store"]["products"]["nodes"].as_array().expect("nodes").clone();
+    let tagged = nodes.iter().filter(|p| p["categorySlugs"].as_array().is_some_and(|c| !c.is_empty())).count();
+    assert!(tagged > 0, "some demo products have categories: {body}");
+    // The same slugs as one product asked for alone.
+    let one = &nodes[0];
+    let (_, alone) = app
+        .merchant_counting("query($p: UUID!) { product(id: $p) { categorySlugs } }", json!({ "p": one["id"] }))
+        .await;
+    assert_eq!(alone["data"]["product"]["categorySlugs"], one["categorySlugs"]);
+}
+
+#[tokio::test]
 async fn aliased_lists_and_fragments_are_read_a_level_at_a_time() {
     let app = spawn_demo_app().await;
     let query = "{ stores { id name

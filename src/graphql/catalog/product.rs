@@ -98,11 +98,8 @@ impl Product {
     /// Slugs of the categories it is in, in the store's category order.
     async fn category_slugs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
         let loaders = crate::graphql::data::<Loaders>(ctx)?;
-        let links = loaders.product_category_links.load_one(self.0.id).await.into_graphql()?.unwrap_or_default();
-        let categories = loaders.categories.load_many(links.iter().map(|l| l.category_id)).await.into_graphql()?;
-        let mut found: Vec<_> = categories.into_values().collect();
-        found.sort_by_key(|c| (c.sort_order, c.id));
-        Ok(found.into_iter().map(|c| c.slug).collect())
+        let slugs = loaders.product_category_slugs.load_one(self.0.id).await.into_graphql()?;
+        Ok(slugs.unwrap_or_default())
     }
 
     /// Its variants in display order (counted as 3 for query cost).

@@ -22,7 +22,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, WindowStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    IdenStatic, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
+    IdenStatic, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Value,
 };
 use uuid::Uuid;
 
@@ -50,8 +50,7 @@ pub struct Loaders {
     pub category_links: DataLoader<PagedHasMany<category_product::Entity>>,
     pub category_link_count: DataLoader<CountBy<category_product::Entity>>,
     pub live_products: DataLoader<ById<product::Entity>>,
-    pub product_category_links: DataLoader<HasMany<category_product::Entity>, HashMapCache>,
-    pub categories: DataLoader<ById<category::Entity>, HashMapCache>,
+    pub product_category_slugs: DataLoader<CategorySlugs, HashMapCache>,
     pub store_customers: DataLoader<PagedHasMany<customer::Entity, CustomerView>>,
     pub store_customer_count: DataLoader<CountBy<customer::Entity, CustomerView>>,
     pub customer_balance_entries: DataLoader<HasMany<customer_balance_entry::Entity>>,
@@ -152,12 +151,7 @@ impl Loaders {
             ),
             category_link_count: loader(CountBy::new(db, category_product::Column::CategoryId, live_links()), delay),
             live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
-            product_category_links: cached(
-                HasMany::new(db, category_product::Column::ProductId, &[category_product::Column::Id]),
-                delay,
-                planned,
-            ),
-            categories: cached(ById::new(db, category::Column::Id, Condition::all()), delay, planned),
+            product_category_slugs: cached(CategorySlugs { db: db.clone() }, delay, planned),
             store_customers: loader(
                 PagedHasMany::new(
                     db,
@@ -286,6 +280,37 @@ where
         let mut grouped: HashMap<Uuid, Vec<E::Model>> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for row in query.all(&self.db).await? {
             grouped.entry(uuid_of(&row, self.parent)?).or_default().push(row);
+        }
+        Ok(grouped)
+    }
+}
+
+/// The category slugs of each product in the categories' display order: its links and their
+/// categories read in one statement.
+pub struct CategorySlugs {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for CategorySlugs {
+    type Value = Vec<String>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows: Vec<(Uuid, String)> = category_product::Entity::find()
+            .select_only()
+            .column(category_product::Column::ProductId)
+            .column(category::Column::Slug)
+            .join(JoinType::InnerJoin, category_product::Relation::Category.def())
+            .filter(category_product::Column::ProductId.is_in(keys.iter().copied()))
+            .order_by_asc(category::Column::SortOrder)
+            .order_by_asc(category::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        // Every key gets its list, an empty one too: a kept result is never asked for again.
+        let mut grouped: HashMap<Uuid, Vec<String>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+        for (product, slug) in rows {
+            grouped.entry(product).or_default().push(slug);
         }
         Ok(grouped)
     }

@@ -62,9 +62,7 @@ pub async fn products(ctx: &Context<'_>, fields: &[SelectionField<'_>], ids: &[U
         return;
     }
     if !children(fields, "categorySlugs").is_empty() {
-        let links = load(&loaders.product_category_links, ids.to_vec()).await;
-        let categories = links.values().flatten().map(|link| link.category_id).collect::<Vec<_>>();
-        load(&loaders.categories, categories).await;
+        load(&loaders.product_category_slugs, ids.to_vec()).await;
     }
     let variant_fields = children(fields, "variants");
     if variant_fields.is_empty() {
