@@ -11,7 +11,7 @@ use super::route::{field, form, found, Family, Field, Reply, RestError, RestRequ
 /// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
     ($($operation:literal),+) => {
-        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways slug metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
+        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways slug userId metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
     };
 }
 

@@ -144,7 +144,7 @@ fn every_field_a_customer_scope_opens_is_decided() {
 }
 
 const PRODUCT: &str =
-    "query($p: UUID!) { product(id: $p) { name metadata variants { name dynamicUrl deliveryMessage metadata } } }";
+    "query($p: UUID!) { product(id: $p) { name userId metadata variants { name dynamicUrl deliveryMessage metadata } } }";
 const ORDER: &str = "query($o: UUID!) { order(id: $o) { id status history { to actorUserId actorApiKeyId } } }";
 
 /// The fields of a response's errors as `a.b.c` paths, with their codes.
@@ -177,7 +177,10 @@ async fn customers_get_forbidden_on_merchant_only_fields_and_the_rest_of_the_dat
     let body = app.graphql_as(&customer, PRODUCT, json!({ "p": demo.product })).await;
     let product = &body["data"]["product"];
     assert!(product["name"].is_string() && product["variants"][0]["name"].is_string(), "{body}");
-    let mut expected = vec![("product.metadata".to_owned(), "FORBIDDEN".to_owned())];
+    let mut expected = vec![
+        ("product.metadata".to_owned(), "FORBIDDEN".to_owned()),
+        ("product.userId".to_owned(), "FORBIDDEN".to_owned()),
+    ];
     let variants = product["variants"].as_array().expect("variants").len();
     for index in 0..variants {
         for field in ["deliveryMessage", "dynamicUrl", "metadata"] {
@@ -220,6 +223,7 @@ async fn rest_leaves_merchant_only_fields_out_of_a_customers_answer() {
     let product = &body["data"];
     assert!(product["name"].is_string(), "{body}");
     assert!(product.get("metadata").is_none(), "{body}");
+    assert!(product.get("userId").is_none(), "who created it is the staff's business: {body}");
     let variant = &product["variants"][0];
     assert!(variant["cost"].is_number(), "{body}");
     for field in ["dynamicUrl", "deliveryMessage", "metadata"] {

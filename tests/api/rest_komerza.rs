@@ -60,6 +60,9 @@ async fn the_seed_create_form_is_validated_and_a_valid_one_creates_the_product()
         (product["visibility"].clone(), product["slug"].clone(), product["storeId"].clone()),
         (json!(0), json!("komerza-form"), store.clone())
     );
+    // userId: who created it, the merchant here.
+    let me = app.as_merchant("{ me { id } }", json!({})).await;
+    assert_eq!(product["userId"], me["data"]["me"]["id"], "{product}");
     let variant = &product["variants"][0];
     assert_eq!(
         (

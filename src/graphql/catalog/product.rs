@@ -84,6 +84,12 @@ impl Product {
         strings(&self.0.blacklisted_payment_gateways)
     }
 
+    /// The user who created the product; null once that user is gone (the store's staff only).
+    #[graphql(directive = merchant::apply())]
+    async fn user_id(&self) -> Option<Uuid> {
+        self.0.created_by
+    }
+
     /// Free-form metadata set by the merchant or the system (the store's staff only).
     #[graphql(directive = merchant::apply())]
     async fn metadata(&self) -> Option<&str> {
