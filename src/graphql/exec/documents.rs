@@ -3,11 +3,13 @@
 //! check before execution and what it costs (validation and cost depend on the variables: a
 //! `first: $n` or a variable's value). A repeated document is parsed and validated once, not on
 //! every request. Both caches are bounded by an estimate of the bytes they hold; a request whose
-//! checks fail is not remembered (it is refused again, the same way, when repeated).
+//! checks fail is not remembered (it is refused again, the same way, when repeated). Documents
+//! with a mutation are never kept: they may carry credentials (`login`, `refreshSession`) in their
+//! text or variables, and writes are seldom repeated word for word.
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{IntrospectionMode, Request};
 use moka::sync::Cache;
 
@@ -90,7 +92,9 @@ impl Documents {
             return Some(document);
         }
         let document = Arc::new(async_graphql::parser::parse_query(text).ok()?);
-        self.parsed.insert(text.to_owned(), document.clone());
+        if !writes(&document) {
+            self.parsed.insert(text.to_owned(), document.clone());
+        }
         Some(document)
     }
 
@@ -106,8 +110,39 @@ impl Documents {
         self.admitted.get(key)
     }
 
-    /// Remembers that a request with this key passed.
+    /// Remembers that a request with this key passed, if its document is kept (a document that
+    /// writes is not).
     pub fn remember(&self, key: AdmissionKey, admission: Admission) {
-        self.admitted.insert(key, admission);
+        if self.parsed.contains_key(key.text.as_str()) {
+            self.admitted.insert(key, admission);
+        }
+    }
+}
+
+/// Whether any operation of `document` is a mutation.
+fn writes(document: &ExecutableDocument) -> bool {
+    document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_kept_and_documents_that_write_are_not() {
+        let documents = Documents::default();
+        let query = "query($id: UUID!) { product(id: $id) { name } }";
+        let login = "mutation { login(email: \"a@example.com\", password: \"secret-password\") { accessToken } }";
+        for text in [query, login] {
+            assert!(documents.parsed(text).is_some(), "{text} parses");
+        }
+        assert!(documents.parsed.contains_key(query));
+        assert!(!documents.parsed.contains_key(login), "a mutation's text is not kept");
+        let measured = Measured { requested: 1, depth: 1 };
+        for text in [query, login] {
+            let key = AdmissionKey::of(&Request::new(text), Origin::Client);
+            documents.remember(key.clone(), Admission { schema_only: false, measured });
+            assert_eq!(documents.admitted(&key).is_some(), text == query, "{text}");
+        }
     }
 }
