@@ -28,7 +28,7 @@ use crate::auth::principal::{Credential, Principal};
 use crate::domain::tenancy::{self, PathIds};
 use crate::error::{ApiError, Code, MERCHANT_ONLY};
 use crate::graphql::exec::engine::{Engine, Origin};
-use route::{Family, RestError, RestRequest, Route, StoreContext};
+use route::{Family, RestError, RestRequest, Route, Rule, StoreContext};
 
 /// Every shim route, in table order.
 pub fn all_routes() -> impl Iterator<Item = &'static Route> {
@@ -217,13 +217,11 @@ async fn resolve_store(
         },
     };
     let id = id.filter(|id| tenancy::sees_store(principal, *id)).ok_or_else(|| RestError::not_found("store"))?;
-    // A Commerce API write checks a sent `currency` against the store's and shows it on the
-    // product it answers, so it reads the store first; its reads select the currency in their
-    // document (no statement of their own), and Komerza needs no row.
-    let currency = match route.family {
-        Family::Commerce if route.body.is_some() => Some(tenancy::store(db, principal, id).await?.currency_code),
-        Family::Commerce | Family::Komerza => None,
-    };
+    // A body with a store-currency field is checked against the store's currency (and the
+    // product answered shows it), so the store is read first; reads select the currency in their
+    // document (no statement of their own), and other bodies need no row.
+    let checks_currency = route.body.is_some_and(|body| body.fields.iter().any(|f| f.rule == Rule::StoreCurrency));
+    let currency = if checks_currency { Some(tenancy::store(db, principal, id).await?.currency_code) } else { None };
     Ok(StoreContext { id, currency })
 }
 

@@ -137,7 +137,8 @@ pub struct RestRequest {
 #[derive(Debug, Clone)]
 pub struct StoreContext {
     pub id: Uuid,
-    /// The store's currency, read before a Commerce API write (reads select it themselves).
+    /// The store's currency, read before a write whose body has a currency field (reads
+    /// select it themselves).
     pub currency: Option<String>,
 }
 
