@@ -11,8 +11,13 @@ pub struct Model {
     pub order_id: Option<Uuid>,
     pub email: String,
     pub subject: String,
-    /// open, awaiting_customer or closed.
+    /// open, answered or closed.
     pub status: String,
+    /// Messages the ticket holds (capped; counted by the update that adds one).
+    pub message_count: i32,
+    pub last_message_at: DateTimeUtc,
+    /// When the merchant archived it (hidden from the merchant's default lists); null if not.
+    pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

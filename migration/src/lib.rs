@@ -11,6 +11,7 @@ mod m20261122_000004_sales;
 mod m20261122_000005_engagement;
 mod m20261122_000006_order_notes;
 mod m20261206_000007_webhooks;
+mod m20261207_000008_tickets;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_engagement::Migration),
             Box::new(m20261122_000006_order_notes::Migration),
             Box::new(m20261206_000007_webhooks::Migration),
+            Box::new(m20261207_000008_tickets::Migration),
         ]
     }
 }

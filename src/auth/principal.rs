@@ -66,6 +66,19 @@ impl Principal {
         }))
     }
 
+    /// The gateway acting as `customer_id`, a customer of `store_id` whose login is `user_id`
+    /// (demo seeding writes the customer's side of a conversation).
+    pub fn gateway_as_customer(user_id: Uuid, store_id: Uuid, customer_id: Uuid) -> Self {
+        Self::Authenticated(Arc::new(Access {
+            user_id,
+            credential: Credential::Gateway,
+            scopes: super::scope::CUSTOMER.iter().copied().collect(),
+            stores: HashSet::from([store_id]),
+            customers: HashSet::from([customer_id]),
+            store_limited: true,
+        }))
+    }
+
     pub fn access(&self) -> Option<&Access> {
         match self {
             Self::Anonymous => None,

@@ -38,8 +38,15 @@ pub const ALL: &[&str] = &[
     "user.webhooks.delete",
 ];
 
-/// What a customer session may do: browse products, and view and place its own orders.
-pub const CUSTOMER: &[&str] = &["stores.products.view", "stores.orders.view", "stores.orders.create"];
+/// What a customer session may do: browse products, view and place its own orders, and open,
+/// read and answer its own support tickets (the tenancy gate limits both to its own rows).
+pub const CUSTOMER: &[&str] = &[
+    "stores.products.view",
+    "stores.orders.view",
+    "stores.orders.create",
+    "stores.tickets.view",
+    "stores.tickets.update",
+];
 
 /// The canonical name of a scope, or `None` for a name that is not a scope.
 pub fn parse(name: &str) -> Option<&'static str> {

@@ -5,6 +5,7 @@
 mod catalog;
 pub mod generated;
 mod orders;
+mod support;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -232,8 +233,15 @@ impl DemoStore {
             coupons.insert(*code, row);
         }
 
+        let mut first_orders = HashMap::new();
         for order in self.orders {
-            order.seed(txn, &store, owner, &customers, &variants_by_sku).await?;
+            let id = order.seed(txn, &store, owner, &customers, &variants_by_sku).await?;
+            first_orders.entry(order.customer).or_insert(id);
+        }
+        if let (Some(shopper), Some((email, _, _))) = (shopper, self.customers.first()) {
+            if let Some(customer) = customers.get(email) {
+                support::seed_thread(txn, &store, owner, shopper, customer, first_orders.get(email).copied()).await?;
+            }
         }
         Ok(store)
     }

@@ -110,7 +110,7 @@ pub const RIVAL_ORDERS: &[DemoOrder] = &[
 impl DemoOrder {
     /// Places the order through the same domain functions as the API (prices, stock, coupon),
     /// walks it along its path through the status machine as the store's owner, then dates it
-    /// `days_ago` days back (one hour a step).
+    /// `days_ago` days back (one hour a step). Returns the order's id.
     pub async fn seed(
         &self,
         txn: &DatabaseTransaction,
@@ -118,7 +118,7 @@ impl DemoOrder {
         merchant: &user::Model,
         customers: &HashMap<&str, customer::Model>,
         variants: &HashMap<&str, (product::Model, variant::Model)>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<uuid::Uuid> {
         let buyer = customers
             .get(self.customer)
             .ok_or_else(|| anyhow::anyhow!("demo order names an unknown customer {}", self.customer))?;
@@ -174,6 +174,6 @@ impl DemoOrder {
                 .exec(txn)
                 .await?;
         }
-        Ok(())
+        Ok(order.id)
     }
 }

@@ -29,6 +29,8 @@ pub enum EventType {
     VariantStockChanged,
     VariantStockLow,
     CustomerCreated,
+    TicketCreated,
+    TicketReplied,
 }
 
 /// What an event is about; its `data` is this object as the Komerza REST API returns it.
@@ -39,6 +41,8 @@ pub enum Subject {
     /// A variant, with the product it belongs to.
     Variant,
     Customer,
+    /// A support ticket, with its messages.
+    Ticket,
 }
 
 /// One row of the table of event types.
@@ -82,6 +86,13 @@ pub const EVENT_TYPES: &[EventKind] = &[
         "A FIXED-stock variant dropped to or below the store's lowStockThreshold.",
     ),
     kind(EventType::CustomerCreated, "customer.created", Subject::Customer, "A customer was added to a store."),
+    kind(EventType::TicketCreated, "ticket.created", Subject::Ticket, "A support ticket was opened."),
+    kind(
+        EventType::TicketReplied,
+        "ticket.replied",
+        Subject::Ticket,
+        "A message was added to a support ticket (by the merchant or the customer).",
+    ),
 ];
 
 /// The type of the event a delivery test sends; only `sendTestWebhook` sends it.

@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod products;
 pub mod stores;
 pub mod tenancy;
+pub mod tickets;
 pub mod unique;
 pub mod validate;
 pub mod variants;

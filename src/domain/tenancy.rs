@@ -2,7 +2,7 @@
 //!
 //! - A merchant sees the stores it owns; an API key the intersection of its owner's stores with
 //!   its own store list; a customer session the stores where it is a customer, and there only
-//!   buyable (not PRIVATE) products and its own orders.
+//!   buyable (not PRIVATE) products and its own orders and support tickets.
 //! - A row of a store the caller does not see, or below a deleted product, is `NOT_FOUND`,
 //!   exactly like a row that does not exist — never `FORBIDDEN`.
 //!
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, Visibility};
 use crate::error::ApiError;
-use entity::{category, coupon, custom_field, custom_field_option, customer, order, product, store, variant};
+use entity::{category, coupon, custom_field, custom_field_option, customer, order, product, store, ticket, variant};
 
 /// Whether the caller may see anything of `store_id`.
 pub fn sees_store(principal: &Principal, store_id: Uuid) -> bool {
@@ -63,6 +63,16 @@ pub fn readable_order(principal: &Principal, order: &order::Model) -> bool {
         None => false,
     };
     own && sees_store(principal, order.store_id)
+}
+
+/// The row rule for tickets: the caller sees the ticket's store, and a customer only its own.
+pub fn readable_ticket(principal: &Principal, ticket: &ticket::Model) -> bool {
+    let own = match principal.access() {
+        Some(access) if access.is_customer() => ticket.customer_id.is_some_and(|id| access.customers.contains(&id)),
+        Some(_) => true,
+        None => false,
+    };
+    own && sees_store(principal, ticket.store_id)
 }
 
 /// The row rule for variants: the rule of their product (a customer sees no variant of a
@@ -143,6 +153,33 @@ pub async fn order<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) 
         .await?
         .filter(|row| readable_order(principal, row))
         .ok_or(ApiError::NotFound("order"))
+}
+
+/// A ticket the caller may read (a customer: only its own).
+pub async fn ticket<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<ticket::Model, ApiError> {
+    ticket::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| readable_ticket(principal, row))
+        .ok_or(ApiError::NotFound("ticket"))
+}
+
+/// For a customer session, its own customer record in `store_id`; `None` for everyone else (and
+/// for a customer of other stores only).
+pub async fn own_customer_in<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    store_id: Uuid,
+) -> Result<Option<customer::Model>, ApiError> {
+    let Some(own) = own_customers(principal) else { return Ok(None) };
+    if !sees_store(principal, store_id) {
+        return Ok(None);
+    }
+    Ok(customer::Entity::find()
+        .filter(customer::Column::Id.is_in(own))
+        .filter(customer::Column::StoreId.eq(store_id))
+        .one(db)
+        .await?)
 }
 
 /// A live product of `store_id` by its slug, if the caller may read it.
@@ -249,12 +286,13 @@ pub struct PathIds {
     pub coupon: Option<Uuid>,
     pub customer: Option<Uuid>,
     pub order: Option<Uuid>,
+    pub ticket: Option<Uuid>,
 }
 
 /// Checks that every id of a path lies in `store_id` (which the caller must see) and under the id
 /// before it, walking up from the deepest id with one lookup a level: the first that does not is
 /// `NOT_FOUND`, exactly as a missing row. A customer session reaches only products it may read
-/// and its own orders; the store's categories, coupons and customers are not there for it.
+/// and its own orders and tickets; the store's categories, coupons and customers are not there for it.
 pub async fn check_path<C: ConnectionTrait>(
     db: &C,
     principal: &Principal,
@@ -311,6 +349,9 @@ pub async fn check_path<C: ConnectionTrait>(
     }
     if let Some(id) = ids.order {
         within(order(db, principal, id).await?.store_id == store_id, "order")?;
+    }
+    if let Some(id) = ids.ticket {
+        within(ticket(db, principal, id).await?.store_id == store_id, "ticket")?;
     }
     Ok(())
 }

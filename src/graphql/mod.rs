@@ -1,5 +1,5 @@
 //! The GraphQL schema, apart from HTTP: the types and resolvers of each domain area
-//! ([`catalog`], [`sales`], [`access`]), one query and mutation root per area merged into `Query`
+//! ([`catalog`], [`sales`], [`support`], [`access`]), one query and mutation root per area merged into `Query`
 //! and `Mutation`, and the subscriptions ([`live`]); the machinery that runs requests ([`exec`]: engine, policy, cost, input checks)
 //! and reads in batches ([`load`]: loaders, pagination); and the SDL export that `schema.graphql`
 //! must match.
@@ -10,6 +10,7 @@ pub mod exec;
 pub mod live;
 pub mod load;
 pub mod sales;
+pub mod support;
 pub mod vocab;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
@@ -25,6 +26,7 @@ use catalog::{
     category, category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations,
 };
 use sales::{coupon, coupon_mutations, customer, order, order_mutations};
+use support::{ticket, ticket_mutations};
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
@@ -35,6 +37,7 @@ pub struct Query(
     customer::CustomerQuery,
     category::CategoryQuery,
     coupon::CouponQuery,
+    ticket::TicketQuery,
     user::UserQuery,
     api_keys::ApiKeyQuery,
     webhooks::WebhookQuery,
@@ -53,6 +56,7 @@ pub struct Mutation(
     customer::CustomerMutation,
     coupon_mutations::CouponMutation,
     order_mutations::OrderMutation,
+    ticket_mutations::TicketMutation,
     webhooks::WebhookMutation,
 );
 

@@ -71,3 +71,25 @@ pub enum OrderStatus {
     /// Paid back; store credit spent on it was returned.
     Refunded,
 }
+
+/// Where a support ticket stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "crate::domain::tickets::TicketStatus")]
+pub enum TicketStatus {
+    /// Waiting for the merchant: opened, or the customer wrote last.
+    Open,
+    /// Waiting for the customer: the merchant wrote last.
+    Answered,
+    /// Settled; the customer's next message reopens it.
+    Closed,
+}
+
+/// Who wrote a ticket message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "crate::domain::tickets::Author")]
+pub enum TicketAuthor {
+    /// The customer the ticket is with.
+    Customer,
+    /// The store's staff.
+    Merchant,
+}

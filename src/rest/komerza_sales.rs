@@ -33,25 +33,6 @@ macro_rules! order_doc {
     };
 }
 
-macro_rules! route {
-    ($method:ident, $path:literal, $summary:literal, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
-        Route {
-            family: Family::Komerza,
-            method: Method::$method,
-            path: $path,
-            summary: $summary,
-            authenticated: true,
-            store_scoped: true,
-            query: $query,
-            body: $body,
-            renames: &[],
-            document: $document,
-            variables: $variables,
-            respond: $respond,
-        }
-    };
-}
-
 /// One order and one customer, as webhook payloads carry them ([`super::payloads`]).
 pub(super) const ONE_ORDER: &str = order_doc!("query($id: UUID!) { row: order(id: $id) { ...O } }");
 pub(super) const ONE_CUSTOMER: &str = customer_doc!("query($id: UUID!) { row: customer(id: $id) { ...U } }");
@@ -92,7 +73,7 @@ const ORDER_FORM: &[Field] = &[
 const ORDER_ITEM: &[&str] = &["productId", "variantId", "quantity", "customFieldValues"];
 
 pub static ROUTES: [Route; 19] = [
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/categories",
         "List a store's categories in display order (Page, PageSize)",
@@ -102,7 +83,7 @@ pub static ROUTES: [Route; 19] = [
         |r| page_args(r),
         |r, data| list(r, &found(&data["store"], "store")?["categories"], category)
     ),
-    route!(
+    store_route!(
         POST,
         "/stores/{storeId}/categories",
         "Create a category, optionally with its products in order",
@@ -112,7 +93,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "store": r.store_id()?, "input": visibility_input(&r.body)? })),
         |_, data| created(category(&data["row"]))
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/categories/{categoryId}",
         "Get a category",
@@ -122,7 +103,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")? })),
         |_, data| found(&data["row"], "category").map(|row| ok(category(row)))
     ),
-    route!(
+    store_route!(
         PUT,
         "/stores/{storeId}/categories/{categoryId}",
         "Update a category",
@@ -132,7 +113,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")?, "input": visibility_input(&r.body)? })),
         |_, data| Ok(ok(category(&data["row"])))
     ),
-    route!(
+    store_route!(
         DELETE,
         "/stores/{storeId}/categories/{categoryId}",
         "Delete a category (its products stay)",
@@ -142,7 +123,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("categoryId", "category")? })),
         |_, _| Ok(ok(Value::Null))
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/coupons",
         "List a store's coupons (Page, PageSize)",
@@ -152,7 +133,7 @@ pub static ROUTES: [Route; 19] = [
         |r| page_args(r),
         |r, data| list(r, &found(&data["store"], "store")?["coupons"], coupon)
     ),
-    route!(
+    store_route!(
         POST,
         "/stores/{storeId}/coupons",
         "Create a coupon (a percentage or an amount off)",
@@ -162,7 +143,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "store": r.store_id()?, "input": money_input(&r.body, "amountDecrease") })),
         |_, data| created(coupon(&data["row"]))
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/coupons/{couponId}",
         "Get a coupon",
@@ -172,7 +153,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")? })),
         |_, data| found(&data["row"], "coupon").map(|row| ok(coupon(row)))
     ),
-    route!(
+    store_route!(
         PUT,
         "/stores/{storeId}/coupons/{couponId}",
         "Update a coupon",
@@ -182,7 +163,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")?, "input": money_input(&r.body, "amountDecrease") })),
         |_, data| Ok(ok(coupon(&data["row"])))
     ),
-    route!(
+    store_route!(
         DELETE,
         "/stores/{storeId}/coupons/{couponId}",
         "Delete a coupon (orders keep its code)",
@@ -192,7 +173,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("couponId", "coupon")? })),
         |_, _| Ok(ok(Value::Null))
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/customers",
         "List a store's customers (Page, PageSize, Search by email or name)",
@@ -206,7 +187,7 @@ pub static ROUTES: [Route; 19] = [
         },
         |r, data| list(r, &found(&data["store"], "store")?["customers"], customer)
     ),
-    route!(
+    store_route!(
         POST,
         "/stores/{storeId}/customers",
         "Create a customer",
@@ -216,7 +197,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "store": r.store_id()?, "input": r.body })),
         |_, data| created(customer(&data["row"]))
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/customers/{customerId}",
         "Get a customer",
@@ -226,7 +207,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")? })),
         |_, data| found(&data["row"], "customer").map(|row| ok(customer(row)))
     ),
-    route!(
+    store_route!(
         PUT,
         "/stores/{storeId}/customers/{customerId}",
         "Update a customer's email or name",
@@ -236,7 +217,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")?, "input": r.body })),
         |_, data| Ok(ok(customer(&data["row"])))
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/orders",
         "List a store's orders, newest first (Page, PageSize)",
@@ -246,7 +227,7 @@ pub static ROUTES: [Route; 19] = [
         |r| page_args(r),
         |r, data| list(r, found(&data["orders"], "store")?, order)
     ),
-    route!(
+    store_route!(
         GET,
         "/stores/{storeId}/orders/{orderId}",
         "Get an order",
@@ -256,7 +237,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
         |_, data| Ok(ok(order(found(&data["row"], "order")?)))
     ),
-    route!(
+    store_route!(
         POST,
         "/stores/{storeId}/orders",
         "Place an order (prices are the server's; Idempotency-Key makes retries safe)",
@@ -275,7 +256,7 @@ pub static ROUTES: [Route; 19] = [
         },
         |_, data| created(order(&data["row"]))
     ),
-    route!(
+    store_route!(
         POST,
         "/stores/{storeId}/orders/{orderId}/deliver",
         "Mark a shipped order delivered",
@@ -285,7 +266,7 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
         |_, data| Ok(ok(order(&data["row"])))
     ),
-    route!(
+    store_route!(
         POST,
         "/stores/{storeId}/orders/{orderId}/refund",
         "Refund an order (store credit spent on it is returned); needs a reason",

@@ -5,10 +5,31 @@
 //! [`run`] checks a call — its store, every id of its path, its body — before the document runs;
 //! `http::rest` serves the tables on axum, and `GET /openapi.json` is generated from them.
 
+/// A Komerza route about the store its path names: authenticated, GraphQL's input names.
+macro_rules! store_route {
+    ($method:ident, $path:literal, $summary:literal, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
+        Route {
+            family: Family::Komerza,
+            method: Method::$method,
+            path: $path,
+            summary: $summary,
+            authenticated: true,
+            store_scoped: true,
+            query: $query,
+            body: $body,
+            renames: &[],
+            document: $document,
+            variables: $variables,
+            respond: $respond,
+        }
+    };
+}
+
 pub mod commerce;
 pub mod envelope;
 pub mod komerza;
 mod komerza_sales;
+mod komerza_tickets;
 mod komerza_variants;
 mod komerza_webhooks;
 pub mod openapi;
@@ -36,6 +57,7 @@ pub fn all_routes() -> impl Iterator<Item = &'static Route> {
         .iter()
         .chain(komerza::ROUTES.iter())
         .chain(komerza_sales::ROUTES.iter())
+        .chain(komerza_tickets::ROUTES.iter())
         .chain(komerza_variants::ROUTES.iter())
         .chain(komerza_webhooks::ROUTES.iter())
 }
@@ -125,6 +147,7 @@ fn path_ids(path: &HashMap<String, String>) -> Result<PathIds, RestError> {
         coupon: id("couponId", "coupon")?,
         customer: id("customerId", "customer")?,
         order: id("orderId", "order")?,
+        ticket: id("ticketId", "ticket")?,
     })
 }
 

@@ -251,14 +251,17 @@ pub struct DemoCatalog {
     pub coupon: Value,
     /// The newest order (pending) and the one before it (confirmed).
     pub orders: [Value; 2],
+    /// The newest support ticket.
+    pub ticket: Value,
 }
 
 impl DemoCatalog {
     /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`, `pv`, `cu` (customer), `cp` (coupon),
-    /// `or` and `or2` (orders).
+    /// `or` and `or2` (orders), `tk` (ticket).
     pub fn variables(&self) -> Value {
         json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category,
-                "pv": self.plain_variant, "cu": self.customer, "cp": self.coupon, "or": self.orders[0], "or2": self.orders[1] })
+                "pv": self.plain_variant, "cu": self.customer, "cp": self.coupon, "or": self.orders[0], "or2": self.orders[1],
+                "tk": self.ticket })
     }
 }
 
@@ -267,7 +270,7 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
     let body = app
         .graphql_as(
             token,
-            "{ stores { id categories { nodes { id } } customers(first: 1) { nodes { id } } coupons(first: 1) { nodes { id } } orders(first: 2) { nodes { id } }
+            "{ stores { id categories { nodes { id } } customers(first: 1) { nodes { id } } coupons(first: 1) { nodes { id } } orders(first: 2) { nodes { id } } tickets(first: 1) { nodes { id } }
                products(first: 50) { nodes { id variants { id customFields { id type options { id } } } } } } }",
             json!({}),
         )
@@ -298,6 +301,7 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         customer: store["customers"]["nodes"][0]["id"].clone(),
         coupon: store["coupons"]["nodes"][0]["id"].clone(),
         orders: [store["orders"]["nodes"][0]["id"].clone(), store["orders"]["nodes"][1]["id"].clone()],
+        ticket: store["tickets"]["nodes"][0]["id"].clone(),
     }
 }
 

@@ -36,5 +36,6 @@ mod sessions;
 mod shared_rate_limits;
 mod subscriptions;
 mod tenancy;
+mod tickets;
 mod variables;
 mod webhooks;

@@ -105,6 +105,23 @@ const CUSTOMER_READABLE: &[&str] = &[
     "OrderStatusChange.from",
     "OrderStatusChange.reason",
     "OrderStatusChange.to",
+    // A customer's own support tickets.
+    "Ticket.customerId",
+    "Ticket.dateCreated",
+    "Ticket.dateUpdated",
+    "Ticket.email",
+    "Ticket.id",
+    "Ticket.lastMessageAt",
+    "Ticket.messageCount",
+    "Ticket.messages",
+    "Ticket.orderId",
+    "Ticket.status",
+    "Ticket.storeId",
+    "Ticket.subject",
+    "TicketMessage.author",
+    "TicketMessage.body",
+    "TicketMessage.dateCreated",
+    "TicketMessage.id",
 ];
 
 #[test]

@@ -353,6 +353,41 @@ const PROBES: &[Probe] = &[
         scope: "user.webhooks.update",
         query: "mutation($wh: UUID!, $wd: UUID!) { resendWebhookDelivery(webhookId: $wh, deliveryId: $wd) { id } }",
     },
+    Probe { target: "Ticket", scope: "stores.tickets.view", query: "query($tk: UUID!) { ticket(id: $tk) { subject } }" },
+    Probe {
+        target: "TicketMessage",
+        scope: "stores.tickets.view",
+        query: "query($tk: UUID!) { ticket(id: $tk) { messages { body } } }",
+    },
+    Probe { target: "Query.ticket", scope: "stores.tickets.view", query: "query($tk: UUID!) { ticket(id: $tk) { id } }" },
+    Probe {
+        target: "Query.tickets",
+        scope: "stores.tickets.view",
+        query: "query($s: UUID!) { tickets(storeId: $s, first: 1) { totalCount } }",
+    },
+    Probe {
+        target: "Store.tickets",
+        scope: "stores.tickets.view",
+        query: "query($s: UUID!) { store(id: $s) { tickets(first: 1) { totalCount } } }",
+    },
+    Probe {
+        target: "Mutation.openTicket",
+        scope: "stores.tickets.update",
+        query: "mutation($s: UUID!, $cu: UUID!) { openTicket(storeId: $s, input: { customerId: $cu, subject: \"Probe\", message: \"Hi\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.replyToTicket",
+        scope: "stores.tickets.update",
+        query: "mutation($tk: UUID!) { replyToTicket(id: $tk, message: \"Probe\") { id } }",
+    },
+    Probe {
+        target: "Mutation.archiveTicket",
+        scope: "stores.tickets.update",
+        query: "mutation($tk: UUID!) { archiveTicket(id: $tk) { id } }",
+    },
+    // After the reply: a closed ticket takes no merchant message.
+    Probe { target: "Mutation.closeTicket", scope: "stores.tickets.update", query: "mutation($tk: UUID!) { closeTicket(id: $tk) { id } }" },
+    Probe { target: "Mutation.deleteTicket", scope: "stores.tickets.delete", query: "mutation($tk: UUID!) { deleteTicket(id: $tk) }" },
     // Last: the endpoint is gone afterwards.
     Probe { target: "Mutation.deleteWebhook", scope: "user.webhooks.delete", query: "mutation($wh: UUID!) { deleteWebhook(id: $wh) }" },
 ];
@@ -420,6 +455,9 @@ async fn demo_ids(app: &TestApp) -> Value {
     let variants = app.as_merchant("query($p: UUID!) { product(id: $p) { variants { id } } }", ids.clone()).await;
     ids["vs"] =
         variants["data"]["product"]["variants"].as_array().expect("variants").iter().map(|v| v["id"].clone()).collect();
+    let tickets =
+        app.as_merchant("query($s: UUID!) { tickets(storeId: $s, first: 1) { nodes { id } } }", ids.clone()).await;
+    ids["tk"] = tickets["data"]["tickets"]["nodes"][0]["id"].clone();
     ids
 }
 

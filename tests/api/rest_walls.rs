@@ -32,6 +32,8 @@ async fn snapshot(db: &DatabaseConnection) -> String {
         rows::<entity::customer::Entity>(db).await,
         rows::<entity::order::Entity>(db).await,
         rows::<entity::order_status_change::Entity>(db).await,
+        rows::<entity::ticket::Entity>(db).await,
+        rows::<entity::ticket_message::Entity>(db).await,
     ]
     .join("\n--\n")
 }
@@ -129,6 +131,7 @@ fn fill(path: &str, store: &str, demo: &DemoCatalog) -> String {
         ("{couponId}", id(&demo.coupon)),
         ("{customerId}", id(&demo.customer)),
         ("{orderId}", id(&demo.orders[0])),
+        ("{ticketId}", id(&demo.ticket)),
     ]
     .iter()
     .fold(path.to_owned(), |path, (name, value)| path.replace(name, value))
@@ -150,6 +153,7 @@ async fn every_route_with_a_path_id_refuses_another_tenants_ids() {
         }
         assert!(route.store_scoped, "{} {} names ids but no store", route.method, route.path);
         let path = fill(route.path, id(&rival_store), &demo);
+        assert!(!path.contains('{'), "fill() knows no id of {path}");
         let body = route.body.map(|_| json!({}));
         let headers = [("x-store-id", id(&rival_store))];
         let (status, answer) = app.rest_with(route.method.clone(), &path, Some(&rival), body, &headers).await;

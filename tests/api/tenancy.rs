@@ -171,6 +171,14 @@ const WRITES: &[(&str, &str)] = &[
     ("deliverOrder", "mutation($or: UUID!) { deliverOrder(id: $or) { id } }"),
     ("cancelOrder", "mutation($or: UUID!) { cancelOrder(id: $or, reason: \"x\") { id } }"),
     ("refundOrder", "mutation($or2: UUID!) { refundOrder(id: $or2, reason: \"x\") { id } }"),
+    (
+        "openTicket",
+        "mutation($s: UUID!, $cu: UUID!) { openTicket(storeId: $s, input: { customerId: $cu, subject: \"x\", message: \"x\" }) { id } }",
+    ),
+    ("replyToTicket", "mutation($tk: UUID!) { replyToTicket(id: $tk, message: \"x\") { id } }"),
+    ("closeTicket", "mutation($tk: UUID!) { closeTicket(id: $tk) { id } }"),
+    ("archiveTicket", "mutation($tk: UUID!) { archiveTicket(id: $tk) { id } }"),
+    ("deleteTicket", "mutation($tk: UUID!) { deleteTicket(id: $tk) }"),
 ];
 
 /// Mutations that name no store-owned row.
@@ -214,7 +222,8 @@ fn every_mutation_is_covered_by_the_tenancy_tests() {
 async fn catalog_snapshot(app: &TestApp) -> Value {
     app.as_merchant(
         "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 30) { nodes { name order variants { stock order customFields { label options { label } } } } }
-           customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } } } }",
+           customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } }
+           tickets(filter: { includeArchived: true }) { nodes { status messageCount isArchived } } } }",
         json!({}),
     )
     .await
@@ -227,7 +236,7 @@ async fn another_merchant_cannot_change_anything_in_other_stores() {
     let before = catalog_snapshot(&app).await;
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2"]
+    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk"]
         .iter()
         .map(|k| (k.to_string(), json!(uuid::Uuid::now_v7())))
         .collect::<serde_json::Map<_, _>>()

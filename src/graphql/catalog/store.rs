@@ -20,6 +20,7 @@ use crate::graphql::sales::analytics::{self, StoreAnalytics};
 use crate::graphql::sales::coupon::Coupon;
 use crate::graphql::sales::customer::{Customer, CustomerView};
 use crate::graphql::sales::order::{self, Order, OrderFilter, OrderTotals};
+use crate::graphql::support::ticket::{self, Ticket, TicketFilter, TicketTotals};
 use entity::store;
 
 pub struct Store(pub store::Model);
@@ -219,6 +220,28 @@ impl Store {
         #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
     ) -> async_graphql::Result<Option<Connection<Cursor, Order, OrderTotals>>> {
         order::orders_page(ctx, self.0.id, PageArgs { first, after, last, before, offset }, filter).await.map(Some)
+    }
+
+    /// The store's support tickets, newest first, matching `filter` (a customer sees only its
+    /// own).
+    /// Null, with its error, when refused or its arguments are wrong (the rest of the object stays).
+    #[graphql(
+        directive = scope::apply("stores.tickets.view".into()),
+        complexity = "pagination::page_cost(first.or(last), child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)] // each is a GraphQL argument of the field
+    async fn tickets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TicketFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
+    ) -> async_graphql::Result<Option<Connection<Cursor, Ticket, TicketTotals>>> {
+        let args = PageArgs { first, after, last, before, offset };
+        ticket::tickets_page(ctx, self.0.id, args, filter).await.map(Some)
     }
 
     /// Sales between `from` (default: 30 days before `to`) and `to` (default: now): revenue,

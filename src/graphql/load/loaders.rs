@@ -30,9 +30,10 @@ use crate::graphql::access::webhooks::DeliveryView;
 use crate::graphql::catalog::product_list::ProductView;
 use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
+use crate::graphql::support::ticket::TicketView;
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
-    order_item, order_status_change, product, variant, webhook_attempt, webhook_delivery,
+    order_item, order_status_change, product, ticket, ticket_message, variant, webhook_attempt, webhook_delivery,
 };
 
 /// Loader errors are shared between every key of a batch.
@@ -60,6 +61,9 @@ pub struct Loaders {
     pub store_order_count: DataLoader<CountBy<order::Entity, OrderView>>,
     pub order_items: DataLoader<HasMany<order_item::Entity>>,
     pub order_history: DataLoader<HasMany<order_status_change::Entity>>,
+    pub store_tickets: DataLoader<PagedHasMany<ticket::Entity, TicketView>>,
+    pub store_ticket_count: DataLoader<CountBy<ticket::Entity, TicketView>>,
+    pub ticket_messages: DataLoader<HasMany<ticket_message::Entity>>,
     pub webhook_deliveries: DataLoader<PagedHasMany<webhook_delivery::Entity, DeliveryView>>,
     pub webhook_delivery_count: DataLoader<CountBy<webhook_delivery::Entity, DeliveryView>>,
     pub delivery_attempts: DataLoader<HasMany<webhook_attempt::Entity>>,
@@ -213,6 +217,21 @@ impl Loaders {
                     order_status_change::Column::OrderId,
                     &[order_status_change::Column::CreatedAt, order_status_change::Column::Id],
                 ),
+                delay,
+            ),
+            store_tickets: loader(
+                PagedHasMany::new(
+                    db,
+                    ticket::Column::StoreId,
+                    ticket::Column::Id,
+                    ticket::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            store_ticket_count: loader(CountBy::new(db, ticket::Column::StoreId, Condition::all()), delay),
+            ticket_messages: loader(
+                HasMany::new(db, ticket_message::Column::TicketId, &[ticket_message::Column::Id]),
                 delay,
             ),
         }
