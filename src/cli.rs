@@ -186,6 +186,11 @@ pub struct Cli {
     #[arg(long, env = "SHUTDOWN_DRAIN_SECS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=600), global = true)]
     pub shutdown_drain_secs: u64,
 
+    /// Days a delivered order line stays unreviewed before a store with automatic reviews on
+    /// writes its 5-star automatic review.
+    #[arg(long, env = "AUTOMATIC_REVIEW_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..=365), global = true)]
+    pub automatic_review_days: u16,
+
     /// GraphiQL: the base URL its pinned React and GraphiQL files are loaded from (unpkg's
     /// layout, `name@version/path`).
     #[arg(long, env = "GRAPHIQL_ASSETS_URL", default_value = DEFAULT_GRAPHIQL_ASSETS_URL, global = true)]

@@ -11,6 +11,7 @@ use rand::RngCore;
 use std::time::Duration;
 
 use crate::cli::{self, AppEnv, Cli, Switch};
+use crate::domain::reviews::ReviewSettings;
 use crate::egress::Egress;
 use crate::limits::{AccountLimits, Bucket, CostLimits, GraphqlOptions, LiveLimits, RateLimits, TransportLimits};
 
@@ -35,6 +36,8 @@ pub struct Config {
     pub graphiql: GraphiqlAssets,
     /// How long a stopping server keeps serving with `/readyz` answering 503.
     pub drain: Duration,
+    /// When delivered order lines left unreviewed get the store's automatic review.
+    pub reviews: ReviewSettings,
 }
 
 /// Where the GraphiQL page loads its pinned React and GraphiQL files from.
@@ -219,6 +222,10 @@ impl Config {
             },
             graphiql: GraphiqlAssets { url: cli.graphiql_assets_url.clone(), dir: cli.graphiql_assets_dir.clone() },
             drain: Duration::from_secs(cli.shutdown_drain_secs),
+            reviews: ReviewSettings {
+                after: Duration::from_secs(u64::from(cli.automatic_review_days) * 86_400),
+                ..ReviewSettings::default()
+            },
         })
     }
 }

@@ -33,6 +33,8 @@ pub struct Application {
     stopping: tokio::sync::watch::Sender<bool>,
     /// How long to keep serving, with `/readyz` answering 503, once told to stop.
     drain: std::time::Duration,
+    /// When automatic reviews are written.
+    reviews: crate::domain::reviews::ReviewSettings,
 }
 
 impl Application {
@@ -117,7 +119,7 @@ impl Application {
             stopping: stopping_receiver,
             graphiql: Arc::new(graphiql),
         };
-        Ok(Self { listener, state, deliverer, inbox, stopping, drain: config.drain })
+        Ok(Self { listener, state, deliverer, inbox, stopping, drain: config.drain, reviews: config.reviews })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -144,6 +146,7 @@ impl Application {
             hub.clone(),
         ));
         let feed = tokio::spawn(live::feed::run(db.clone(), hub, self.inbox));
+        let reviewer = tokio::spawn(crate::domain::reviews::write_automatic_forever(db.clone(), self.reviews));
         let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
         let worker = self.deliverer.map(|deliverer| tokio::spawn(deliverer.run(worker_stop)));
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -181,6 +184,7 @@ impl Application {
         flusher.abort();
         listener.abort();
         feed.abort();
+        reviewer.abort();
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }

@@ -1,4 +1,4 @@
-//! `reviews`: buyers' ratings of products; a merchant may flag one for moderation.
+//! `reviews`: a customer's rating of a product it received, one per order line.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,15 +8,21 @@ pub struct Model {
     pub id: Uuid,
     pub store_id: Uuid,
     pub product_id: Uuid,
-    pub order_id: Option<Uuid>,
+    /// The order line reviewed (unique: one review a line).
+    pub order_item_id: Uuid,
     pub customer_id: Option<Uuid>,
-    /// 1–5.
+    /// 1 to 5.
     pub rating: i16,
-    pub text: String,
+    pub text: Option<String>,
+    /// Written by the store for a line left unreviewed (5 stars, no text).
+    pub is_automatic: bool,
     pub reply: Option<String>,
-    pub is_flagged: bool,
+    pub replied_at: Option<DateTimeUtc>,
+    /// When it was flagged (hidden from customers until unflagged); null if not.
+    pub flagged_at: Option<DateTimeUtc>,
     pub flag_reason: Option<String>,
     pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ mod m20261122_000005_engagement;
 mod m20261122_000006_order_notes;
 mod m20261206_000007_webhooks;
 mod m20261207_000008_tickets;
+mod m20261207_000009_reviews;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_order_notes::Migration),
             Box::new(m20261206_000007_webhooks::Migration),
             Box::new(m20261207_000008_tickets::Migration),
+            Box::new(m20261207_000009_reviews::Migration),
         ]
     }
 }

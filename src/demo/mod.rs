@@ -5,7 +5,7 @@
 mod catalog;
 pub mod generated;
 mod orders;
-mod support;
+mod shopper;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -240,7 +240,7 @@ impl DemoStore {
         }
         if let (Some(shopper), Some((email, _, _))) = (shopper, self.customers.first()) {
             if let Some(customer) = customers.get(email) {
-                support::seed_thread(txn, &store, owner, shopper, customer, first_orders.get(email).copied()).await?;
+                shopper::seed(txn, &store, owner, shopper, customer, first_orders.get(email).copied()).await?;
             }
         }
         Ok(store)

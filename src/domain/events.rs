@@ -31,6 +31,8 @@ pub enum EventType {
     CustomerCreated,
     TicketCreated,
     TicketReplied,
+    ReviewCreated,
+    ReviewFlagged,
 }
 
 /// What an event is about; its `data` is this object as the Komerza REST API returns it.
@@ -43,6 +45,7 @@ pub enum Subject {
     Customer,
     /// A support ticket, with its messages.
     Ticket,
+    Review,
 }
 
 /// One row of the table of event types.
@@ -93,6 +96,13 @@ pub const EVENT_TYPES: &[EventKind] = &[
         Subject::Ticket,
         "A message was added to a support ticket (by the merchant or the customer).",
     ),
+    kind(
+        EventType::ReviewCreated,
+        "review.created",
+        Subject::Review,
+        "A customer reviewed an order line, or the store wrote its automatic review.",
+    ),
+    kind(EventType::ReviewFlagged, "review.flagged", Subject::Review, "A review was flagged (hidden from customers)."),
 ];
 
 /// The type of the event a delivery test sends; only `sendTestWebhook` sends it.

@@ -20,6 +20,7 @@ pub mod ordering;
 pub mod orders;
 pub mod pricing;
 pub mod products;
+pub mod reviews;
 pub mod stores;
 pub mod tenancy;
 pub mod tickets;

@@ -2,7 +2,7 @@
 //!
 //! - A merchant sees the stores it owns; an API key the intersection of its owner's stores with
 //!   its own store list; a customer session the stores where it is a customer, and there only
-//!   buyable (not PRIVATE) products and its own orders and support tickets.
+//!   buyable (not PRIVATE) products, its own orders and support tickets, and unflagged reviews.
 //! - A row of a store the caller does not see, or below a deleted product, is `NOT_FOUND`,
 //!   exactly like a row that does not exist — never `FORBIDDEN`.
 //!
@@ -21,7 +21,9 @@ use uuid::Uuid;
 use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, Visibility};
 use crate::error::ApiError;
-use entity::{category, coupon, custom_field, custom_field_option, customer, order, product, store, ticket, variant};
+use entity::{
+    category, coupon, custom_field, custom_field_option, customer, order, product, review, store, ticket, variant,
+};
 
 /// Whether the caller may see anything of `store_id`.
 pub fn sees_store(principal: &Principal, store_id: Uuid) -> bool {
@@ -46,6 +48,15 @@ pub fn own_customers(principal: &Principal) -> Option<Vec<Uuid>> {
 /// Whether the caller is a customer session (buyable products and its own orders only).
 pub fn is_customer(principal: &Principal) -> bool {
     principal.access().is_some_and(|a| a.is_customer())
+}
+
+/// Refuses a customer session what only the store's staff may do (`what`, e.g. "archiving a
+/// ticket"), with `FORBIDDEN`.
+pub fn staff_only(principal: &Principal, what: &str) -> Result<(), ApiError> {
+    if is_customer(principal) {
+        return Err(ApiError::Forbidden(format!("{what} is for the store's staff only")));
+    }
+    Ok(())
 }
 
 /// The row rule for products: the caller sees the product's store, and a customer sees no
@@ -73,6 +84,11 @@ pub fn readable_ticket(principal: &Principal, ticket: &ticket::Model) -> bool {
         None => false,
     };
     own && sees_store(principal, ticket.store_id)
+}
+
+/// The row rule for reviews: the caller sees the review's store, and a customer no flagged one.
+pub fn readable_review(principal: &Principal, review: &review::Model) -> bool {
+    sees_store(principal, review.store_id) && (!is_customer(principal) || review.flagged_at.is_none())
 }
 
 /// The row rule for variants: the rule of their product (a customer sees no variant of a
@@ -162,6 +178,15 @@ pub async fn ticket<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid)
         .await?
         .filter(|row| readable_ticket(principal, row))
         .ok_or(ApiError::NotFound("ticket"))
+}
+
+/// A review the caller may read (a customer: no flagged one).
+pub async fn review<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid) -> Result<review::Model, ApiError> {
+    review::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| readable_review(principal, row))
+        .ok_or(ApiError::NotFound("review"))
 }
 
 /// For a customer session, its own customer record in `store_id`; `None` for everyone else (and
@@ -287,12 +312,13 @@ pub struct PathIds {
     pub customer: Option<Uuid>,
     pub order: Option<Uuid>,
     pub ticket: Option<Uuid>,
+    pub review: Option<Uuid>,
 }
 
 /// Checks that every id of a path lies in `store_id` (which the caller must see) and under the id
 /// before it, walking up from the deepest id with one lookup a level: the first that does not is
 /// `NOT_FOUND`, exactly as a missing row. A customer session reaches only products it may read
-/// and its own orders and tickets; the store's categories, coupons and customers are not there for it.
+/// its own orders and tickets, and reviews that are not flagged; the store's categories, coupons and customers are not there for it.
 pub async fn check_path<C: ConnectionTrait>(
     db: &C,
     principal: &Principal,
@@ -352,6 +378,9 @@ pub async fn check_path<C: ConnectionTrait>(
     }
     if let Some(id) = ids.ticket {
         within(ticket(db, principal, id).await?.store_id == store_id, "ticket")?;
+    }
+    if let Some(id) = ids.review {
+        within(review(db, principal, id).await?.store_id == store_id, "review")?;
     }
     Ok(())
 }

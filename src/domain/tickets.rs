@@ -297,7 +297,7 @@ pub async fn set_archived(
     id: Uuid,
     archived: bool,
 ) -> Result<ticket::Model, ApiError> {
-    staff_only(principal, "archiving a ticket")?;
+    tenancy::staff_only(principal, "archiving a ticket")?;
     let txn = begin_write(db).await?;
     let mut row = tenancy::ticket(&txn, principal, id).await?;
     if row.archived_at.is_some() != archived {
@@ -311,17 +311,10 @@ pub async fn set_archived(
 
 /// Deletes a ticket and its messages; the store's staff only. Returns its id.
 pub async fn delete(db: &DatabaseConnection, principal: &Principal, id: Uuid) -> Result<Uuid, ApiError> {
-    staff_only(principal, "deleting a ticket")?;
+    tenancy::staff_only(principal, "deleting a ticket")?;
     let txn = begin_write(db).await?;
     let row = tenancy::ticket(&txn, principal, id).await?;
     ticket::Entity::delete_by_id(row.id).exec(&txn).await?;
     txn.commit().await?;
     Ok(row.id)
-}
-
-fn staff_only(principal: &Principal, what: &str) -> Result<(), ApiError> {
-    if tenancy::is_customer(principal) {
-        return Err(ApiError::Forbidden(format!("{what} is for the store's staff only")));
-    }
-    Ok(())
 }

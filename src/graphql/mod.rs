@@ -23,7 +23,8 @@ use crate::error::{ApiError, Code};
 use access::{api_keys, session, user, webhooks};
 use catalog::variant_mutations;
 use catalog::{
-    category, category_mutations, custom_field_mutations, product, product_mutations, store, store_mutations,
+    category, category_mutations, custom_field_mutations, product, product_mutations, review, review_mutations, store,
+    store_mutations,
 };
 use sales::{coupon, coupon_mutations, customer, order, order_mutations};
 use support::{ticket, ticket_mutations};
@@ -38,6 +39,7 @@ pub struct Query(
     category::CategoryQuery,
     coupon::CouponQuery,
     ticket::TicketQuery,
+    review::ReviewQuery,
     user::UserQuery,
     api_keys::ApiKeyQuery,
     webhooks::WebhookQuery,
@@ -57,6 +59,7 @@ pub struct Mutation(
     coupon_mutations::CouponMutation,
     order_mutations::OrderMutation,
     ticket_mutations::TicketMutation,
+    review_mutations::ReviewMutation,
     webhooks::WebhookMutation,
 );
 

@@ -74,6 +74,8 @@ impl TestDatabase {
             live: Default::default(),
             graphiql: Default::default(),
             drain: std::time::Duration::ZERO,
+            // Off like the delivery worker; the review tests turn it on.
+            reviews: commerce_gateway::domain::reviews::ReviewSettings { every: None, ..Default::default() },
         }
     }
 }
@@ -253,15 +255,17 @@ pub struct DemoCatalog {
     pub orders: [Value; 2],
     /// The newest support ticket.
     pub ticket: Value,
+    /// The newest review.
+    pub review: Value,
 }
 
 impl DemoCatalog {
     /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`, `pv`, `cu` (customer), `cp` (coupon),
-    /// `or` and `or2` (orders), `tk` (ticket).
+    /// `or` and `or2` (orders), `tk` (ticket), `rv` (review).
     pub fn variables(&self) -> Value {
         json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category,
                 "pv": self.plain_variant, "cu": self.customer, "cp": self.coupon, "or": self.orders[0], "or2": self.orders[1],
-                "tk": self.ticket })
+                "tk": self.ticket, "rv": self.review })
     }
 }
 
@@ -271,6 +275,7 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         .graphql_as(
             token,
             "{ stores { id categories { nodes { id } } customers(first: 1) { nodes { id } } coupons(first: 1) { nodes { id } } orders(first: 2) { nodes { id } } tickets(first: 1) { nodes { id } }
+               reviews: products(first: 50) { nodes { reviews(first: 1) { nodes { id } } } }
                products(first: 50) { nodes { id variants { id customFields { id type options { id } } } } } } }",
             json!({}),
         )
@@ -302,6 +307,12 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         coupon: store["coupons"]["nodes"][0]["id"].clone(),
         orders: [store["orders"]["nodes"][0]["id"].clone(), store["orders"]["nodes"][1]["id"].clone()],
         ticket: store["tickets"]["nodes"][0]["id"].clone(),
+        review: store["reviews"]["nodes"]
+            .as_array()
+            .and_then(|products| {
+                products.iter().find_map(|p| p["reviews"]["nodes"][0]["id"].as_str().map(|id| json!(id)))
+            })
+            .unwrap_or(Value::Null),
     }
 }
 
@@ -343,4 +354,14 @@ impl TestApp {
     ) -> (u16, Value) {
         self.rest_with(method, path, token, body, &[]).await
     }
+}
+
+/// Links a new login to the demo store's customer `email`, and returns its session token.
+pub async fn customer_login(app: &TestApp, email: &str) -> String {
+    use sea_orm::ConnectionTrait;
+    let login = format!("login-{email}");
+    let user = commerce_gateway::auth::users::create(&app.db, &login, "second-customer-pw").await.expect("user");
+    let sql = format!("UPDATE customers SET user_id = {} WHERE email = '{email}'", uuid_literal(&app.db, user.id));
+    app.db.execute_unprepared(&sql).await.expect("link the customer");
+    app.token((login.as_str(), "second-customer-pw")).await
 }

@@ -28,6 +28,7 @@ mod replicas;
 mod rest_commerce;
 mod rest_komerza;
 mod rest_walls;
+mod reviews;
 mod scale;
 mod schema;
 mod secrets_at_rest;

@@ -388,6 +388,33 @@ const PROBES: &[Probe] = &[
     // After the reply: a closed ticket takes no merchant message.
     Probe { target: "Mutation.closeTicket", scope: "stores.tickets.update", query: "mutation($tk: UUID!) { closeTicket(id: $tk) { id } }" },
     Probe { target: "Mutation.deleteTicket", scope: "stores.tickets.delete", query: "mutation($tk: UUID!) { deleteTicket(id: $tk) }" },
+    Probe { target: "Review", scope: "stores.products.view", query: "query($rv: UUID!) { review(id: $rv) { rating } }" },
+    Probe {
+        target: "ProductRating",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { rating { count } } }",
+    },
+    Probe { target: "Query.review", scope: "stores.products.view", query: "query($rv: UUID!) { review(id: $rv) { id } }" },
+    Probe {
+        target: "Query.reviews",
+        scope: "stores.products.view",
+        query: "query($s: UUID!) { reviews(storeId: $s, first: 1) { totalCount } }",
+    },
+    Probe {
+        target: "Mutation.replyToReview",
+        scope: "stores.products.update",
+        query: "mutation($rv: UUID!) { replyToReview(id: $rv, reply: \"Probe\") { id } }",
+    },
+    Probe {
+        target: "Mutation.flagReview",
+        scope: "stores.reviews.flagged.create",
+        query: "mutation($rv: UUID!) { flagReview(id: $rv, reason: \"Probe\") { id } }",
+    },
+    Probe {
+        target: "Mutation.unflagReview",
+        scope: "stores.reviews.flagged.create",
+        query: "mutation($rv: UUID!) { unflagReview(id: $rv) { id } }",
+    },
     // Last: the endpoint is gone afterwards.
     Probe { target: "Mutation.deleteWebhook", scope: "user.webhooks.delete", query: "mutation($wh: UUID!) { deleteWebhook(id: $wh) }" },
 ];
@@ -458,6 +485,7 @@ async fn demo_ids(app: &TestApp) -> Value {
     let tickets =
         app.as_merchant("query($s: UUID!) { tickets(storeId: $s, first: 1) { nodes { id } } }", ids.clone()).await;
     ids["tk"] = tickets["data"]["tickets"]["nodes"][0]["id"].clone();
+    ids["rv"] = catalog.review.clone();
     ids
 }
 

@@ -34,6 +34,7 @@ async fn snapshot(db: &DatabaseConnection) -> String {
         rows::<entity::order_status_change::Entity>(db).await,
         rows::<entity::ticket::Entity>(db).await,
         rows::<entity::ticket_message::Entity>(db).await,
+        rows::<entity::review::Entity>(db).await,
     ]
     .join("\n--\n")
 }
@@ -132,6 +133,7 @@ fn fill(path: &str, store: &str, demo: &DemoCatalog) -> String {
         ("{customerId}", id(&demo.customer)),
         ("{orderId}", id(&demo.orders[0])),
         ("{ticketId}", id(&demo.ticket)),
+        ("{reviewId}", id(&demo.review)),
     ]
     .iter()
     .fold(path.to_owned(), |path, (name, value)| path.replace(name, value))

@@ -179,7 +179,14 @@ const WRITES: &[(&str, &str)] = &[
     ("closeTicket", "mutation($tk: UUID!) { closeTicket(id: $tk) { id } }"),
     ("archiveTicket", "mutation($tk: UUID!) { archiveTicket(id: $tk) { id } }"),
     ("deleteTicket", "mutation($tk: UUID!) { deleteTicket(id: $tk) }"),
+    ("replyToReview", "mutation($rv: UUID!) { replyToReview(id: $rv, reply: \"x\") { id } }"),
+    ("flagReview", "mutation($rv: UUID!) { flagReview(id: $rv, reason: \"x\") { id } }"),
+    ("unflagReview", "mutation($rv: UUID!) { unflagReview(id: $rv) { id } }"),
 ];
+
+/// Mutations only customer sessions may call, walled by their own tests (`reviews.rs`: another
+/// customer's line is refused).
+const CUSTOMER_MUTATIONS: &[&str] = &["createReview"];
 
 /// Mutations that name no store-owned row.
 /// (API keys and webhook endpoints are the account's; `api_keys.rs` and `webhooks.rs` wall
@@ -212,7 +219,9 @@ fn every_mutation_is_covered_by_the_tenancy_tests() {
         for field in &mutation.fields {
             let name = field.node.name.node.as_str();
             assert!(
-                ACCOUNT_MUTATIONS.contains(&name) || WRITES.iter().any(|(w, _)| *w == name),
+                ACCOUNT_MUTATIONS.contains(&name)
+                    || CUSTOMER_MUTATIONS.contains(&name)
+                    || WRITES.iter().any(|(w, _)| *w == name),
                 "Mutation.{name}: add it to WRITES"
             );
         }
@@ -223,7 +232,8 @@ async fn catalog_snapshot(app: &TestApp) -> Value {
     app.as_merchant(
         "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 30) { nodes { name order variants { stock order customFields { label options { label } } } } }
            customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } }
-           tickets(filter: { includeArchived: true }) { nodes { status messageCount isArchived } } } }",
+           tickets(filter: { includeArchived: true }) { nodes { status messageCount isArchived } }
+           reviews: products(first: 50) { nodes { reviews { nodes { reply isFlagged flagReason } } } } } }",
         json!({}),
     )
     .await
@@ -236,7 +246,7 @@ async fn another_merchant_cannot_change_anything_in_other_stores() {
     let before = catalog_snapshot(&app).await;
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk"]
+    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk", "rv"]
         .iter()
         .map(|k| (k.to_string(), json!(uuid::Uuid::now_v7())))
         .collect::<serde_json::Map<_, _>>()

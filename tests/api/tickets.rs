@@ -5,7 +5,8 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    count_rows, demo_catalog, error_codes, spawn_demo_app, uuid_literal, TestApp, DEMO_CUSTOMER, RIVAL_MERCHANT,
+    count_rows, customer_login, demo_catalog, error_codes, spawn_demo_app, uuid_literal, TestApp, DEMO_CUSTOMER,
+    RIVAL_MERCHANT,
 };
 
 const OPEN: &str = "mutation($s: UUID!, $input: OpenTicketInput!) { openTicket(storeId: $s, input: $input) { id status customerId email subject orderId messageCount messages { author body } } }";
@@ -37,16 +38,6 @@ async fn shop(app: &TestApp) -> Shop {
     let order = own["data"]["orders"]["nodes"][0].clone();
     assert!(order["id"].is_string(), "the demo customer has orders: {own}");
     Shop { store, customer, own_customer: order["customerId"].clone(), own_order: order["id"].clone() }
-}
-
-/// Links a new login to the demo store's customer `email`, and returns its session token.
-async fn customer_login(app: &TestApp, email: &str) -> String {
-    use sea_orm::ConnectionTrait;
-    let login = format!("login-{email}");
-    let user = commerce_gateway::auth::users::create(&app.db, &login, "second-customer-pw").await.expect("user");
-    let sql = format!("UPDATE customers SET user_id = {} WHERE email = '{email}'", uuid_literal(&app.db, user.id));
-    app.db.execute_unprepared(&sql).await.expect("link the customer");
-    app.token((login.as_str(), "second-customer-pw")).await
 }
 
 fn data<'a>(body: &'a Value, field: &str) -> &'a Value {

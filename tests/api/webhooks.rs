@@ -234,6 +234,7 @@ async fn every_event_type_is_announced_by_its_operation() {
     let reply = "mutation($t: UUID!) { replyToTicket(id: $t, message: \"Next week.\") { id } }";
     let replied = app.as_merchant(reply, json!({ "t": ticket })).await;
     assert!(replied.get("errors").is_none(), "{replied}");
+
     let order = app.as_merchant(PLACE, json!({ "s": catalog.store, "v": catalog.plain_variant, "q": 2 })).await;
     let order = order["data"]["createOrder"]["id"].clone();
     for step in [
@@ -253,6 +254,23 @@ async fn every_event_type_is_announced_by_its_operation() {
         )
         .await;
     assert!(cancelled.get("errors").is_none(), "{cancelled}");
+    // The customer reviews a line of an order delivered to it; the merchant flags the review.
+    let customer = app.token(crate::helpers::DEMO_CUSTOMER).await;
+    let buy = "mutation($s: UUID!, $pv: UUID!) { createOrder(storeId: $s, input: { items: [{ variantId: $pv, quantity: 1 }] }) { id items { id } } }";
+    let bought = app.graphql_as(&customer, buy, ids.clone()).await;
+    let bought = &bought["data"]["createOrder"];
+    for step in ["confirmOrder", "shipOrder", "deliverOrder"] {
+        app.as_merchant(&format!("mutation($o: UUID!) {{ {step}(id: $o) {{ id }} }}"), json!({ "o": bought["id"] }))
+            .await;
+    }
+    let review = "mutation($s: UUID!, $line: UUID!) { createReview(storeId: $s, input: { orderItemId: $line, rating: 1 }) { id } }";
+    let review =
+        app.graphql_as(&customer, review, json!({ "s": catalog.store, "line": bought["items"][0]["id"] })).await;
+    let review = review["data"]["createReview"]["id"].clone();
+    let flagged = app
+        .as_merchant("mutation($r: UUID!) { flagReview(id: $r, reason: \"rude\") { id } }", json!({ "r": review }))
+        .await;
+    assert!(flagged.get("errors").is_none(), "{flagged}");
 
     let mut seen = std::collections::BTreeMap::new();
     for _ in 0..200 {
@@ -280,6 +298,11 @@ async fn every_event_type_is_announced_by_its_operation() {
     assert_eq!(
         (&thread["id"], &thread["status"], &thread["messages"][1]["body"]),
         (&ticket, &json!("answered"), &json!("Next week."))
+    );
+    let flagged = &seen["review.flagged"]["data"];
+    assert_eq!(
+        (&flagged["id"], &flagged["isFlagged"], &flagged["flagReason"]),
+        (&review, &json!(true), &json!("rude"))
     );
 }
 

@@ -7,6 +7,8 @@ pub mod custom_field_mutations;
 pub mod product;
 pub mod product_list;
 pub mod product_mutations;
+pub mod review;
+pub mod review_mutations;
 pub mod store;
 pub mod store_mutations;
 pub mod variant_mutations;

@@ -1,6 +1,7 @@
-//! The catalog types below a store: `Product`, `Variant`, `CustomField`, `CustomFieldOption`,
-//! and the product queries.
+//! The catalog types below a store: `Product` (with its rating and reviews), `Variant`,
+//! `CustomField`, `CustomFieldOption`, and the product queries.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Object};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
@@ -11,8 +12,10 @@ use crate::db::json::strings;
 use crate::domain::catalog::{self, Coded};
 use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
+use crate::graphql::catalog::review::{reviews_page, ProductRating, Review, ReviewFilter, ReviewTotals, ReviewsOf};
 use crate::graphql::exec::policy::{merchant, scope};
 use crate::graphql::load::loaders::Loaders;
+use crate::graphql::load::pagination::{self, Cursor, PageArgs};
 use crate::graphql::load::plan;
 use crate::graphql::vocab::{CustomFieldType, StockMode, VariantType, Visibility};
 use entity::{custom_field, custom_field_option, product, variant};
@@ -113,6 +116,31 @@ impl Product {
     async fn variants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Variant>> {
         let rows = crate::graphql::data::<Loaders>(ctx)?.product_variants.load_one(self.0.id).await.into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(Variant).collect())
+    }
+
+    /// Its reviews in figures: the mean rating and how many reviews count (flagged ones left out).
+    async fn rating(&self, ctx: &Context<'_>) -> async_graphql::Result<ProductRating> {
+        let found = crate::graphql::data::<Loaders>(ctx)?.product_ratings.load_one(self.0.id).await.into_graphql()?;
+        let (count, total) = found.unwrap_or((0, 0));
+        Ok(ProductRating::of(count, total))
+    }
+
+    /// Its reviews, newest first, matching `filter` (a customer sees no flagged one).
+    #[graphql(complexity = "pagination::page_cost(first.or(last), child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // each is a GraphQL argument of the field
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ReviewFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "Rows to skip first, 0–100000 (for page-numbered clients).")] offset: Option<i32>,
+    ) -> async_graphql::Result<Connection<Cursor, Review, ReviewTotals>> {
+        let filter = ReviewFilter { product_id: None, ..filter.unwrap_or_default() };
+        let args = PageArgs { first, after, last, before, offset };
+        reviews_page(ctx, ReviewsOf::Product(self.0.id), args, filter).await
     }
 }
 

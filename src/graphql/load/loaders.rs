@@ -28,12 +28,14 @@ use uuid::Uuid;
 
 use crate::graphql::access::webhooks::DeliveryView;
 use crate::graphql::catalog::product_list::ProductView;
+use crate::graphql::catalog::review::ReviewView;
 use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
 use crate::graphql::support::ticket::TicketView;
 use entity::{
     category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
-    order_item, order_status_change, product, ticket, ticket_message, variant, webhook_attempt, webhook_delivery,
+    order_item, order_status_change, product, review, ticket, ticket_message, variant, webhook_attempt,
+    webhook_delivery,
 };
 
 /// Loader errors are shared between every key of a batch.
@@ -52,6 +54,11 @@ pub struct Loaders {
     pub category_link_count: DataLoader<CountBy<category_product::Entity>>,
     pub live_products: DataLoader<ById<product::Entity>>,
     pub product_category_slugs: DataLoader<CategorySlugs, HashMapCache>,
+    pub product_ratings: DataLoader<ProductRatings, HashMapCache>,
+    pub product_reviews: DataLoader<PagedHasMany<review::Entity, ReviewView>>,
+    pub product_review_count: DataLoader<CountBy<review::Entity, ReviewView>>,
+    pub store_reviews: DataLoader<PagedHasMany<review::Entity, ReviewView>>,
+    pub store_review_count: DataLoader<CountBy<review::Entity, ReviewView>>,
     pub store_customers: DataLoader<PagedHasMany<customer::Entity, CustomerView>>,
     pub store_customer_count: DataLoader<CountBy<customer::Entity, CustomerView>>,
     pub customer_balance_entries: DataLoader<HasMany<customer_balance_entry::Entity>>,
@@ -156,6 +163,29 @@ impl Loaders {
             category_link_count: loader(CountBy::new(db, category_product::Column::CategoryId, live_links()), delay),
             live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
             product_category_slugs: cached(CategorySlugs { db: db.clone() }, delay, planned),
+            product_ratings: cached(ProductRatings { db: db.clone() }, delay, planned),
+            product_reviews: loader(
+                PagedHasMany::new(
+                    db,
+                    review::Column::ProductId,
+                    review::Column::Id,
+                    review::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            product_review_count: loader(CountBy::new(db, review::Column::ProductId, Condition::all()), delay),
+            store_reviews: loader(
+                PagedHasMany::new(
+                    db,
+                    review::Column::StoreId,
+                    review::Column::Id,
+                    review::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            store_review_count: loader(CountBy::new(db, review::Column::StoreId, Condition::all()), delay),
             store_customers: loader(
                 PagedHasMany::new(
                     db,
@@ -332,6 +362,36 @@ impl Loader<Uuid> for CategorySlugs {
             grouped.entry(product).or_default().push(slug);
         }
         Ok(grouped)
+    }
+}
+
+/// How many reviews each product has that are not flagged, and the sum of their ratings, in one
+/// statement (a product without any has `(0, 0)`).
+pub struct ProductRatings {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for ProductRatings {
+    type Value = (u64, i64);
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows: Vec<(Uuid, i64, i64)> = review::Entity::find()
+            .select_only()
+            .column(review::Column::ProductId)
+            .column_as(Expr::cust("COUNT(*)"), "count")
+            .column_as(Expr::cust("COALESCE(SUM(rating), 0)"), "total")
+            .filter(review::Column::ProductId.is_in(keys.iter().copied()))
+            .filter(review::Column::FlaggedAt.is_null())
+            .group_by(review::Column::ProductId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut found: HashMap<Uuid, Self::Value> = keys.iter().map(|key| (*key, (0, 0))).collect();
+        for (product, count, total) in rows {
+            found.insert(product, (u64::try_from(count).unwrap_or(0), total));
+        }
+        Ok(found)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Planned batching for the catalog graph (stores → products → variants → custom fields →
-//! options, and the categories of products): the field that produces a level's rows looks ahead
+//! options, and the categories and ratings of products): the field that produces a level's rows looks ahead
 //! into its selection and hands each child level's loader the keys of all those rows in one call,
 //! level by level, before it returns. The loaders keep what they read for the query, so every
 //! child field is then answered from its loader, and a level costs one statement whatever the
@@ -63,6 +63,9 @@ pub async fn products(ctx: &Context<'_>, fields: &[SelectionField<'_>], ids: &[U
     }
     if !children(fields, "categorySlugs").is_empty() {
         load(&loaders.product_category_slugs, ids.to_vec()).await;
+    }
+    if !children(fields, "rating").is_empty() {
+        load(&loaders.product_ratings, ids.to_vec()).await;
     }
     let variant_fields = children(fields, "variants");
     if variant_fields.is_empty() {
