@@ -1,4 +1,4 @@
-//! `affiliates`: people who refer buyers to a store for a share of the sale.
+//! `affiliates`: customers of a store who refer buyers with a code and earn commission.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,15 +7,19 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub store_id: Uuid,
-    pub customer_id: Option<Uuid>,
-    pub email: String,
-    /// Referral code, unique within the store.
+    /// The customer who is the affiliate (one affiliate per customer).
+    pub customer_id: Uuid,
+    /// Upper-case, unique within the store.
     pub code: String,
-    /// 0–100.
-    pub return_percentage: i32,
+    /// Commission on what a referred buyer pays (0–100); null: the store's default.
+    pub return_percentage: Option<i32>,
+    /// Percentage off for referred buyers (0–100); null: the store's default.
+    pub percentage_off: Option<i32>,
+    /// Commission earned and not converted; changed only with an `affiliate_entries` row.
     pub balance_cents: i64,
     pub is_enabled: bool,
     pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@
 //! - Lists of strings (image names, delivery types, scopes, …) are JSON arrays.
 
 pub mod affiliate;
+pub mod affiliate_entry;
 pub mod api_key;
 pub mod category;
 pub mod category_product;

@@ -21,6 +21,12 @@ pub struct Model {
     pub coupon_code: Option<String>,
     pub created_by: Option<Uuid>,
     pub notes: Option<String>,
+    /// The affiliate whose code the buyer used, if any.
+    pub affiliate_id: Option<Uuid>,
+    /// What the affiliate's percentage off took (after the coupon); part of `discount_cents`.
+    pub affiliate_discount_cents: i64,
+    /// The affiliate's commission rate when the order was placed (paid on delivery).
+    pub affiliate_return_percentage: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,6 +13,7 @@ mod m20261122_000006_order_notes;
 mod m20261206_000007_webhooks;
 mod m20261207_000008_tickets;
 mod m20261207_000009_reviews;
+mod m20261207_000010_affiliates;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_webhooks::Migration),
             Box::new(m20261207_000008_tickets::Migration),
             Box::new(m20261207_000009_reviews::Migration),
+            Box::new(m20261207_000010_affiliates::Migration),
         ]
     }
 }

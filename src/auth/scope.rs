@@ -38,14 +38,17 @@ pub const ALL: &[&str] = &[
     "user.webhooks.delete",
 ];
 
-/// What a customer session may do: browse products, view and place its own orders, and open,
-/// read and answer its own support tickets (the tenancy gate limits both to its own rows).
+/// What a customer session may do: browse products, view and place its own orders, open, read
+/// and answer its own support tickets, and read and manage its own affiliate record (the
+/// tenancy gate limits each to its own rows; the domain to what the store allows).
 pub const CUSTOMER: &[&str] = &[
     "stores.products.view",
     "stores.orders.view",
     "stores.orders.create",
     "stores.tickets.view",
     "stores.tickets.update",
+    "stores.affiliates.view",
+    "stores.affiliates.update",
 ];
 
 /// The canonical name of a scope, or `None` for a name that is not a scope.

@@ -24,7 +24,7 @@ use crate::domain::catalog::{new_product, new_variant, slugify};
 use crate::domain::stores::new_store;
 use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
 use entity::{
-    category, category_product, coupon, custom_field, custom_field_option, customer, product, store,
+    affiliate, category, category_product, coupon, custom_field, custom_field_option, customer, product, store,
     store_affiliate_options, store_brand_options, store_notification_options, user, variant,
 };
 
@@ -101,6 +101,7 @@ async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Mode
             ("sam@example.com", "Sam Shopper", 0),
         ],
         coupons: &[("WELCOME10", 10)],
+        affiliates: &[("alex@example.com", "ALEX10")],
         orders: orders::DEMO_ORDERS,
     };
     demo.seed(txn, &merchant, Some(&shopper)).await?;
@@ -113,6 +114,7 @@ async fn seed_everything(txn: &DatabaseTransaction) -> anyhow::Result<user::Mode
         products: RIVAL_PRODUCTS,
         customers: &[("rory@example.com", "Rory Rival-Fan", 0)],
         coupons: &[],
+        affiliates: &[],
         orders: orders::RIVAL_ORDERS,
     };
     rival_store.seed(txn, &rival, None).await?;
@@ -138,6 +140,8 @@ struct DemoStore {
     customers: &'static [(&'static str, &'static str, i64)],
     /// (code, percentage off).
     coupons: &'static [(&'static str, i32)],
+    /// (customer email, code): affiliates with the store's default percentages.
+    affiliates: &'static [(&'static str, &'static str)],
     orders: &'static [orders::DemoOrder],
 }
 
@@ -231,6 +235,25 @@ impl DemoStore {
             .insert(txn)
             .await?;
             coupons.insert(*code, row);
+        }
+
+        for (email, code) in self.affiliates {
+            let customer =
+                customers.get(email).ok_or_else(|| anyhow::anyhow!("demo affiliate {email} is no customer"))?;
+            affiliate::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                store_id: Set(store.id),
+                customer_id: Set(customer.id),
+                code: Set((*code).into()),
+                return_percentage: Set(None),
+                percentage_off: Set(None),
+                balance_cents: Set(0),
+                is_enabled: Set(true),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
         }
 
         let mut first_orders = HashMap::new();

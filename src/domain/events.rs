@@ -33,6 +33,7 @@ pub enum EventType {
     TicketReplied,
     ReviewCreated,
     ReviewFlagged,
+    AffiliateCreated,
 }
 
 /// What an event is about; its `data` is this object as the Komerza REST API returns it.
@@ -46,6 +47,7 @@ pub enum Subject {
     /// A support ticket, with its messages.
     Ticket,
     Review,
+    Affiliate,
 }
 
 /// One row of the table of event types.
@@ -103,6 +105,12 @@ pub const EVENT_TYPES: &[EventKind] = &[
         "A customer reviewed an order line, or the store wrote its automatic review.",
     ),
     kind(EventType::ReviewFlagged, "review.flagged", Subject::Review, "A review was flagged (hidden from customers)."),
+    kind(
+        EventType::AffiliateCreated,
+        "affiliate.created",
+        Subject::Affiliate,
+        "A customer became an affiliate (made by the staff or registered itself).",
+    ),
 ];
 
 /// The type of the event a delivery test sends; only `sendTestWebhook` sends it.

@@ -4,6 +4,7 @@
 //! money arithmetic they use. Nothing here knows GraphQL or HTTP; resolvers and REST routes parse,
 //! call and convert.
 
+pub mod affiliates;
 pub mod analytics;
 pub mod api_keys;
 pub mod catalog;

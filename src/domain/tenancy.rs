@@ -22,7 +22,8 @@ use crate::auth::principal::Principal;
 use crate::domain::catalog::{Coded, Visibility};
 use crate::error::ApiError;
 use entity::{
-    category, coupon, custom_field, custom_field_option, customer, order, product, review, store, ticket, variant,
+    affiliate, category, coupon, custom_field, custom_field_option, customer, order, product, review, store, ticket,
+    variant,
 };
 
 /// Whether the caller may see anything of `store_id`.
@@ -68,22 +69,27 @@ pub fn readable_product(principal: &Principal, product: &product::Model) -> bool
 
 /// The row rule for orders: the caller sees the order's store, and a customer only its own orders.
 pub fn readable_order(principal: &Principal, order: &order::Model) -> bool {
-    let own = match principal.access() {
-        Some(access) if access.is_customer() => order.customer_id.is_some_and(|id| access.customers.contains(&id)),
+    staff_or_own(principal, order.customer_id) && sees_store(principal, order.store_id)
+}
+
+/// Whether the caller is the store's staff, or a customer session whose own record `customer` is.
+fn staff_or_own(principal: &Principal, customer: Option<Uuid>) -> bool {
+    match principal.access() {
+        Some(access) if access.is_customer() => customer.is_some_and(|id| access.customers.contains(&id)),
         Some(_) => true,
         None => false,
-    };
-    own && sees_store(principal, order.store_id)
+    }
 }
 
 /// The row rule for tickets: the caller sees the ticket's store, and a customer only its own.
 pub fn readable_ticket(principal: &Principal, ticket: &ticket::Model) -> bool {
-    let own = match principal.access() {
-        Some(access) if access.is_customer() => ticket.customer_id.is_some_and(|id| access.customers.contains(&id)),
-        Some(_) => true,
-        None => false,
-    };
-    own && sees_store(principal, ticket.store_id)
+    staff_or_own(principal, ticket.customer_id) && sees_store(principal, ticket.store_id)
+}
+
+/// The row rule for affiliates: the caller sees the affiliate's store, and a customer only its
+/// own affiliate record.
+pub fn readable_affiliate(principal: &Principal, affiliate: &affiliate::Model) -> bool {
+    staff_or_own(principal, Some(affiliate.customer_id)) && sees_store(principal, affiliate.store_id)
 }
 
 /// The row rule for reviews: the caller sees the review's store, and a customer no flagged one.
@@ -178,6 +184,19 @@ pub async fn ticket<C: ConnectionTrait>(db: &C, principal: &Principal, id: Uuid)
         .await?
         .filter(|row| readable_ticket(principal, row))
         .ok_or(ApiError::NotFound("ticket"))
+}
+
+/// An affiliate the caller may read (a customer: only its own).
+pub async fn affiliate<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<affiliate::Model, ApiError> {
+    affiliate::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|row| readable_affiliate(principal, row))
+        .ok_or(ApiError::NotFound("affiliate"))
 }
 
 /// A review the caller may read (a customer: no flagged one).
@@ -313,12 +332,13 @@ pub struct PathIds {
     pub order: Option<Uuid>,
     pub ticket: Option<Uuid>,
     pub review: Option<Uuid>,
+    pub affiliate: Option<Uuid>,
 }
 
 /// Checks that every id of a path lies in `store_id` (which the caller must see) and under the id
 /// before it, walking up from the deepest id with one lookup a level: the first that does not is
 /// `NOT_FOUND`, exactly as a missing row. A customer session reaches only products it may read
-/// its own orders and tickets, and reviews that are not flagged; the store's categories, coupons and customers are not there for it.
+/// its own orders, tickets and affiliate record, and reviews that are not flagged; the store's categories, coupons and customers are not there for it.
 pub async fn check_path<C: ConnectionTrait>(
     db: &C,
     principal: &Principal,
@@ -378,6 +398,9 @@ pub async fn check_path<C: ConnectionTrait>(
     }
     if let Some(id) = ids.ticket {
         within(ticket(db, principal, id).await?.store_id == store_id, "ticket")?;
+    }
+    if let Some(id) = ids.affiliate {
+        within(affiliate(db, principal, id).await?.store_id == store_id, "affiliate")?;
     }
     if let Some(id) = ids.review {
         within(review(db, principal, id).await?.store_id == store_id, "review")?;

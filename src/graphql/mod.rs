@@ -26,7 +26,7 @@ use catalog::{
     category, category_mutations, custom_field_mutations, product, product_mutations, review, review_mutations, store,
     store_mutations,
 };
-use sales::{coupon, coupon_mutations, customer, order, order_mutations};
+use sales::{affiliate, affiliate_mutations, coupon, coupon_mutations, customer, order, order_mutations};
 use support::{ticket, ticket_mutations};
 
 /// The root of every query.
@@ -40,6 +40,7 @@ pub struct Query(
     coupon::CouponQuery,
     ticket::TicketQuery,
     review::ReviewQuery,
+    affiliate::AffiliateQuery,
     user::UserQuery,
     api_keys::ApiKeyQuery,
     webhooks::WebhookQuery,
@@ -60,6 +61,7 @@ pub struct Mutation(
     order_mutations::OrderMutation,
     ticket_mutations::TicketMutation,
     review_mutations::ReviewMutation,
+    affiliate_mutations::AffiliateMutation,
     webhooks::WebhookMutation,
 );
 

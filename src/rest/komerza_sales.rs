@@ -29,7 +29,7 @@ macro_rules! customer_doc {
 
 macro_rules! order_doc {
     ($operation:literal) => {
-        concat!($operation, " fragment O on Order { id dateCreated storeId customerId customerEmail status currencyCode subtotal discount creditUsed total couponCode notes items { id productId variantId productName variantName sku unitPrice quantity lineTotal customFieldValues { identifier value } } history { from to reason dateCreated } }")
+        concat!($operation, " fragment O on Order { id dateCreated storeId customerId customerEmail status currencyCode subtotal discount affiliateDiscount creditUsed total couponCode notes items { id productId variantId productName variantName sku unitPrice quantity lineTotal customFieldValues { identifier value } } history { from to reason dateCreated } }")
     };
 }
 
@@ -66,6 +66,7 @@ const ORDER_FORM: &[Field] = &[
     field("customerId", "string", false),
     field("customerName", "string", false),
     field("couponCode", "string", false),
+    field("affiliateCode", "string", false),
     field("useStoreCredit", "boolean", false),
     field("notes", "string", false),
 ];
@@ -322,7 +323,7 @@ pub(super) fn customer(row: &Value) -> Value {
 }
 
 pub(super) fn order(row: &Value) -> Value {
-    let mut order = with_numbers(row, &["subtotal", "discount", "creditUsed", "total"]);
+    let mut order = with_numbers(row, &["subtotal", "discount", "affiliateDiscount", "creditUsed", "total"]);
     order["status"] = json!(row["status"].as_str().map(str::to_lowercase));
     if let Some(items) = order["items"].as_array_mut() {
         for item in items {

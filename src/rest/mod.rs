@@ -28,6 +28,7 @@ macro_rules! store_route {
 pub mod commerce;
 pub mod envelope;
 pub mod komerza;
+mod komerza_affiliates;
 mod komerza_reviews;
 mod komerza_sales;
 mod komerza_tickets;
@@ -60,6 +61,7 @@ pub fn all_routes() -> impl Iterator<Item = &'static Route> {
         .chain(komerza_sales::ROUTES.iter())
         .chain(komerza_tickets::ROUTES.iter())
         .chain(komerza_reviews::ROUTES.iter())
+        .chain(komerza_affiliates::ROUTES.iter())
         .chain(komerza_variants::ROUTES.iter())
         .chain(komerza_webhooks::ROUTES.iter())
 }
@@ -151,6 +153,7 @@ fn path_ids(path: &HashMap<String, String>) -> Result<PathIds, RestError> {
         order: id("orderId", "order")?,
         ticket: id("ticketId", "ticket")?,
         review: id("reviewId", "review")?,
+        affiliate: id("affiliateId", "affiliate")?,
     })
 }
 

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::komerza::{product, variant, GET_PRODUCT};
+use super::komerza_affiliates::{affiliate, ONE_AFFILIATE};
 use super::komerza_reviews::ONE_REVIEW;
 use super::komerza_sales::{customer, order, ONE_CUSTOMER, ONE_ORDER};
 use super::komerza_tickets::{ticket, ONE_TICKET};
@@ -36,6 +37,7 @@ pub async fn render(
         Subject::Customer => run(engine, &principal, ONE_CUSTOMER, subject, "row").await?.map(|c| customer(&c)),
         Subject::Ticket => run(engine, &principal, ONE_TICKET, subject, "row").await?.map(|t| ticket(&t)),
         Subject::Review => run(engine, &principal, ONE_REVIEW, subject, "row").await?,
+        Subject::Affiliate => run(engine, &principal, ONE_AFFILIATE, subject, "row").await?.map(|a| affiliate(&a)),
         Subject::Product => run(engine, &principal, GET_PRODUCT, subject, "product").await?.map(|p| product(&p)),
         // Through the tenancy gate's finder, as the owner: a variant that is gone renders as gone.
         Subject::Variant => match tenancy::optional(tenancy::variant(db, &principal, subject).await).ok()? {

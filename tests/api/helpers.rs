@@ -257,15 +257,17 @@ pub struct DemoCatalog {
     pub ticket: Value,
     /// The newest review.
     pub review: Value,
+    /// The first affiliate.
+    pub affiliate: Value,
 }
 
 impl DemoCatalog {
     /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`, `pv`, `cu` (customer), `cp` (coupon),
-    /// `or` and `or2` (orders), `tk` (ticket), `rv` (review).
+    /// `or` and `or2` (orders), `tk` (ticket), `rv` (review), `af` (affiliate).
     pub fn variables(&self) -> Value {
         json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category,
                 "pv": self.plain_variant, "cu": self.customer, "cp": self.coupon, "or": self.orders[0], "or2": self.orders[1],
-                "tk": self.ticket, "rv": self.review })
+                "tk": self.ticket, "rv": self.review, "af": self.affiliate })
     }
 }
 
@@ -294,7 +296,15 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         .iter()
         .find(|p| p["variants"][0]["customFields"].as_array().is_some_and(Vec::is_empty))
         .expect("a product without custom fields");
+    let affiliates = app
+        .graphql_as(
+            token,
+            "query($s: UUID!) { affiliates(storeId: $s, first: 1) { nodes { id } } }",
+            json!({ "s": store["id"] }),
+        )
+        .await;
     DemoCatalog {
+        affiliate: affiliates["data"]["affiliates"]["nodes"][0]["id"].clone(),
         store: store["id"].clone(),
         product,
         variant,

@@ -1,6 +1,7 @@
 //! Integration tests: each starts the real server on 127.0.0.1:0 against a fresh database
 //! (a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and speaks HTTP.
 
+mod affiliates;
 mod api_keys;
 mod catalog_graph;
 mod catalog_mutations;

@@ -25,6 +25,7 @@ const TABLES: &[&str] = &[
     "order_items",
     "order_status_changes",
     "affiliates",
+    "affiliate_entries",
     "tickets",
     "ticket_messages",
     "reviews",

@@ -415,6 +415,49 @@ const PROBES: &[Probe] = &[
         scope: "stores.reviews.flagged.create",
         query: "mutation($rv: UUID!) { unflagReview(id: $rv) { id } }",
     },
+    Probe { target: "Affiliate", scope: "stores.affiliates.view", query: "query($af: UUID!) { affiliate(id: $af) { code } }" },
+    Probe {
+        target: "AffiliateEntry",
+        scope: "stores.affiliates.view",
+        query: "query($af: UUID!) { affiliate(id: $af) { ledger { kind } } }",
+    },
+    Probe {
+        target: "AffiliateOptions",
+        scope: "stores.affiliates.view",
+        query: "query($s: UUID!) { store(id: $s) { affiliateOptions { isEnabled } } }",
+    },
+    Probe {
+        target: "Store.affiliateOptions",
+        scope: "stores.affiliates.view",
+        query: "query($s: UUID!) { store(id: $s) { affiliateOptions { __typename } } }",
+    },
+    Probe { target: "Query.affiliate", scope: "stores.affiliates.view", query: "query($af: UUID!) { affiliate(id: $af) { id } }" },
+    Probe {
+        target: "Query.affiliates",
+        scope: "stores.affiliates.view",
+        query: "query($s: UUID!) { affiliates(storeId: $s, first: 1) { totalCount } }",
+    },
+    Probe {
+        target: "Mutation.updateAffiliate",
+        scope: "stores.affiliates.update",
+        query: "mutation($af: UUID!) { updateAffiliate(id: $af, input: { percentageOff: 7 }) { id } }",
+    },
+    // The set-up gives the demo affiliate a balance to convert.
+    Probe {
+        target: "Mutation.convertAffiliateBalance",
+        scope: "stores.affiliates.update",
+        query: "mutation($af: UUID!) { convertAffiliateBalance(id: $af) { id } }",
+    },
+    Probe {
+        target: "Mutation.createAffiliate",
+        scope: "stores.affiliates.update",
+        query: "mutation($s: UUID!, $cu: UUID!) { createAffiliate(storeId: $s, input: { customerId: $cu }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateAffiliateOptions",
+        scope: "stores.affiliates.update",
+        query: "mutation($s: UUID!) { updateAffiliateOptions(storeId: $s, input: { defaultPercentageOff: 5 }) { isEnabled } }",
+    },
     // Last: the endpoint is gone afterwards.
     Probe { target: "Mutation.deleteWebhook", scope: "user.webhooks.delete", query: "mutation($wh: UUID!) { deleteWebhook(id: $wh) }" },
 ];
@@ -509,6 +552,11 @@ async fn the_scope_matrix_refuses_without_the_scope_and_allows_with_it() {
     ids["wh"] = hook["data"]["createWebhook"]["webhook"]["id"].clone();
     let test = app.as_merchant("mutation($wh: UUID!) { sendTestWebhook(id: $wh) { id } }", ids.clone()).await;
     ids["wd"] = test["data"]["sendTestWebhook"]["id"].clone();
+    // Commission to convert (once: the refused second call runs nothing).
+    {
+        use sea_orm::ConnectionTrait;
+        app.db.execute_unprepared("UPDATE affiliates SET balance_cents = 500").await.expect("a balance");
+    }
     let policy = Policy::from_sdl(&commerce_gateway::graphql::sdl()).expect("policy");
     let everything = app.api_key(&app.merchant, scope::ALL, None).await;
     for probe in PROBES {

@@ -35,6 +35,7 @@ async fn snapshot(db: &DatabaseConnection) -> String {
         rows::<entity::ticket::Entity>(db).await,
         rows::<entity::ticket_message::Entity>(db).await,
         rows::<entity::review::Entity>(db).await,
+        rows::<entity::affiliate::Entity>(db).await,
     ]
     .join("\n--\n")
 }
@@ -134,6 +135,7 @@ fn fill(path: &str, store: &str, demo: &DemoCatalog) -> String {
         ("{orderId}", id(&demo.orders[0])),
         ("{ticketId}", id(&demo.ticket)),
         ("{reviewId}", id(&demo.review)),
+        ("{affiliateId}", id(&demo.affiliate)),
     ]
     .iter()
     .fold(path.to_owned(), |path, (name, value)| path.replace(name, value))

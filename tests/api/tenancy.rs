@@ -182,6 +182,13 @@ const WRITES: &[(&str, &str)] = &[
     ("replyToReview", "mutation($rv: UUID!) { replyToReview(id: $rv, reply: \"x\") { id } }"),
     ("flagReview", "mutation($rv: UUID!) { flagReview(id: $rv, reason: \"x\") { id } }"),
     ("unflagReview", "mutation($rv: UUID!) { unflagReview(id: $rv) { id } }"),
+    ("createAffiliate", "mutation($s: UUID!, $cu: UUID!) { createAffiliate(storeId: $s, input: { customerId: $cu }) { id } }"),
+    ("updateAffiliate", "mutation($af: UUID!) { updateAffiliate(id: $af, input: { code: \"STOLEN\" }) { id } }"),
+    ("convertAffiliateBalance", "mutation($af: UUID!) { convertAffiliateBalance(id: $af) { id } }"),
+    (
+        "updateAffiliateOptions",
+        "mutation($s: UUID!) { updateAffiliateOptions(storeId: $s, input: { isEnabled: false }) { isEnabled } }",
+    ),
 ];
 
 /// Mutations only customer sessions may call, walled by their own tests (`reviews.rs`: another
@@ -233,7 +240,8 @@ async fn catalog_snapshot(app: &TestApp) -> Value {
         "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 30) { nodes { name order variants { stock order customFields { label options { label } } } } }
            customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } }
            tickets(filter: { includeArchived: true }) { nodes { status messageCount isArchived } }
-           reviews: products(first: 50) { nodes { reviews { nodes { reply isFlagged flagReason } } } } } }",
+           reviews: products(first: 50) { nodes { reviews { nodes { reply isFlagged flagReason } } } }
+           affiliateOptions { isEnabled defaultReturnPercentage } } }",
         json!({}),
     )
     .await
@@ -246,7 +254,7 @@ async fn another_merchant_cannot_change_anything_in_other_stores() {
     let before = catalog_snapshot(&app).await;
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk", "rv"]
+    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk", "rv", "af"]
         .iter()
         .map(|k| (k.to_string(), json!(uuid::Uuid::now_v7())))
         .collect::<serde_json::Map<_, _>>()

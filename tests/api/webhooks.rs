@@ -254,6 +254,11 @@ async fn every_event_type_is_announced_by_its_operation() {
         )
         .await;
     assert!(cancelled.get("errors").is_none(), "{cancelled}");
+    let sam = "query($s: UUID!) { customers: store(id: $s) { customers(search: \"sam@\") { nodes { id } } } }";
+    let sam = app.as_merchant(sam, ids.clone()).await["data"]["customers"]["customers"]["nodes"][0]["id"].clone();
+    let made = "mutation($s: UUID!, $c: UUID!) { createAffiliate(storeId: $s, input: { customerId: $c, code: \"SAM5\" }) { id } }";
+    let made = app.as_merchant(made, json!({ "s": catalog.store, "c": sam })).await;
+    assert!(made.get("errors").is_none(), "{made}");
     // The customer reviews a line of an order delivered to it; the merchant flags the review.
     let customer = app.token(crate::helpers::DEMO_CUSTOMER).await;
     let buy = "mutation($s: UUID!, $pv: UUID!) { createOrder(storeId: $s, input: { items: [{ variantId: $pv, quantity: 1 }] }) { id items { id } } }";
@@ -299,6 +304,7 @@ async fn every_event_type_is_announced_by_its_operation() {
         (&thread["id"], &thread["status"], &thread["messages"][1]["body"]),
         (&ticket, &json!("answered"), &json!("Next week."))
     );
+    assert_eq!(seen["affiliate.created"]["data"]["code"], "SAM5");
     let flagged = &seen["review.flagged"]["data"];
     assert_eq!(
         (&flagged["id"], &flagged["isFlagged"], &flagged["flagReason"]),

@@ -19,7 +19,7 @@ const IDEMPOTENCY_TTL_HOURS: i64 = 24;
 pub(super) fn request_hash(store_id: Uuid, input: &NewOrder) -> String {
     let items: Vec<_> =
         input.items.iter().map(|l| json!([l.product_id, l.variant_id, l.quantity, l.answers])).collect();
-    let encoded = json!([
+    let mut encoded = json!([
         store_id,
         items,
         input.customer_id,
@@ -29,6 +29,10 @@ pub(super) fn request_hash(store_id: Uuid, input: &NewOrder) -> String {
         input.use_store_credit,
         input.notes,
     ]);
+    // Only when given, so requests remembered before affiliate codes existed hash as they did.
+    if let (Some(code), Some(parts)) = (&input.affiliate_code, encoded.as_array_mut()) {
+        parts.push(json!(code));
+    }
     format!("{:x}", Sha256::digest(encoded.to_string().as_bytes()))
 }
 

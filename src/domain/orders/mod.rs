@@ -44,6 +44,9 @@ pub struct NewOrder {
     pub customer_email: Option<String>,
     pub customer_name: Option<String>,
     pub coupon_code: Option<String>,
+    /// An affiliate's code: the buyer gets its percentage off, the affiliate commission on
+    /// delivery.
+    pub affiliate_code: Option<String>,
     pub use_store_credit: bool,
     pub notes: Option<String>,
 }

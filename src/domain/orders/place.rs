@@ -16,6 +16,7 @@ use super::transition::history;
 use super::{NewLine, NewOrder, ANSWER_MAX, IDEMPOTENCY_KEY, MAX_ANSWERS, MAX_ITEMS};
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
+use crate::domain::affiliates;
 use crate::domain::catalog::{Coded, CustomFieldType, StockMode, Visibility};
 use crate::domain::coupons::normalize_code;
 use crate::domain::customers::{change_balance, new_customer};
@@ -106,6 +107,7 @@ fn check_shape(input: &NewOrder) -> Result<(), ApiError> {
     }
     checks.optional_text("customerName", input.customer_name.as_deref(), 1..=128);
     checks.optional_text("couponCode", input.coupon_code.as_deref(), 1..=64);
+    checks.optional_text("affiliateCode", input.affiliate_code.as_deref(), 1..=64);
     checks.optional_text("notes", input.notes.as_deref(), 0..=1000);
     if input.customer_id.is_some() && input.customer_email.is_some() {
         checks.fail("customerId", "give customerId or customerEmail, not both");
@@ -371,8 +373,13 @@ async fn place(
         Some(code) => Some(use_coupon(txn, store.id, code, &lines).await?),
         None => None,
     };
+    let referral = match &input.affiliate_code {
+        Some(code) => Some(affiliates::for_order(txn, store.id, code, &customer).await?),
+        None => None,
+    };
+    let percent_off = referral.as_ref().map_or(0, |(_, off, _)| *off);
     let credit = if wants_credit { customer.balance_cents } else { 0 };
-    let totals = pricing::price(&lines, coupon.as_ref().map(CouponTerms::of).as_ref(), credit);
+    let totals = pricing::price(&lines, coupon.as_ref().map(CouponTerms::of).as_ref(), percent_off, credit);
 
     let now = Utc::now();
     let order = order::Model {
@@ -383,13 +390,17 @@ async fn place(
         status: OrderStatus::Pending.name().to_owned(),
         currency_code: store.currency_code.clone(),
         subtotal_cents: totals.subtotal,
-        discount_cents: totals.discount,
+        // Every discount, so `total = subtotal - discount - creditUsed` holds (a CHECK constraint).
+        discount_cents: totals.discount + totals.affiliate_discount,
         credit_used_cents: totals.credit_used,
         total_cents: totals.total,
         coupon_id: coupon.as_ref().map(|c| c.id),
         coupon_code: coupon.as_ref().map(|c| c.code.clone()),
         created_by: principal.access().map(|a| a.user_id),
         notes: input.notes.clone(),
+        affiliate_id: referral.as_ref().map(|(affiliate, _, _)| affiliate.id),
+        affiliate_discount_cents: totals.affiliate_discount,
+        affiliate_return_percentage: referral.as_ref().map(|(_, _, rate)| *rate),
         created_at: now,
         updated_at: now,
     }

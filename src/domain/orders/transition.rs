@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::principal::{Credential, Principal};
 use crate::db::begin_write;
+use crate::domain::affiliates;
 use crate::domain::catalog::{Coded, StockMode};
 use crate::domain::customers::{change_balance, REASON_MAX};
 use crate::domain::events::{self, EventType};
@@ -55,7 +56,9 @@ pub(super) fn history(
     .into_active_model()
 }
 
-/// Moves an order to `to`, with what that status change entails.
+/// Moves an order to `to`, with what that status change entails: a cancellation puts stock
+/// back, a cancellation or refund returns store credit, a delivery credits a referring
+/// affiliate's commission and a refund takes it back.
 pub async fn transition(
     db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
     principal: &Principal,
@@ -85,6 +88,11 @@ pub async fn transition(
         .await?;
     if moved.rows_affected == 0 {
         return Err(refused());
+    }
+    match to {
+        OrderStatus::Delivered => affiliates::credit_commission(&txn, &order).await?,
+        OrderStatus::Refunded => affiliates::reverse_commission(&txn, &order).await?,
+        _ => {}
     }
     if to == OrderStatus::Cancelled {
         let items = order_item::Entity::find().filter(order_item::Column::OrderId.eq(order.id)).all(&txn).await?;

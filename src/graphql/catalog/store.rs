@@ -16,6 +16,7 @@ use crate::graphql::load::loaders::ByCreation;
 use crate::graphql::load::loaders::{Loaders, Natural};
 use crate::graphql::load::pagination::{self, Cursor, PageArgs};
 use crate::graphql::load::plan;
+use crate::graphql::sales::affiliate::AffiliateOptions;
 use crate::graphql::sales::analytics::{self, StoreAnalytics};
 use crate::graphql::sales::coupon::Coupon;
 use crate::graphql::sales::customer::{Customer, CustomerView};
@@ -242,6 +243,15 @@ impl Store {
     ) -> async_graphql::Result<Option<Connection<Cursor, Ticket, TicketTotals>>> {
         let args = PageArgs { first, after, last, before, offset };
         ticket::tickets_page(ctx, self.0.id, args, filter).await.map(Some)
+    }
+
+    /// How the store's affiliate programme works (the programme is off until these are set).
+    /// Null, with its error, when refused (the rest of the object stays).
+    #[graphql(directive = scope::apply("stores.affiliates.view".into()))]
+    async fn affiliate_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AffiliateOptions>> {
+        let found = crate::graphql::data::<Loaders>(ctx)?.affiliate_options.load_one(self.0.id).await.into_graphql()?;
+        let options = found.unwrap_or_else(|| crate::domain::affiliates::default_options(self.0.id));
+        Ok(Some(AffiliateOptions(options)))
     }
 
     /// Sales between `from` (default: 30 days before `to`) and `to` (default: now): revenue,

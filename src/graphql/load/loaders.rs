@@ -29,13 +29,14 @@ use uuid::Uuid;
 use crate::graphql::access::webhooks::DeliveryView;
 use crate::graphql::catalog::product_list::ProductView;
 use crate::graphql::catalog::review::ReviewView;
+use crate::graphql::sales::affiliate::{AffiliateFigures, AffiliateView};
 use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
 use crate::graphql::support::ticket::TicketView;
 use entity::{
-    category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
-    order_item, order_status_change, product, review, ticket, ticket_message, variant, webhook_attempt,
-    webhook_delivery,
+    affiliate, affiliate_entry, category, category_product, coupon, custom_field, custom_field_option, customer,
+    customer_balance_entry, order, order_item, order_status_change, product, review, store_affiliate_options, ticket,
+    ticket_message, variant, webhook_attempt, webhook_delivery,
 };
 
 /// Loader errors are shared between every key of a batch.
@@ -71,6 +72,11 @@ pub struct Loaders {
     pub store_tickets: DataLoader<PagedHasMany<ticket::Entity, TicketView>>,
     pub store_ticket_count: DataLoader<CountBy<ticket::Entity, TicketView>>,
     pub ticket_messages: DataLoader<HasMany<ticket_message::Entity>>,
+    pub store_affiliates: DataLoader<PagedHasMany<affiliate::Entity, AffiliateView>>,
+    pub store_affiliate_count: DataLoader<CountBy<affiliate::Entity, AffiliateView>>,
+    pub affiliate_entries: DataLoader<HasMany<affiliate_entry::Entity>>,
+    pub affiliate_figures: DataLoader<AffiliateSales>,
+    pub affiliate_options: DataLoader<ById<store_affiliate_options::Entity>>,
     pub webhook_deliveries: DataLoader<PagedHasMany<webhook_delivery::Entity, DeliveryView>>,
     pub webhook_delivery_count: DataLoader<CountBy<webhook_delivery::Entity, DeliveryView>>,
     pub delivery_attempts: DataLoader<HasMany<webhook_attempt::Entity>>,
@@ -264,6 +270,23 @@ impl Loaders {
                 HasMany::new(db, ticket_message::Column::TicketId, &[ticket_message::Column::Id]),
                 delay,
             ),
+            store_affiliates: loader(
+                PagedHasMany::new(
+                    db,
+                    affiliate::Column::StoreId,
+                    affiliate::Column::Id,
+                    affiliate::Column::Id,
+                    Condition::all(),
+                ),
+                delay,
+            ),
+            store_affiliate_count: loader(CountBy::new(db, affiliate::Column::StoreId, Condition::all()), delay),
+            affiliate_entries: loader(
+                HasMany::new(db, affiliate_entry::Column::AffiliateId, &[affiliate_entry::Column::Id]),
+                delay,
+            ),
+            affiliate_figures: loader(AffiliateSales { db: db.clone() }, delay),
+            affiliate_options: loader(ById::new(db, store_affiliate_options::Column::StoreId, Condition::all()), delay),
         }
     }
 }
@@ -362,6 +385,58 @@ impl Loader<Uuid> for CategorySlugs {
             grouped.entry(product).or_default().push(slug);
         }
         Ok(grouped)
+    }
+}
+
+/// Each affiliate's referred orders (cancelled ones left out), the revenue of the delivered ones
+/// and the commission earned net of reversals: two statements for every affiliate of a level.
+/// (PostgreSQL sums `bigint` as `numeric`; the casts keep both databases answering `bigint`.)
+pub struct AffiliateSales {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for AffiliateSales {
+    type Value = AffiliateFigures;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let sales: Vec<(Uuid, i64, i64)> = order::Entity::find()
+            .select_only()
+            .column(order::Column::AffiliateId)
+            .column_as(Expr::cust("COUNT(*)"), "orders")
+            .column_as(
+                Expr::cust(
+                    "CAST(COALESCE(SUM(CASE WHEN status = 'delivered' THEN total_cents ELSE 0 END), 0) AS BIGINT)",
+                ),
+                "revenue",
+            )
+            .filter(order::Column::AffiliateId.is_in(keys.iter().copied()))
+            .filter(order::Column::Status.ne("cancelled"))
+            .group_by(order::Column::AffiliateId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let earned: Vec<(Uuid, i64)> = affiliate_entry::Entity::find()
+            .select_only()
+            .column(affiliate_entry::Column::AffiliateId)
+            .column_as(Expr::cust("CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT)"), "earned")
+            .filter(affiliate_entry::Column::AffiliateId.is_in(keys.iter().copied()))
+            .filter(affiliate_entry::Column::Kind.is_in(["commission", "reversal"]))
+            .group_by(affiliate_entry::Column::AffiliateId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut found: HashMap<Uuid, AffiliateFigures> =
+            keys.iter().map(|key| (*key, AffiliateFigures::default())).collect();
+        for (id, orders, revenue) in sales {
+            let figures = found.entry(id).or_default();
+            figures.orders = u64::try_from(orders).unwrap_or(0);
+            figures.revenue_cents = revenue;
+        }
+        for (id, commission) in earned {
+            found.entry(id).or_default().commission_cents = commission;
+        }
+        Ok(found)
     }
 }
 

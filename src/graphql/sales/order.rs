@@ -63,9 +63,21 @@ impl Order {
         money::from_cents(self.0.subtotal_cents)
     }
 
-    /// Taken off by the coupon.
+    /// Taken off by the coupon and the affiliate code together (`affiliateDiscount` is the
+    /// code's part), so `total = subtotal - discount - creditUsed`.
     async fn discount(&self) -> Decimal {
         money::from_cents(self.0.discount_cents)
+    }
+
+    /// The affiliate code's part of `discount` (its percentage of what the coupon left).
+    async fn affiliate_discount(&self) -> Decimal {
+        money::from_cents(self.0.affiliate_discount_cents)
+    }
+
+    /// The affiliate whose code the buyer used (the store's staff only).
+    #[graphql(directive = merchant::apply())]
+    async fn affiliate_id(&self) -> Option<Uuid> {
+        self.0.affiliate_id
     }
 
     /// Paid with store credit.

@@ -40,6 +40,9 @@ pub struct CreateOrderInput {
     pub customer_name: Option<String>,
     /// A coupon code of the store.
     pub coupon_code: Option<String>,
+    /// An affiliate's code: its percentage off comes off what the coupon leaves, and the
+    /// affiliate earns commission on what is paid once the order is delivered.
+    pub affiliate_code: Option<String>,
     /// Pay what the coupon leaves with the customer's store credit, as far as it goes.
     pub use_store_credit: Option<bool>,
     /// Free-text notes kept with the order (up to 1000 characters).
@@ -69,6 +72,7 @@ impl From<CreateOrderInput> for NewOrder {
             customer_email: input.customer_email,
             customer_name: input.customer_name,
             coupon_code: input.coupon_code,
+            affiliate_code: input.affiliate_code,
             use_store_credit: input.use_store_credit.unwrap_or(false),
             notes: input.notes,
         }
