@@ -1,20 +1,24 @@
-//! Store analytics over a time range, computed in SQL in two statements: revenue, order count,
-//! average order value and top products. Only orders that brought money count: confirmed,
-//! shipped or delivered (pending orders are not yet accepted; cancelled and refunded ones were
-//! given back).
+//! Store analytics over a time range, computed in SQL in five statements: revenue, order count,
+//! average order value and the part that came through affiliates; top products; commission
+//! earned by affiliates (net of reversals); reviews written and their average rating (flagged
+//! ones left out); and, as of now, the open support tickets. Only orders that brought money
+//! count: confirmed, shipped or delivered (pending orders are not yet accepted; cancelled and
+//! refunded ones were given back).
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 use uuid::Uuid;
 
+use crate::domain::affiliates::EntryKind;
 use crate::domain::order_status::OrderStatus;
+use crate::domain::tickets::TicketStatus;
 use crate::domain::validate::Checks;
 use crate::error::ApiError;
-use entity::{order, order_item};
+use entity::{affiliate, affiliate_entry, order, order_item, review, ticket};
 
 type DateTime = chrono::DateTime<chrono::Utc>;
 
@@ -34,6 +38,14 @@ pub struct Sales {
     pub average_cents: i64,
     /// Best-selling products by revenue, then by id.
     pub top_products: Vec<ProductSales>,
+    /// Revenue of the counted orders placed with an affiliate code.
+    pub affiliate_revenue_cents: i64,
+    /// Commission credited to affiliates in the range, less what refunds took back.
+    pub affiliate_commission_cents: i64,
+    /// Reviews written in the range (flagged ones left out) and the sum of their ratings.
+    pub reviews: (u64, i64),
+    /// Tickets waiting for the store now (OPEN, not archived).
+    pub open_tickets: u64,
 }
 
 /// What one product sold.
@@ -51,6 +63,7 @@ pub struct ProductSales {
 struct Summary {
     revenue: i64,
     orders: i64,
+    affiliate_revenue: i64,
 }
 
 /// Checks the range (default: the last 30 days) and the top-list size (default 5).
@@ -71,7 +84,7 @@ pub fn range(
     Ok((from, to, u64::try_from(top).unwrap_or(0)))
 }
 
-/// The analytics of `store_id` over `[from, to)`: two statements.
+/// The analytics of `store_id` over `[from, to)`: five statements.
 pub async fn compute(
     db: &DatabaseConnection,
     store_id: Uuid,
@@ -82,6 +95,12 @@ pub async fn compute(
         .select_only()
         .column_as(Expr::cust("CAST(COALESCE(SUM(orders.total_cents), 0) AS BIGINT)"), "revenue")
         .column_as(Expr::cust("COUNT(*)"), "orders")
+        .column_as(
+            Expr::cust(
+                "CAST(COALESCE(SUM(CASE WHEN orders.affiliate_id IS NULL THEN 0 ELSE orders.total_cents END), 0) AS BIGINT)",
+            ),
+            "affiliate_revenue",
+        )
         .filter(order::Column::StoreId.eq(store_id))
         .filter(order::Column::Status.is_in(counted.clone()))
         .filter(order::Column::CreatedAt.gte(from))
@@ -89,7 +108,7 @@ pub async fn compute(
         .into_model::<Summary>()
         .one(db)
         .await?
-        .unwrap_or(Summary { revenue: 0, orders: 0 });
+        .unwrap_or(Summary { revenue: 0, orders: 0, affiliate_revenue: 0 });
     let top_products = order_item::Entity::find()
         .select_only()
         .column(order_item::Column::ProductId)
@@ -108,6 +127,35 @@ pub async fn compute(
         .into_model::<ProductSales>()
         .all(db)
         .await?;
+    let commission: Option<i64> = affiliate_entry::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(COALESCE(SUM(affiliate_entries.amount_cents), 0) AS BIGINT)"), "commission")
+        .join(JoinType::InnerJoin, affiliate_entry::Relation::Affiliate.def())
+        .filter(affiliate::Column::StoreId.eq(store_id))
+        .filter(affiliate_entry::Column::Kind.is_in([EntryKind::Commission.name(), EntryKind::Reversal.name()]))
+        .filter(affiliate_entry::Column::CreatedAt.gte(from))
+        .filter(affiliate_entry::Column::CreatedAt.lt(to))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let reviews: Option<(i64, i64)> = review::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "count")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(reviews.rating), 0) AS BIGINT)"), "total")
+        .filter(review::Column::StoreId.eq(store_id))
+        .filter(review::Column::FlaggedAt.is_null())
+        .filter(review::Column::CreatedAt.gte(from))
+        .filter(review::Column::CreatedAt.lt(to))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let open_tickets = ticket::Entity::find()
+        .filter(ticket::Column::StoreId.eq(store_id))
+        .filter(ticket::Column::Status.eq(TicketStatus::Open.name()))
+        .filter(ticket::Column::ArchivedAt.is_null())
+        .count(db)
+        .await?;
+    let (review_count, rating_total) = reviews.unwrap_or((0, 0));
     let average = if summary.orders > 0 { (2 * summary.revenue + summary.orders) / (2 * summary.orders) } else { 0 };
     Ok(Sales {
         from,
@@ -116,5 +164,9 @@ pub async fn compute(
         order_count: u64::try_from(summary.orders).unwrap_or(0),
         average_cents: average,
         top_products,
+        affiliate_revenue_cents: summary.affiliate_revenue,
+        affiliate_commission_cents: commission.unwrap_or(0),
+        reviews: (u64::try_from(review_count).unwrap_or(0), rating_total),
+        open_tickets,
     })
 }

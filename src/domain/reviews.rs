@@ -54,6 +54,12 @@ impl Default for ReviewSettings {
     }
 }
 
+/// The mean of `count` ratings adding up to `total`, rounded to two decimals; `None` without
+/// ratings. (Ratings are 1–5, so the sum and the count are exact in an f64 far beyond any store.)
+pub fn mean_rating(count: u64, total: i64) -> Option<f64> {
+    (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0)
+}
+
 /// A customer's review of one of its order lines.
 #[derive(Debug, Clone)]
 pub struct NewReview {

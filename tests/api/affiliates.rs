@@ -110,6 +110,13 @@ async fn commission_on_what_was_paid_is_credited_once_on_delivery_and_reversed_b
         json!([{ "kind": "COMMISSION", "amount": money(commission), "balanceAfter": money(commission), "orderId": order["id"] }])
     );
 
+    let figures = "query($s: UUID!) { store(id: $s) { analytics { affiliateRevenue affiliateCommission } } }";
+    let analytics = app.as_merchant(figures, json!({ "s": p.store })).await;
+    assert_eq!(
+        data(&analytics, "store")["analytics"],
+        json!({ "affiliateRevenue": money(total), "affiliateCommission": money(commission) }),
+        "{analytics}"
+    );
     let refunded = app
         .as_merchant(
             "mutation($o: UUID!) { refundOrder(id: $o, reason: \"Damaged\") { status } }",
@@ -128,6 +135,12 @@ async fn commission_on_what_was_paid_is_credited_once_on_delivery_and_reversed_b
         json!({ "kind": "REVERSAL", "amount": money(-commission), "balanceAfter": money(0), "orderId": order["id"] })
     );
     assert_eq!(count_rows(&app.db, "affiliate_entries").await, 2, "one commission, one reversal");
+    let analytics = app.as_merchant(figures, json!({ "s": p.store })).await;
+    assert_eq!(
+        data(&analytics, "store")["analytics"],
+        json!({ "affiliateRevenue": money(0), "affiliateCommission": money(0) }),
+        "a refunded order is no revenue and its commission was taken back: {analytics}"
+    );
 }
 
 #[tokio::test]

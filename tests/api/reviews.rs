@@ -155,6 +155,19 @@ async fn a_buyer_reviews_a_delivered_line_once_and_the_store_replies_and_flags_i
     let path =
         format!("/stores/{}/reviews/{}", shop.store.as_str().unwrap_or_default(), third.as_str().unwrap_or_default());
     assert_eq!(app.rest(reqwest::Method::GET, &path, Some(&shop.customer), None).await.0, 404);
+    let figures = app
+        .as_merchant(
+            "query($s: UUID!) { store(id: $s) { analytics { reviewCount averageRating } } }",
+            json!({ "s": shop.store }),
+        )
+        .await;
+    // The demo review (4) and the two unflagged ones here.
+    let average = ((f64::from(4 + 5 + raced) / 3.0) * 100.0).round() / 100.0;
+    assert_eq!(
+        data(&figures, "store")["analytics"],
+        json!({ "reviewCount": 3, "averageRating": average }),
+        "{figures}"
+    );
     let unflagged = app.as_merchant(UNFLAG, json!({ "r": third })).await;
     assert_eq!(data(&unflagged, "unflagReview")["isFlagged"], false);
     assert_eq!(data(&app.graphql_as(&shop.customer, ONE, json!({ "r": third })).await, "review")["rating"], 4);

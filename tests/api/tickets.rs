@@ -78,6 +78,12 @@ async fn a_ticket_moves_with_its_messages_and_a_customer_message_reopens_it() {
     let reopened = app.graphql_as(&shop.customer, REPLY, json!({ "t": id, "m": "It arrived, but in blue?" })).await;
     let reopened = data(&reopened, "replyToTicket");
     assert_eq!((&reopened["status"], &reopened["messageCount"]), (&json!("OPEN"), &json!(4)), "{reopened}");
+    let open = "query($s: UUID!) { store(id: $s) { analytics { openTickets } } }";
+    let waiting = app.as_merchant(open, json!({ "s": shop.store })).await;
+    assert_eq!(
+        waiting["data"]["store"]["analytics"]["openTickets"], 1,
+        "this one (the demo thread is answered): {waiting}"
+    );
     let events = "events WHERE event_type = 'ticket.created' OR event_type = 'ticket.replied'";
     // The demo thread's two, then this one's opening and three messages.
     assert_eq!(count_rows(&app.db, events).await, 6);
@@ -97,6 +103,8 @@ async fn a_ticket_moves_with_its_messages_and_a_customer_message_reopens_it() {
     let archived = app.as_merchant(ARCHIVE, json!({ "t": id, "a": true })).await;
     data(&archived, "archiveTicket");
     assert_eq!(list(app.merchant.clone(), json!(null)).await["totalCount"], 1, "archived tickets are left out");
+    let waiting = app.as_merchant(open, json!({ "s": shop.store })).await;
+    assert_eq!(waiting["data"]["store"]["analytics"]["openTickets"], 0, "an archived ticket waits for nobody");
     assert_eq!(list(app.merchant.clone(), json!({ "includeArchived": true })).await["totalCount"], 2);
     assert_eq!(list(shop.customer.clone(), json!(null)).await["totalCount"], 2, "the customer sees its own");
     let flag = app

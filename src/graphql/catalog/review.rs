@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
-use crate::domain::reviews::RATING;
+use crate::domain::reviews::{mean_rating, RATING};
 use crate::domain::tenancy;
 use crate::domain::validate::Checks;
 use crate::error::{ApiError, GraphqlResult};
@@ -112,9 +112,7 @@ pub struct ProductRating {
 impl ProductRating {
     /// The figures of `count` reviews whose ratings add up to `total`.
     pub fn of(count: u64, total: i64) -> Self {
-        // Ratings are 1–5, so the sum and the count are exact in an f64 far beyond any store.
-        let average = (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0);
-        Self { average, count }
+        Self { average: mean_rating(count, total), count }
     }
 }
 

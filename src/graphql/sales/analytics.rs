@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::domain::analytics::{self, Sales};
 use crate::domain::money;
+use crate::domain::reviews::mean_rating;
 use crate::graphql::exec::policy::scope;
 
 type DateTime = chrono::DateTime<chrono::Utc>;
@@ -24,6 +25,16 @@ pub struct StoreAnalytics {
     pub average_order_value: Decimal,
     /// Best-selling products by revenue, then by id.
     pub top_products: Vec<ProductSales>,
+    /// The part of `revenue` from orders placed with an affiliate code.
+    pub affiliate_revenue: Decimal,
+    /// Commission credited to affiliates in the range, less what refunds took back.
+    pub affiliate_commission: Decimal,
+    /// Reviews written in the range (flagged ones left out).
+    pub review_count: u64,
+    /// Their mean rating, rounded to two decimals; null without reviews.
+    pub average_rating: Option<f64>,
+    /// Support tickets waiting for the store now (OPEN and not archived), whatever the range.
+    pub open_tickets: u64,
 }
 
 /// What one product sold.
@@ -67,6 +78,11 @@ impl From<Sales> for StoreAnalytics {
             order_count: sales.order_count,
             average_order_value: money::from_cents(sales.average_cents),
             top_products,
+            affiliate_revenue: money::from_cents(sales.affiliate_revenue_cents),
+            affiliate_commission: money::from_cents(sales.affiliate_commission_cents),
+            review_count: sales.reviews.0,
+            average_rating: mean_rating(sales.reviews.0, sales.reviews.1),
+            open_tickets: sales.open_tickets,
         }
     }
 }
