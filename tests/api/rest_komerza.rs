@@ -554,3 +554,70 @@ async fn the_product_list_filters_and_sorts_by_query_parameters() {
         assert_refused(status, &refused, 400, "ValidationError");
     }
 }
+
+#[tokio::test]
+async fn ticket_review_and_affiliate_routes_refuse_a_missing_credential_a_missing_scope_and_another_tenants_ids() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let text = |v: &Value| v.as_str().expect("id").to_owned();
+    let (store, ticket, review, affiliate) =
+        (text(&ids.store), text(&ids.ticket), text(&ids.review), text(&ids.affiliate));
+    let sam = app
+        .as_merchant(
+            "query($s: UUID!) { store(id: $s) { customers(search: \"sam@\") { nodes { id } } } }",
+            json!({ "s": store }),
+        )
+        .await;
+    let sam = sam["data"]["store"]["customers"]["nodes"][0]["id"].clone();
+    {
+        use sea_orm::ConnectionTrait;
+        app.db.execute_unprepared("UPDATE affiliates SET balance_cents = 500").await.expect("a balance to convert");
+    }
+    let t = format!("/stores/{store}/tickets");
+    let r = format!("/stores/{store}/reviews");
+    let a = format!("/stores/{store}/affiliates");
+    let routes: Vec<(Method, String, Option<Value>, &str)> = vec![
+        (Method::GET, t.clone(), None, "stores.tickets.view"),
+        (Method::GET, format!("{t}/{ticket}"), None, "stores.tickets.view"),
+        (Method::GET, format!("{t}/{ticket}/messages"), None, "stores.tickets.view"),
+        (
+            Method::POST,
+            format!("{t}/{ticket}/messages"),
+            Some(json!({ "message": "On its way." })),
+            "stores.tickets.update",
+        ),
+        (Method::POST, format!("{t}/{ticket}/archive"), None, "stores.tickets.update"),
+        (Method::POST, format!("{t}/{ticket}/unarchive"), None, "stores.tickets.update"),
+        (Method::POST, format!("{t}/{ticket}/close"), None, "stores.tickets.update"),
+        (Method::DELETE, format!("{t}/{ticket}"), None, "stores.tickets.delete"),
+        (Method::GET, r.clone(), None, "stores.products.view"),
+        (Method::GET, format!("{r}/{review}"), None, "stores.products.view"),
+        (Method::POST, format!("{r}/{review}/reply"), Some(json!({ "reply": "Thanks!" })), "stores.products.update"),
+        (
+            Method::POST,
+            format!("{r}/{review}/flag"),
+            Some(json!({ "reason": "Check" })),
+            "stores.reviews.flagged.create",
+        ),
+        (Method::DELETE, format!("{r}/{review}/flag"), None, "stores.reviews.flagged.create"),
+        (Method::GET, a.clone(), None, "stores.affiliates.view"),
+        (Method::GET, format!("{a}/{affiliate}"), None, "stores.affiliates.view"),
+        (Method::PUT, format!("{a}/{affiliate}"), Some(json!({ "percentageOff": 8 })), "stores.affiliates.update"),
+        (Method::POST, format!("{a}/{affiliate}/convert"), None, "stores.affiliates.update"),
+        (Method::POST, a.clone(), Some(json!({ "customerId": sam, "code": "SAM5" })), "stores.affiliates.update"),
+    ];
+    let rival = app.token(RIVAL_MERCHANT).await;
+    for (method, path, body, scope) in &routes {
+        let (status, refused) = app.rest(method.clone(), path, None, body.clone()).await;
+        assert_refused(status, &refused, 401, "Unauthorized");
+        let others: Vec<&str> = commerce_gateway::auth::scope::ALL.iter().copied().filter(|s| s != scope).collect();
+        let lacking = app.api_key(&app.merchant, &others, None).await;
+        let (status, refused) = app.rest(method.clone(), path, Some(&lacking), body.clone()).await;
+        assert_refused(status, &refused, 403, "AccessDenied");
+        let (status, foreign) = app.rest(method.clone(), path, Some(&rival), body.clone()).await;
+        assert_refused(status, &foreign, 404, "NotFound");
+        let (status, allowed) = app.rest(method.clone(), path, Some(&app.merchant), body.clone()).await;
+        assert!((200..300).contains(&status), "{method} {path}: {allowed}");
+    }
+    assert_eq!(count_rows(&app.db, "tickets").await, 0, "the demo thread was deleted last");
+}
