@@ -260,10 +260,10 @@ pub static ROUTES: [Route; 19] = [
     store_route!(
         POST,
         "/stores/{storeId}/orders/{orderId}/deliver",
-        "Mark a shipped order delivered",
+        "Deliver an order (pending, confirmed or shipped): every step left is taken and recorded; digital goods need no shipping step",
         &[],
         None,
-        order_doc!("mutation($id: UUID!) { row: deliverOrder(id: $id) { ...O } }"),
+        order_doc!("mutation($id: UUID!) { row: completeOrder(id: $id) { ...O } }"),
         |r| Ok(json!({ "id": r.path_uuid("orderId", "order")? })),
         |_, data| Ok(ok(order(&data["row"])))
     ),

@@ -532,3 +532,32 @@ async fn analytics_are_computed_from_counted_orders() {
         assert_eq!(body["errors"][0]["extensions"]["details"][0]["field"], field);
     }
 }
+
+#[tokio::test]
+async fn two_racing_komerza_deliveries_of_a_pending_order_take_its_steps_once() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let placed = app
+        .as_merchant(
+            "mutation($s: UUID!, $v: UUID!) { createOrder(storeId: $s, input: { customerEmail: \"race@example.com\", items: [{ variantId: $v, quantity: 1 }] }) { id } }",
+            json!({ "s": ids.store, "v": ids.plain_variant }),
+        )
+        .await;
+    let order = placed["data"]["createOrder"]["id"].as_str().expect("id").to_owned();
+    let path = format!("/stores/{}/orders/{order}/deliver", ids.store.as_str().expect("id"));
+    let deliver = || app.rest(reqwest::Method::POST, &path, Some(&app.merchant), None);
+    let ((a, _), (b, _)) = tokio::join!(deliver(), deliver());
+    let mut statuses = [a, b];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "one delivery wins, the other changes nothing");
+    let uuid: uuid::Uuid = order.parse().expect("uuid");
+    let history = format!("order_status_changes WHERE order_id = {}", crate::helpers::uuid_literal(&app.db, uuid));
+    assert_eq!(count_rows(&app.db, &history).await, 4, "placed, confirmed, shipped, delivered: once each");
+    let events = format!(
+        "events WHERE subject_id = {} AND event_type = 'order.delivered'",
+        crate::helpers::uuid_literal(&app.db, uuid)
+    );
+    assert_eq!(count_rows(&app.db, &events).await, 1);
+    let early = app.as_merchant("mutation($o: UUID!) { completeOrder(id: $o) { id } }", json!({ "o": order })).await;
+    assert_eq!(error_codes(&early), ["INVALID_TRANSITION"], "{early}");
+}

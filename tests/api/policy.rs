@@ -200,6 +200,11 @@ const PROBES: &[Probe] = &[
         query: "mutation($or: UUID!) { refundOrder(id: $or, reason: \"Probe\") { id } }",
     },
     Probe {
+        target: "Mutation.completeOrder",
+        scope: "stores.orders.deliver",
+        query: "mutation($or3: UUID!) { completeOrder(id: $or3) { id } }",
+    },
+    Probe {
         target: "Mutation.cancelOrder",
         scope: "stores.orders.refund",
         query: "mutation($or2: UUID!) { cancelOrder(id: $or2, reason: \"Probe\") { id } }",
@@ -552,6 +557,14 @@ async fn the_scope_matrix_refuses_without_the_scope_and_allows_with_it() {
     ids["wh"] = hook["data"]["createWebhook"]["webhook"]["id"].clone();
     let test = app.as_merchant("mutation($wh: UUID!) { sendTestWebhook(id: $wh) { id } }", ids.clone()).await;
     ids["wd"] = test["data"]["sendTestWebhook"]["id"].clone();
+    // A pending order of its own for completeOrder.
+    let placed = app
+        .as_merchant(
+            "mutation($s: UUID!, $pv: UUID!) { createOrder(storeId: $s, input: { customerEmail: \"complete-probe@example.com\", items: [{ variantId: $pv, quantity: 1 }] }) { id } }",
+            ids.clone(),
+        )
+        .await;
+    ids["or3"] = placed["data"]["createOrder"]["id"].clone();
     // Commission to convert (once: the refused second call runs nothing).
     {
         use sea_orm::ConnectionTrait;

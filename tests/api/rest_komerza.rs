@@ -351,10 +351,33 @@ async fn sales_routes_speak_komerza_and_refuse_bad_input() {
         )
         .await;
     assert_eq!(again["data"]["id"], created["data"]["id"]);
+    // A Komerza client finishes an order with its own routes: deliver takes every step left.
     let pending = created["data"]["id"].as_str().expect("id");
-    let (status, early) =
-        app.rest(Method::POST, &format!("/stores/{store}/orders/{pending}/deliver"), token, None).await;
-    assert_refused(status, &early, 409, "InvalidTransition");
+    let deliver = format!("/stores/{store}/orders/{pending}/deliver");
+    let (status, delivered) = app.rest(Method::POST, &deliver, token, None).await;
+    assert_eq!((status, &delivered["data"]["status"]), (200, &json!("delivered")), "{delivered}");
+    let steps: Vec<(Value, Value)> = delivered["data"]["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| (h["from"].clone(), h["to"].clone()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (Value::Null, json!("PENDING")),
+            (json!("PENDING"), json!("CONFIRMED")),
+            (json!("CONFIRMED"), json!("SHIPPED")),
+            (json!("SHIPPED"), json!("DELIVERED"))
+        ],
+        "every step is recorded"
+    );
+    let (status, again) = app.rest(Method::POST, &deliver, token, None).await;
+    assert_refused(status, &again, 409, "InvalidTransition");
+    let refund = format!("/stores/{store}/orders/{pending}/refund");
+    let (status, refunded) =
+        app.rest(Method::POST, &refund, token, Some(json!({ "reason": "Key did not work" }))).await;
+    assert_eq!((status, &refunded["data"]["status"]), (200, &json!("refunded")), "{refunded}");
 
     for (method, path, body, field) in [
         (Method::POST, format!("/stores/{store}/categories"), json!({ "name": "Bad", "visibility": 5 }), "visibility"),

@@ -171,6 +171,7 @@ const WRITES: &[(&str, &str)] = &[
     ("deliverOrder", "mutation($or: UUID!) { deliverOrder(id: $or) { id } }"),
     ("cancelOrder", "mutation($or: UUID!) { cancelOrder(id: $or, reason: \"x\") { id } }"),
     ("refundOrder", "mutation($or2: UUID!) { refundOrder(id: $or2, reason: \"x\") { id } }"),
+    ("completeOrder", "mutation($or: UUID!) { completeOrder(id: $or) { id } }"),
     (
         "openTicket",
         "mutation($s: UUID!, $cu: UUID!) { openTicket(storeId: $s, input: { customerId: $cu, subject: \"x\", message: \"x\" }) { id } }",

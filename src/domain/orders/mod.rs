@@ -6,7 +6,8 @@
 //! same order (variants by id, then the coupon, then the customer), so concurrent orders cannot
 //! deadlock. An idempotency key makes a retried request return the first order. [`transition`]
 //! is the status machine's only door: it restocks on cancel and returns store credit on cancel
-//! and refund, each with a history row naming the actor.
+//! and refund, each with a history row naming the actor; [`deliver_now`] walks it through every
+//! step left to delivered (Komerza's `deliver`).
 
 mod idempotency;
 mod place;
@@ -15,7 +16,7 @@ mod transition;
 use uuid::Uuid;
 
 pub use place::create;
-pub use transition::transition;
+pub use transition::{deliver_now, transition};
 
 /// Most lines of one order.
 pub const MAX_ITEMS: usize = 50;

@@ -127,3 +127,32 @@ pub async fn transition(
     txn.commit().await?;
     Ok(order)
 }
+
+/// Delivers an order from wherever it stands — pending, confirmed or shipped — walking the
+/// status machine through every step left (confirmed, shipped, delivered) in one transaction,
+/// each step through [`transition`] with its history row, events and effects. This is Komerza's
+/// `deliver`: digital goods (keys, files, links) need no separate confirm or ship step. Any
+/// other status, or a concurrent change, is `INVALID_TRANSITION` and changes nothing.
+pub async fn deliver_now(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<order::Model, ApiError> {
+    let txn = begin_write(db).await?;
+    let order = tenancy::order(&txn, principal, id).await?;
+    let from = OrderStatus::from_name(&order.status).unwrap_or(OrderStatus::Pending);
+    let steps: &[OrderStatus] = match from {
+        OrderStatus::Pending => &[OrderStatus::Confirmed, OrderStatus::Shipped, OrderStatus::Delivered],
+        OrderStatus::Confirmed => &[OrderStatus::Shipped, OrderStatus::Delivered],
+        OrderStatus::Shipped => &[OrderStatus::Delivered],
+        other => {
+            return Err(ApiError::InvalidTransition(format!("an order that is {} cannot be delivered", other.name())));
+        }
+    };
+    let mut order = order;
+    for step in steps {
+        order = transition(&txn, principal, id, *step, None).await?;
+    }
+    txn.commit().await?;
+    Ok(order)
+}

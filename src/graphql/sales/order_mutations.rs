@@ -136,6 +136,15 @@ impl OrderMutation {
         transition(ctx, id, OrderStatus::Delivered, None).await
     }
 
+    /// Delivers an order from pending, confirmed or shipped, stepping through every status left
+    /// (confirmed, shipped, delivered; each in the history, with its event) in one transaction:
+    /// digital goods need no separate confirm or ship step. Komerza's `deliver`.
+    #[graphql(directive = scope::apply("stores.orders.deliver".into()))]
+    async fn complete_order(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Order> {
+        let (db, principal) = crate::graphql::caller(ctx)?;
+        orders::deliver_now(db, principal, id).await.map(Order).into_graphql()
+    }
+
     /// pending or confirmed → cancelled: the stock goes back and store credit spent on the order
     /// is returned. Needs a reason (1–512 characters).
     #[graphql(directive = scope::apply("stores.orders.refund".into()))]
