@@ -22,6 +22,10 @@ macro_rules! with_store {
 }
 
 const GET_STORE: &str = with_store!("query($store: UUID!) { store(id: $store) { ...S } }");
+const LIST_STORES: &str = with_store!("{ stores { ...S } }");
+const CREATE_STORE: &str =
+    with_store!("mutation($input: CreateStoreInput!) { store: createStore(input: $input) { ...S } }");
+const STORE_ANALYTICS: &str = "query($store: UUID!, $from: DateTime, $to: DateTime, $top: Int) { store(id: $store) { analytics(from: $from, to: $to, top: $top) { from to revenue orderCount averageOrderValue affiliateRevenue affiliateCommission reviewCount averageRating openTickets topProducts { productId productName quantity revenue } } } }";
 const UPDATE_STORE: &str = with_store!(
     "mutation($store: UUID!, $input: UpdateStoreInput!) { store: updateStore(id: $store, input: $input) { ...S } }"
 );
@@ -41,6 +45,14 @@ const STORE_FORM: &[Field] = &[
     field("prependProductNameToReceipt", "boolean", true),
     field("currencyCode", "string", true),
     field("isAutomaticReviewsEnabled", "boolean", true),
+];
+const NEW_STORE_FORM: &[Field] = &[
+    field("name", "string", true),
+    field("description", "string", false),
+    field("url", "string", false),
+    field("currencyCode", "string", false),
+    field("prependProductNameToReceipt", "boolean", false),
+    field("isAutomaticReviewsEnabled", "boolean", false),
 ];
 const PRODUCT_FORM: &[Field] = &[
     field("variants", "array", true),
@@ -77,7 +89,67 @@ pub(super) const VARIANT_FORM: &[&str] = &[
     "subscriptionPeriod",
 ];
 
-pub static ROUTES: [Route; 9] = [
+pub static ROUTES: [Route; 12] = [
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/stores",
+        summary: "List the caller's stores, by name",
+        authenticated: true,
+        store_scoped: false,
+        query: &[],
+        body: None,
+        renames: &[],
+        document: LIST_STORES,
+        variables: |_| Ok(json!({})),
+        respond: |_, data| {
+            let stores = data["stores"].as_array().cloned().unwrap_or_default();
+            Ok(Reply { status: StatusCode::OK, body: Some(json!({ "success": true, "pages": 1, "data": stores })) })
+        },
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::POST,
+        path: "/stores",
+        summary: "Create a store (its URL slug is made from the name when absent)",
+        authenticated: true,
+        store_scoped: false,
+        query: &[],
+        body: form(NEW_STORE_FORM),
+        renames: &[],
+        document: CREATE_STORE,
+        variables: |r| Ok(json!({ "input": r.body })),
+        respond: |_, data| created(data["store"].clone()),
+    },
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/stores/{storeId}/analytics",
+        summary: "A store's sales between From and To (ISO 8601; default the last 30 days) with its Top products (0–50, default 5), affiliate figures, reviews and open tickets",
+        authenticated: true,
+        store_scoped: true,
+        query: &["From", "To", "Top"],
+        body: None,
+        renames: &[("from", "From"), ("to", "To"), ("top", "Top")],
+        document: STORE_ANALYTICS,
+        variables: |r| {
+            let top = r.query_parse::<i32>("Top", "a whole number from 0 to 50")?;
+            Ok(json!({ "store": r.store_id()?, "from": r.query.get("From"), "to": r.query.get("To"), "top": top }))
+        },
+        respond: |_, data| {
+            let figures = &found(&data["store"], "store")?["analytics"];
+            let mut analytics = figures.clone();
+            for key in ["revenue", "averageOrderValue", "affiliateRevenue", "affiliateCommission"] {
+                analytics[key] = super::number(&figures[key]);
+            }
+            if let Some(products) = analytics["topProducts"].as_array_mut() {
+                for product in products {
+                    product["revenue"] = super::number(&product["revenue"]);
+                }
+            }
+            Ok(ok(analytics))
+        },
+    },
     Route {
         family: Family::Komerza,
         method: Method::GET,

@@ -70,10 +70,12 @@ const ORDER_FORM: &[Field] = &[
     field("useStoreCredit", "boolean", false),
     field("notes", "string", false),
 ];
+/// Order statuses as Komerza writes them.
+const ORDER_STATUSES: &[&str] = &["pending", "confirmed", "shipped", "delivered", "cancelled", "refunded"];
 /// What an order line may carry (never a price: the server prices).
 const ORDER_ITEM: &[&str] = &["productId", "variantId", "quantity", "customFieldValues"];
 
-pub static ROUTES: [Route; 19] = [
+pub static ROUTES: [Route; 20] = [
     store_route!(
         GET,
         "/stores/{storeId}/categories",
@@ -209,6 +211,16 @@ pub static ROUTES: [Route; 19] = [
         |_, data| found(&data["row"], "customer").map(|row| ok(customer(row)))
     ),
     store_route!(
+        POST,
+        "/stores/{storeId}/customers/{customerId}/balance",
+        "Add (positive amount) or take (negative) store credit with a reason kept in the history; never below zero",
+        &[],
+        form(&[field("amount", "number", true), field("reason", "string", true)]),
+        customer_doc!("mutation($id: UUID!, $input: BalanceAdjustmentInput!) { row: adjustCustomerBalance(id: $id, input: $input) { ...U } }"),
+        |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")?, "input": money_input(&r.body, "amount") })),
+        |_, data| Ok(ok(customer(&data["row"])))
+    ),
+    store_route!(
         PUT,
         "/stores/{storeId}/customers/{customerId}",
         "Update a customer's email or name",
@@ -218,16 +230,27 @@ pub static ROUTES: [Route; 19] = [
         |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")?, "input": r.body })),
         |_, data| Ok(ok(customer(&data["row"])))
     ),
-    store_route!(
-        GET,
-        "/stores/{storeId}/orders",
-        "List a store's orders, newest first (Page, PageSize)",
-        &["Page", "PageSize"],
-        None,
-        order_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { orders(storeId: $store, first: $first, offset: $offset) { totalCount nodes { ...O } } }"),
-        |r| page_args(r),
-        |r, data| list(r, found(&data["orders"], "store")?, order)
-    ),
+    Route {
+        family: Family::Komerza,
+        method: Method::GET,
+        path: "/stores/{storeId}/orders",
+        summary: "List a store's orders, newest first (Page, PageSize; Status, From and To as ISO 8601 times, CustomerEmail)",
+        authenticated: true,
+        store_scoped: true,
+        query: &["Page", "PageSize", "Status", "From", "To", "CustomerEmail"],
+        body: None,
+        renames: &[("filter.from", "From"), ("filter.to", "To"), ("filter.customerEmail", "CustomerEmail")],
+        document: order_doc!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: OrderFilter) { orders(storeId: $store, first: $first, offset: $offset, filter: $filter) { totalCount nodes { ...O } } }"),
+        variables: |r| {
+            let mut variables = page_args(r)?;
+            let status = r.query_one_of("Status", ORDER_STATUSES)?.map(str::to_uppercase);
+            variables["filter"] = json!({
+                "status": status, "from": r.query.get("From"), "to": r.query.get("To"), "customerEmail": r.query.get("CustomerEmail"),
+            });
+            Ok(variables)
+        },
+        respond: |r, data| list(r, found(&data["orders"], "store")?, order),
+    },
     store_route!(
         GET,
         "/stores/{storeId}/orders/{orderId}",

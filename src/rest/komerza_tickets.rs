@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok, page_args};
-use super::route::{field, form, found, rule, Family, Field, RestError, RestRequest, Route, Rule};
+use super::route::{field, form, found, Family, Field, RestError, RestRequest, Route};
 
 /// An operation followed by the ticket fields (`...T`); `messages` is selected where a route
 /// shows one ticket.
@@ -129,16 +129,7 @@ pub static ROUTES: [Route; 9] = [
 
 /// The list's query parameters as a `TicketFilter`.
 fn list_filter(r: &RestRequest) -> Result<Value, RestError> {
-    let status = match r.query.get("Status") {
-        None => None,
-        Some(status) => {
-            let problem = rule("Status", Rule::OneOf(STATUSES), false).problem(&json!(status), None);
-            if let Some(problem) = problem {
-                return Err(RestError::validation("Status", problem));
-            }
-            Some(status.to_uppercase())
-        }
-    };
+    let status = r.query_one_of("Status", STATUSES)?.map(str::to_uppercase);
     let archived = r.query_parse::<bool>("IncludeArchived", "true or false")?;
     Ok(json!({ "status": status, "search": r.query.get("Search"), "includeArchived": archived }))
 }

@@ -5,7 +5,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, custom_field, ok, variant, variant_input};
-use super::route::{field, form, patch, Family, Field, RestError, RestRequest, Route};
+use super::route::{field, form, found, patch, Family, Field, RestError, RestRequest, Route};
 
 macro_rules! variant_doc {
     ($operation:literal) => {
@@ -81,7 +81,7 @@ const FIELD_PATCH: &[Field] = &[
 const OPTION_FORM: &[Field] =
     &[field("label", "string", true), field("value", "string", true), field("order", "integer", false)];
 
-pub static ROUTES: [Route; 9] = [
+pub static ROUTES: [Route; 12] = [
     route!(
         POST,
         "/stores/{storeId}/products/{productId}/variants",
@@ -90,6 +90,38 @@ pub static ROUTES: [Route; 9] = [
         variant_doc!("mutation($id: UUID!, $input: VariantInput!) { row: createVariant(productId: $id, input: $input) { ...V } }"),
         |r| Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": variant_input(&r.body, "")? })),
         |_, data| created(variant(&data["row"]))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}",
+        "Get a variant with its custom fields and options",
+        None,
+        PRODUCT_VARIANTS,
+        |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
+        |r, data| path_variant(r, data).map(|row| ok(variant(row)))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
+        "Get a custom field with its options",
+        None,
+        PRODUCT_VARIANTS,
+        |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
+        |r, data| path_field(r, data).map(|row| ok(custom_field(row)))
+    ),
+    route!(
+        GET,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
+        "Get a custom field option",
+        None,
+        PRODUCT_VARIANTS,
+        |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
+        |r, data| {
+            let id = json!(r.path_uuid("optionId", "custom field option")?);
+            let options = path_field(r, data)?["options"].as_array();
+            let option = options.and_then(|all| all.iter().find(|o| o["id"] == id));
+            option.map(|row| ok(row.clone())).ok_or_else(|| RestError::not_found("custom field option"))
+        }
     ),
     route!(
         PUT,
@@ -164,6 +196,24 @@ pub static ROUTES: [Route; 9] = [
         |_, _| Ok(ok(Value::Null))
     ),
 ];
+
+/// The variants of the path's product, with their fields and options (the path's ids were
+/// checked against the store and each other before the document runs).
+const PRODUCT_VARIANTS: &str = variant_doc!("query($id: UUID!) { row: product(id: $id) { variants { ...V } } }");
+
+/// The variant the path names among `data`'s product variants.
+fn path_variant<'a>(r: &RestRequest, data: &'a Value) -> Result<&'a Value, RestError> {
+    let id = json!(r.path_uuid("variantId", "variant")?);
+    let variants = found(&data["row"], "variant")?["variants"].as_array();
+    variants.and_then(|all| all.iter().find(|v| v["id"] == id)).ok_or_else(|| RestError::not_found("variant"))
+}
+
+/// The custom field the path names on its variant.
+fn path_field<'a>(r: &RestRequest, data: &'a Value) -> Result<&'a Value, RestError> {
+    let id = json!(r.path_uuid("fieldId", "custom field")?);
+    let fields = path_variant(r, data)?["customFields"].as_array();
+    fields.and_then(|all| all.iter().find(|f| f["id"] == id)).ok_or_else(|| RestError::not_found("custom field"))
+}
 
 /// A custom-field body with Komerza's lower-case `type` as the GraphQL enum name.
 fn field_input(r: &RestRequest) -> Result<Value, RestError> {

@@ -264,6 +264,17 @@ impl RestRequest {
         Ok((length, offset))
     }
 
+    /// A query parameter that must be one of `values`, or a validation error naming it.
+    pub fn query_one_of(&self, name: &'static str, values: &'static [&'static str]) -> Result<Option<&str>, RestError> {
+        match self.query.get(name) {
+            None => Ok(None),
+            Some(given) => match rule(name, Rule::OneOf(values), false).problem(&Value::from(given.as_str()), None) {
+                Some(problem) => Err(RestError::validation(name, problem)),
+                None => Ok(Some(given.as_str())),
+            },
+        }
+    }
+
     /// A query parameter parsed as `T`, or a validation error naming it.
     pub fn query_parse<T: std::str::FromStr>(&self, name: &str, what: &str) -> Result<Option<T>, RestError> {
         match self.query.get(name) {

@@ -579,7 +579,8 @@ async fn the_product_list_filters_and_sorts_by_query_parameters() {
 }
 
 #[tokio::test]
-async fn ticket_review_and_affiliate_routes_refuse_a_missing_credential_a_missing_scope_and_another_tenants_ids() {
+async fn engagement_analytics_and_single_object_routes_refuse_a_missing_credential_a_missing_scope_and_another_tenants_ids(
+) {
     let app = spawn_demo_app().await;
     let ids = demo_catalog(&app, &app.merchant).await;
     let text = |v: &Value| v.as_str().expect("id").to_owned();
@@ -596,6 +597,8 @@ async fn ticket_review_and_affiliate_routes_refuse_a_missing_credential_a_missin
         use sea_orm::ConnectionTrait;
         app.db.execute_unprepared("UPDATE affiliates SET balance_cents = 500").await.expect("a balance to convert");
     }
+    let variant = format!("/stores/{store}/products/{}/variants/{}", text(&ids.product), text(&ids.variant));
+    let (field, option) = (text(&ids.field), text(&ids.option));
     let t = format!("/stores/{store}/tickets");
     let r = format!("/stores/{store}/reviews");
     let a = format!("/stores/{store}/affiliates");
@@ -628,6 +631,16 @@ async fn ticket_review_and_affiliate_routes_refuse_a_missing_credential_a_missin
         (Method::PUT, format!("{a}/{affiliate}"), Some(json!({ "percentageOff": 8 })), "stores.affiliates.update"),
         (Method::POST, format!("{a}/{affiliate}/convert"), None, "stores.affiliates.update"),
         (Method::POST, a.clone(), Some(json!({ "customerId": sam, "code": "SAM5" })), "stores.affiliates.update"),
+        (Method::GET, format!("/stores/{store}/analytics"), None, "stores.analytics.view"),
+        (Method::GET, variant.clone(), None, "stores.products.view"),
+        (Method::GET, format!("{variant}/fields/{field}"), None, "stores.products.view"),
+        (Method::GET, format!("{variant}/fields/{field}/options/{option}"), None, "stores.products.view"),
+        (
+            Method::POST,
+            format!("/stores/{store}/customers/{}/balance", text(&ids.customer)),
+            Some(json!({ "amount": 1, "reason": "Scoped" })),
+            "stores.customers.update",
+        ),
     ];
     let rival = app.token(RIVAL_MERCHANT).await;
     for (method, path, body, scope) in &routes {
@@ -643,4 +656,145 @@ async fn ticket_review_and_affiliate_routes_refuse_a_missing_credential_a_missin
         assert!((200..300).contains(&status), "{method} {path}: {allowed}");
     }
     assert_eq!(count_rows(&app.db, "tickets").await, 0, "the demo thread was deleted last");
+}
+
+#[tokio::test]
+async fn stores_are_listed_created_and_reported_on_with_every_bad_value_refused() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let store = ids.store.as_str().expect("id").to_owned();
+    let (status, list) = app.rest(Method::GET, "/stores", Some(&app.merchant), None).await;
+    assert_eq!((status, &list["pages"], &list["data"][0]["name"]), (200, &json!(1), &json!("Demo Store")), "{list}");
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(1));
+    let rival = app.token(RIVAL_MERCHANT).await;
+    let (_, theirs) = app.rest(Method::GET, "/stores", Some(&rival), None).await;
+    assert_eq!(theirs["data"], json!([theirs["data"][0].clone()]));
+    assert_eq!(theirs["data"][0]["name"], "Rival Store", "each sees its own: {theirs}");
+
+    let before = count_rows(&app.db, "stores").await;
+    for (body, field) in [
+        (json!({}), "name"),
+        (json!({ "name": "ab" }), "name"),
+        (json!({ "name": "n".repeat(33) }), "name"),
+        (json!({ "name": 12 }), "name"),
+        (json!({ "name": "Fine Shop", "currencyCode": "XYZ" }), "currencyCode"),
+        (json!({ "name": "Fine Shop", "owner": "me" }), "owner"),
+    ] {
+        let (status, refused) = app.rest(Method::POST, "/stores", Some(&app.merchant), Some(body.clone())).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+        assert!(refused.to_string().contains(field), "{body} names {field}: {refused}");
+    }
+    assert_eq!(count_rows(&app.db, "stores").await, before, "nothing half-written");
+    let (status, refused) = app.rest(Method::POST, "/stores", None, Some(json!({ "name": "Fine Shop" }))).await;
+    assert_refused(status, &refused, 401, "Unauthorized");
+    let viewer = app.api_key(&app.merchant, &["stores.view"], None).await;
+    let (status, refused) =
+        app.rest(Method::POST, "/stores", Some(&viewer), Some(json!({ "name": "Fine Shop" }))).await;
+    assert_refused(status, &refused, 403, "AccessDenied");
+    let (status, made) = app
+        .rest(Method::POST, "/stores", Some(&app.merchant), Some(json!({ "name": "Fine Shop", "currencyCode": "EUR" })))
+        .await;
+    assert_eq!(
+        (status, &made["data"]["name"], &made["data"]["currencyCode"]),
+        (201, &json!("Fine Shop"), &json!("EUR")),
+        "{made}"
+    );
+
+    let analytics = format!("/stores/{store}/analytics");
+    let (status, figures) = app.rest(Method::GET, &format!("{analytics}?Top=2"), Some(&app.merchant), None).await;
+    assert_eq!(status, 200, "{figures}");
+    assert!(figures["data"]["revenue"].is_number() && figures["data"]["orderCount"].is_u64(), "{figures}");
+    assert!(figures["data"]["topProducts"]
+        .as_array()
+        .is_some_and(|p| p.len() <= 2 && p.iter().all(|p| p["revenue"].is_number())));
+    for (query, field) in [
+        ("From=yesterday", "From"),
+        ("From=2026-12-01T00:00:00Z&To=2026-11-01T00:00:00Z", "To"),
+        ("Top=51", "Top"),
+        ("Top=many", "Top"),
+    ] {
+        let (status, refused) = app.rest(Method::GET, &format!("{analytics}?{query}"), Some(&app.merchant), None).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+        assert!(refused["message"].as_str().is_some_and(|m| m.contains(field)), "{query} names {field}: {refused}");
+    }
+    let (status, refused) = app.rest(Method::GET, &analytics, Some(&rival), None).await;
+    assert_refused(status, &refused, 404, "NotFound");
+    let (status, refused) = app.rest(Method::GET, &analytics, Some(&viewer), None).await;
+    assert_refused(status, &refused, 403, "AccessDenied");
+}
+
+#[tokio::test]
+async fn one_variant_field_or_option_is_read_and_a_customers_credit_adjusted_and_orders_filtered() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let text = |v: &Value| v.as_str().expect("id").to_owned();
+    let (store, product, variant, field, option) =
+        (text(&ids.store), text(&ids.product), text(&ids.variant), text(&ids.field), text(&ids.option));
+    let base = format!("/stores/{store}/products/{product}/variants/{variant}");
+    let (status, got) = app.rest(Method::GET, &base, Some(&app.merchant), None).await;
+    assert_eq!((status, &got["data"]["id"], got["data"]["cost"].is_number()), (200, &json!(variant), true), "{got}");
+    let (status, got) = app.rest(Method::GET, &format!("{base}/fields/{field}"), Some(&app.merchant), None).await;
+    assert_eq!((status, &got["data"]["id"], &got["data"]["type"]), (200, &json!(field), &json!("select")), "{got}");
+    let (status, got) =
+        app.rest(Method::GET, &format!("{base}/fields/{field}/options/{option}"), Some(&app.merchant), None).await;
+    assert_eq!((status, &got["data"]["id"]), (200, &json!(option)), "{got}");
+    let plain = text(&ids.plain_variant);
+    let (status, refused) = app
+        .rest(
+            Method::GET,
+            &format!("/stores/{store}/products/{product}/variants/{plain}/fields/{field}"),
+            Some(&app.merchant),
+            None,
+        )
+        .await;
+    assert_refused(status, &refused, 404, "NotFound");
+
+    let credit = format!("/stores/{store}/customers/{}/balance", text(&ids.customer));
+    let before = count_rows(&app.db, "customer_balance_entries").await;
+    for (body, field) in [
+        (json!({ "amount": 0, "reason": "Nothing" }), "amount"),
+        (json!({ "amount": 1.001, "reason": "Fraction" }), "amount"),
+        (json!({ "amount": "5", "reason": "Text" }), "amount"),
+        (json!({ "amount": -1_000_000_000, "reason": "Too much" }), "amount"),
+        (json!({ "reason": "Missing" }), "amount"),
+        (json!({ "amount": 5 }), "reason"),
+        (json!({ "amount": 5, "reason": "" }), "reason"),
+        (json!({ "amount": 5, "reason": "r".repeat(513) }), "reason"),
+    ] {
+        let (status, refused) = app.rest(Method::POST, &credit, Some(&app.merchant), Some(body.clone())).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+        assert!(refused.to_string().contains(field), "{body} names {field}: {refused}");
+    }
+    assert_eq!(count_rows(&app.db, "customer_balance_entries").await, before, "nothing half-written");
+    let (status, credited) = app
+        .rest(Method::POST, &credit, Some(&app.merchant), Some(json!({ "amount": 12.5, "reason": "Goodwill" })))
+        .await;
+    assert_eq!((status, credited["data"]["balance"].is_number()), (200, true), "{credited}");
+
+    let orders = format!("/stores/{store}/orders");
+    let (status, delivered) =
+        app.rest(Method::GET, &format!("{orders}?Status=delivered"), Some(&app.merchant), None).await;
+    let statuses: Vec<&Value> = delivered["data"].as_array().expect("orders").iter().map(|o| &o["status"]).collect();
+    assert!(status == 200 && !statuses.is_empty() && statuses.iter().all(|s| **s == json!("delivered")), "{delivered}");
+    let (_, by_email) =
+        app.rest(Method::GET, &format!("{orders}?CustomerEmail=customer@example.com"), Some(&app.merchant), None).await;
+    assert!(
+        by_email["data"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty() && o.iter().all(|o| o["customerEmail"] == "customer@example.com")),
+        "{by_email}"
+    );
+    let (_, future) =
+        app.rest(Method::GET, &format!("{orders}?From=2100-01-01T00:00:00Z"), Some(&app.merchant), None).await;
+    assert_eq!(future["data"], json!([]), "{future}");
+    for (query, field) in [
+        ("Status=lost", "Status"),
+        ("From=soon", "From"),
+        ("From=2026-12-01T00:00:00Z&To=2026-11-01T00:00:00Z", "To"),
+        ("CustomerEmail=nobody", "CustomerEmail"),
+    ] {
+        let (status, refused) = app.rest(Method::GET, &format!("{orders}?{query}"), Some(&app.merchant), None).await;
+        assert_refused(status, &refused, 400, "ValidationError");
+        assert!(refused["message"].as_str().is_some_and(|m| m.contains(field)), "{query} names {field}: {refused}");
+    }
 }
