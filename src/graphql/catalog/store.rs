@@ -249,7 +249,12 @@ impl Store {
     /// Null, with its error, when refused (the rest of the object stays).
     #[graphql(directive = scope::apply("stores.affiliates.view".into()))]
     async fn affiliate_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AffiliateOptions>> {
-        let found = crate::graphql::data::<Loaders>(ctx)?.affiliate_options.load_one(self.0.id).await.into_graphql()?;
+        let found = crate::graphql::data::<Loaders>(ctx)?
+            .engagement()
+            .affiliate_options
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
         let options = found.unwrap_or_else(|| crate::domain::affiliates::default_options(self.0.id));
         Ok(Some(AffiliateOptions(options)))
     }

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -28,15 +28,12 @@ use uuid::Uuid;
 
 use crate::graphql::access::webhooks::DeliveryView;
 use crate::graphql::catalog::product_list::ProductView;
-use crate::graphql::catalog::review::ReviewView;
-use crate::graphql::sales::affiliate::{AffiliateFigures, AffiliateView};
+use crate::graphql::load::engagement::Engagement;
 use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
-use crate::graphql::support::ticket::TicketView;
 use entity::{
-    affiliate, affiliate_entry, category, category_product, coupon, custom_field, custom_field_option, customer,
-    customer_balance_entry, order, order_item, order_status_change, product, review, store_affiliate_options, ticket,
-    ticket_message, variant, webhook_attempt, webhook_delivery,
+    category, category_product, coupon, custom_field, custom_field_option, customer, customer_balance_entry, order,
+    order_item, order_status_change, product, review, variant, webhook_attempt, webhook_delivery,
 };
 
 /// Loader errors are shared between every key of a batch.
@@ -56,10 +53,6 @@ pub struct Loaders {
     pub live_products: DataLoader<ById<product::Entity>>,
     pub product_category_slugs: DataLoader<CategorySlugs, HashMapCache>,
     pub product_ratings: DataLoader<ProductRatings, HashMapCache>,
-    pub product_reviews: DataLoader<PagedHasMany<review::Entity, ReviewView>>,
-    pub product_review_count: DataLoader<CountBy<review::Entity, ReviewView>>,
-    pub store_reviews: DataLoader<PagedHasMany<review::Entity, ReviewView>>,
-    pub store_review_count: DataLoader<CountBy<review::Entity, ReviewView>>,
     pub store_customers: DataLoader<PagedHasMany<customer::Entity, CustomerView>>,
     pub store_customer_count: DataLoader<CountBy<customer::Entity, CustomerView>>,
     pub customer_balance_entries: DataLoader<HasMany<customer_balance_entry::Entity>>,
@@ -69,19 +62,15 @@ pub struct Loaders {
     pub store_order_count: DataLoader<CountBy<order::Entity, OrderView>>,
     pub order_items: DataLoader<HasMany<order_item::Entity>>,
     pub order_history: DataLoader<HasMany<order_status_change::Entity>>,
-    pub store_tickets: DataLoader<PagedHasMany<ticket::Entity, TicketView>>,
-    pub store_ticket_count: DataLoader<CountBy<ticket::Entity, TicketView>>,
-    pub ticket_messages: DataLoader<HasMany<ticket_message::Entity>>,
-    pub store_affiliates: DataLoader<PagedHasMany<affiliate::Entity, AffiliateView>>,
-    pub store_affiliate_count: DataLoader<CountBy<affiliate::Entity, AffiliateView>>,
-    pub affiliate_entries: DataLoader<HasMany<affiliate_entry::Entity>>,
-    pub affiliate_figures: DataLoader<AffiliateSales>,
-    pub affiliate_options: DataLoader<ById<store_affiliate_options::Entity>>,
     pub webhook_deliveries: DataLoader<PagedHasMany<webhook_delivery::Entity, DeliveryView>>,
     pub webhook_delivery_count: DataLoader<CountBy<webhook_delivery::Entity, DeliveryView>>,
     pub delivery_attempts: DataLoader<HasMany<webhook_attempt::Entity>>,
     /// Whether fields may read ahead for their children (see [`Reading`]).
     pub planned: bool,
+    /// Tickets, reviews and affiliates, made on first use (most requests read none of them).
+    engagement: OnceLock<Engagement>,
+    db: DatabaseConnection,
+    delay: Duration,
 }
 
 /// How a request's loaders treat what they have read.
@@ -170,28 +159,6 @@ impl Loaders {
             live_products: loader(ById::new(db, product::Column::Id, live_products()), delay),
             product_category_slugs: cached(CategorySlugs { db: db.clone() }, delay, planned),
             product_ratings: cached(ProductRatings { db: db.clone() }, delay, planned),
-            product_reviews: loader(
-                PagedHasMany::new(
-                    db,
-                    review::Column::ProductId,
-                    review::Column::Id,
-                    review::Column::Id,
-                    Condition::all(),
-                ),
-                delay,
-            ),
-            product_review_count: loader(CountBy::new(db, review::Column::ProductId, Condition::all()), delay),
-            store_reviews: loader(
-                PagedHasMany::new(
-                    db,
-                    review::Column::StoreId,
-                    review::Column::Id,
-                    review::Column::Id,
-                    Condition::all(),
-                ),
-                delay,
-            ),
-            store_review_count: loader(CountBy::new(db, review::Column::StoreId, Condition::all()), delay),
             store_customers: loader(
                 PagedHasMany::new(
                     db,
@@ -242,6 +209,9 @@ impl Loaders {
                 delay,
             ),
             planned,
+            engagement: OnceLock::new(),
+            db: db.clone(),
+            delay,
             delivery_attempts: loader(
                 HasMany::new(db, webhook_attempt::Column::DeliveryId, &[webhook_attempt::Column::Id]),
                 delay,
@@ -255,39 +225,14 @@ impl Loaders {
                 ),
                 delay,
             ),
-            store_tickets: loader(
-                PagedHasMany::new(
-                    db,
-                    ticket::Column::StoreId,
-                    ticket::Column::Id,
-                    ticket::Column::Id,
-                    Condition::all(),
-                ),
-                delay,
-            ),
-            store_ticket_count: loader(CountBy::new(db, ticket::Column::StoreId, Condition::all()), delay),
-            ticket_messages: loader(
-                HasMany::new(db, ticket_message::Column::TicketId, &[ticket_message::Column::Id]),
-                delay,
-            ),
-            store_affiliates: loader(
-                PagedHasMany::new(
-                    db,
-                    affiliate::Column::StoreId,
-                    affiliate::Column::Id,
-                    affiliate::Column::Id,
-                    Condition::all(),
-                ),
-                delay,
-            ),
-            store_affiliate_count: loader(CountBy::new(db, affiliate::Column::StoreId, Condition::all()), delay),
-            affiliate_entries: loader(
-                HasMany::new(db, affiliate_entry::Column::AffiliateId, &[affiliate_entry::Column::Id]),
-                delay,
-            ),
-            affiliate_figures: loader(AffiliateSales { db: db.clone() }, delay),
-            affiliate_options: loader(ById::new(db, store_affiliate_options::Column::StoreId, Condition::all()), delay),
         }
+    }
+}
+
+impl Loaders {
+    /// The loaders of tickets, reviews and affiliates, made on the first call.
+    pub fn engagement(&self) -> &Engagement {
+        self.engagement.get_or_init(|| Engagement::new(&self.db, self.delay))
     }
 }
 
@@ -295,7 +240,7 @@ impl Loaders {
 /// and PostgreSQL (65 535), so a level costs one statement per 30 000 parents.
 pub const MAX_BATCH: usize = 30_000;
 
-fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
+pub(super) fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
     inner: L,
     delay: Duration,
 ) -> DataLoader<L> {
@@ -385,58 +330,6 @@ impl Loader<Uuid> for CategorySlugs {
             grouped.entry(product).or_default().push(slug);
         }
         Ok(grouped)
-    }
-}
-
-/// Each affiliate's referred orders (cancelled ones left out), the revenue of the delivered ones
-/// and the commission earned net of reversals: two statements for every affiliate of a level.
-/// (PostgreSQL sums `bigint` as `numeric`; the casts keep both databases answering `bigint`.)
-pub struct AffiliateSales {
-    db: DatabaseConnection,
-}
-
-impl Loader<Uuid> for AffiliateSales {
-    type Value = AffiliateFigures;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let sales: Vec<(Uuid, i64, i64)> = order::Entity::find()
-            .select_only()
-            .column(order::Column::AffiliateId)
-            .column_as(Expr::cust("COUNT(*)"), "orders")
-            .column_as(
-                Expr::cust(
-                    "CAST(COALESCE(SUM(CASE WHEN status = 'delivered' THEN total_cents ELSE 0 END), 0) AS BIGINT)",
-                ),
-                "revenue",
-            )
-            .filter(order::Column::AffiliateId.is_in(keys.iter().copied()))
-            .filter(order::Column::Status.ne("cancelled"))
-            .group_by(order::Column::AffiliateId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let earned: Vec<(Uuid, i64)> = affiliate_entry::Entity::find()
-            .select_only()
-            .column(affiliate_entry::Column::AffiliateId)
-            .column_as(Expr::cust("CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT)"), "earned")
-            .filter(affiliate_entry::Column::AffiliateId.is_in(keys.iter().copied()))
-            .filter(affiliate_entry::Column::Kind.is_in(["commission", "reversal"]))
-            .group_by(affiliate_entry::Column::AffiliateId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let mut found: HashMap<Uuid, AffiliateFigures> =
-            keys.iter().map(|key| (*key, AffiliateFigures::default())).collect();
-        for (id, orders, revenue) in sales {
-            let figures = found.entry(id).or_default();
-            figures.orders = u64::try_from(orders).unwrap_or(0);
-            figures.revenue_cents = revenue;
-        }
-        for (id, commission) in earned {
-            found.entry(id).or_default().commission_cents = commission;
-        }
-        Ok(found)
     }
 }
 

@@ -87,14 +87,24 @@ impl Affiliate {
     /// Every change of the balance, oldest first.
     #[graphql(complexity = "5 * child_complexity")]
     async fn ledger(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AffiliateEntry>> {
-        let rows = crate::graphql::data::<Loaders>(ctx)?.affiliate_entries.load_one(self.0.id).await.into_graphql()?;
+        let rows = crate::graphql::data::<Loaders>(ctx)?
+            .engagement()
+            .affiliate_entries
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(AffiliateEntry).collect())
     }
 }
 
 impl Affiliate {
     async fn figures(&self, ctx: &Context<'_>) -> async_graphql::Result<AffiliateFigures> {
-        let found = crate::graphql::data::<Loaders>(ctx)?.affiliate_figures.load_one(self.0.id).await.into_graphql()?;
+        let found = crate::graphql::data::<Loaders>(ctx)?
+            .engagement()
+            .affiliate_figures
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
         Ok(found.unwrap_or_default())
     }
 }
@@ -225,7 +235,12 @@ impl AffiliateTotals {
     /// How many affiliates the list holds, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        let count = crate::graphql::data::<Loaders>(ctx)?.store_affiliate_count.load_one(key).await.into_graphql()?;
+        let count = crate::graphql::data::<Loaders>(ctx)?
+            .engagement()
+            .store_affiliate_count
+            .load_one(key)
+            .await
+            .into_graphql()?;
         Ok(count.unwrap_or(0))
     }
 }
@@ -266,7 +281,7 @@ impl AffiliateQuery {
             return Ok(None);
         }
         let view = AffiliateView::new(principal);
-        let loader = &crate::graphql::data::<Loaders>(ctx)?.store_affiliates;
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.engagement().store_affiliates;
         let name = pagination::list_name("affiliates", store_id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;

@@ -89,7 +89,12 @@ impl Ticket {
     /// Its messages, oldest first.
     #[graphql(complexity = "5 * child_complexity")]
     async fn messages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TicketMessage>> {
-        let rows = crate::graphql::data::<Loaders>(ctx)?.ticket_messages.load_one(self.0.id).await.into_graphql()?;
+        let rows = crate::graphql::data::<Loaders>(ctx)?
+            .engagement()
+            .ticket_messages
+            .load_one(self.0.id)
+            .await
+            .into_graphql()?;
         Ok(rows.unwrap_or_default().into_iter().map(TicketMessage).collect())
     }
 }
@@ -196,7 +201,13 @@ impl TicketTotals {
     /// How many tickets match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        Ok(crate::graphql::data::<Loaders>(ctx)?.store_ticket_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        Ok(crate::graphql::data::<Loaders>(ctx)?
+            .engagement()
+            .store_ticket_count
+            .load_one(key)
+            .await
+            .into_graphql()?
+            .unwrap_or(0))
     }
 }
 
@@ -208,7 +219,7 @@ pub async fn tickets_page(
     filter: Option<TicketFilter>,
 ) -> async_graphql::Result<Connection<Cursor, Ticket, TicketTotals>> {
     let view = TicketView::new(filter.unwrap_or_default(), crate::graphql::data::<Principal>(ctx)?).into_graphql()?;
-    let loader = &crate::graphql::data::<Loaders>(ctx)?.store_tickets;
+    let loader = &crate::graphql::data::<Loaders>(ctx)?.engagement().store_tickets;
     let name = pagination::list_name("tickets", store_id, &view);
     let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;
     pagination::connection(ctx, &name, page, TicketTotals { store_id, view }, |row| Some(Ticket(row)))
