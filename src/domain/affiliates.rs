@@ -72,10 +72,11 @@ impl EntryKind {
     }
 }
 
-/// The options of a store that has never set them: the programme is off.
+/// The options of a store that has never set them: the programme is off (the id is the
+/// store's until the first change writes the row).
 pub fn default_options(store_id: Uuid) -> options::Model {
     options::Model {
-        id: Uuid::now_v7(),
+        id: store_id,
         store_id,
         is_enabled: false,
         default_return_percentage: 10,
@@ -124,7 +125,7 @@ pub async fn update_options(
     tenancy::store(&txn, principal, store_id).await?;
     let existing = options::Entity::find().filter(options::Column::StoreId.eq(store_id)).one(&txn).await?;
     let is_new = existing.is_none();
-    let mut row = existing.unwrap_or_else(|| default_options(store_id));
+    let mut row = existing.unwrap_or_else(|| options::Model { id: Uuid::now_v7(), ..default_options(store_id) });
     let set = |value: Option<bool>, field: &mut bool| {
         if let Some(value) = value {
             *field = value;

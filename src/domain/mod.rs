@@ -22,6 +22,7 @@ pub mod orders;
 pub mod pricing;
 pub mod products;
 pub mod reviews;
+pub mod store_options;
 pub mod stores;
 pub mod tenancy;
 pub mod tickets;

@@ -13,6 +13,13 @@ pub fn is_clean_text(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
+/// An absolute http(s) URL with a host and no spaces.
+pub fn is_web_url(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty() && !text.chars().any(char::is_whitespace) && text.len() <= 2048
+}
+
 /// The problems found so far, with field names relative to `prefix` (`variants[0].`).
 #[derive(Default)]
 pub struct Checks {

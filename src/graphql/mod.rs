@@ -24,7 +24,7 @@ use access::{api_keys, session, user, webhooks};
 use catalog::variant_mutations;
 use catalog::{
     category, category_mutations, custom_field_mutations, product, product_mutations, review, review_mutations, store,
-    store_mutations,
+    store_mutations, store_options,
 };
 use sales::{affiliate, affiliate_mutations, coupon, coupon_mutations, customer, order, order_mutations};
 use support::{ticket, ticket_mutations};
@@ -62,6 +62,7 @@ pub struct Mutation(
     ticket_mutations::TicketMutation,
     review_mutations::ReviewMutation,
     affiliate_mutations::AffiliateMutation,
+    store_options::StoreOptionsMutation,
     webhooks::WebhookMutation,
 );
 

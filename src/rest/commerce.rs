@@ -464,7 +464,7 @@ fn product(currency: &Value, p: &Value) -> Value {
 /// `imageNames`) are not URLs, and the document's `imageUrl` is a URI or null.
 fn image_url(p: &Value) -> Value {
     let names = p["imageNames"].as_array().into_iter().flatten().filter_map(Value::as_str);
-    names.into_iter().find(|name| super::route::is_web_url(name)).map_or(Value::Null, |url| json!(url))
+    names.into_iter().find(|name| crate::domain::validate::is_web_url(name)).map_or(Value::Null, |url| json!(url))
 }
 
 /// A product's Commerce API category (see [`CATEGORIES`]).

@@ -17,7 +17,7 @@ macro_rules! with_product {
 
 macro_rules! with_store {
     ($($operation:literal),+) => {
-        concat!($($operation,)+ " fragment S on Store { id dateCreated name description url currencyCode prependProductNameToReceipt isAutomaticReviewsEnabled isCustomerBalanceEnabled isInactive maintenanceReason }")
+        concat!($($operation,)+ " fragment S on Store { id dateCreated name description url urlHistory customDomain userId currencyCode prependProductNameToReceipt isAutomaticReviewsEnabled isCustomerBalanceEnabled isInactive maintenanceReason affiliateOptions { id dateCreated isEnabled defaultReturnPercentage isPublicRegistrationEnabled isLinkEditingEnabled canConvertAffiliateBalance defaultPercentageOff } storeBrandOptions { id dateCreated storeId isAutomaticCurrencyConversionEnabled bannerFileName iconFileName accentColor } notificationOptions { id dateCreated discordWebhookUrl } }")
     };
 }
 
@@ -103,7 +103,7 @@ pub static ROUTES: [Route; 12] = [
         document: LIST_STORES,
         variables: |_| Ok(json!({})),
         respond: |_, data| {
-            let stores = data["stores"].as_array().cloned().unwrap_or_default();
+            let stores: Vec<Value> = data["stores"].as_array().map(|all| all.iter().map(store).collect()).unwrap_or_default();
             Ok(Reply { status: StatusCode::OK, body: Some(json!({ "success": true, "pages": 1, "data": stores })) })
         },
     },
@@ -119,7 +119,7 @@ pub static ROUTES: [Route; 12] = [
         renames: &[],
         document: CREATE_STORE,
         variables: |r| Ok(json!({ "input": r.body })),
-        respond: |_, data| created(data["store"].clone()),
+        respond: |_, data| created(store(&data["store"])),
     },
     Route {
         family: Family::Komerza,
@@ -162,7 +162,7 @@ pub static ROUTES: [Route; 12] = [
         renames: &[],
         document: GET_STORE,
         variables: |r| Ok(json!({ "store": r.store_id()? })),
-        respond: |_, data| found(&data["store"], "store").map(|s| ok(s.clone())),
+        respond: |_, data| found(&data["store"], "store").map(|s| ok(store(s))),
     },
     Route {
         family: Family::Komerza,
@@ -182,7 +182,7 @@ pub static ROUTES: [Route; 12] = [
             }
             Ok(json!({ "store": r.store_id()?, "input": input }))
         },
-        respond: |_, data| Ok(ok(data["store"].clone())),
+        respond: |_, data| Ok(ok(store(&data["store"]))),
     },
     Route {
         family: Family::Komerza,
@@ -398,6 +398,16 @@ pub(super) fn variant_input(variant: &Value, prefix: &str) -> Result<Value, Rest
         };
     }
     Ok(input)
+}
+
+/// A GraphQL store as Komerza shows it: `domain` beside `customDomain`, and the fields this
+/// gateway has nothing behind (`lastCustomDomainUpdate`, `builderRepository`) as null.
+fn store(s: &Value) -> Value {
+    let mut store = s.clone();
+    store["domain"] = s["customDomain"].clone();
+    store["lastCustomDomainUpdate"] = Value::Null;
+    store["builderRepository"] = Value::Null;
+    store
 }
 
 /// A GraphQL product as Komerza shows it (integer codes; costs as numbers).

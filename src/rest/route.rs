@@ -60,7 +60,7 @@ impl Field {
         let text = value.as_str()?;
         match self.rule {
             Rule::OneOf(values) if !values.contains(&text) => Some(format!("must be one of {}", values.join(", "))),
-            Rule::WebUrl if !is_web_url(text) => {
+            Rule::WebUrl if !crate::domain::validate::is_web_url(text) => {
                 Some("must be an absolute http(s) URL, such as https://cdn.example.com/shoe.jpg".to_owned())
             }
             Rule::StoreCurrency => match currency {
@@ -85,13 +85,6 @@ impl Field {
         }
         schema
     }
-}
-
-/// An absolute http(s) URL with a host and no spaces.
-pub fn is_web_url(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else { return false };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    !host.is_empty() && !text.chars().any(char::is_whitespace) && text.len() <= 2048
 }
 
 /// The JSON body a route takes: its fields, and whether they are all optional (a partial update

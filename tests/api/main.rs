@@ -36,6 +36,7 @@ mod secrets_at_rest;
 mod seed_examples;
 mod sessions;
 mod shared_rate_limits;
+mod store_options;
 mod subscriptions;
 mod tenancy;
 mod tickets;

@@ -120,7 +120,7 @@ const CUSTOMER_READABLE: &[&str] = &[
     "Review.reply",
     "Review.storeId",
     "Review.text",
-    // A customer's own affiliate record, and the programme it belongs to.
+    // A customer's own affiliate record.
     "Affiliate.balance",
     "Affiliate.code",
     "Affiliate.customerId",
@@ -140,12 +140,6 @@ const CUSTOMER_READABLE: &[&str] = &[
     "AffiliateEntry.id",
     "AffiliateEntry.kind",
     "AffiliateEntry.orderId",
-    "AffiliateOptions.canConvertAffiliateBalance",
-    "AffiliateOptions.defaultPercentageOff",
-    "AffiliateOptions.defaultReturnPercentage",
-    "AffiliateOptions.isEnabled",
-    "AffiliateOptions.isLinkEditingEnabled",
-    "AffiliateOptions.isPublicRegistrationEnabled",
     "Order.affiliateDiscount",
     // A customer's own support tickets.
     "Ticket.customerId",

@@ -428,13 +428,28 @@ const PROBES: &[Probe] = &[
     },
     Probe {
         target: "AffiliateOptions",
-        scope: "stores.affiliates.view",
+        scope: "stores.view",
         query: "query($s: UUID!) { store(id: $s) { affiliateOptions { isEnabled } } }",
     },
     Probe {
-        target: "Store.affiliateOptions",
-        scope: "stores.affiliates.view",
-        query: "query($s: UUID!) { store(id: $s) { affiliateOptions { __typename } } }",
+        target: "BrandOptions",
+        scope: "stores.view",
+        query: "query($s: UUID!) { store(id: $s) { storeBrandOptions { accentColor } } }",
+    },
+    Probe {
+        target: "NotificationOptions",
+        scope: "stores.view",
+        query: "query($s: UUID!) { store(id: $s) { notificationOptions { discordWebhookUrl } } }",
+    },
+    Probe {
+        target: "Mutation.updateStoreBrandOptions",
+        scope: "stores.update",
+        query: "mutation($s: UUID!) { updateStoreBrandOptions(storeId: $s, input: { accentColor: \"#112233\" }) { id } }",
+    },
+    Probe {
+        target: "Mutation.updateNotificationOptions",
+        scope: "stores.update",
+        query: "mutation($s: UUID!) { updateNotificationOptions(storeId: $s, input: { discordWebhookUrl: null }) { id } }",
     },
     Probe { target: "Query.affiliate", scope: "stores.affiliates.view", query: "query($af: UUID!) { affiliate(id: $af) { id } }" },
     Probe {

@@ -187,6 +187,14 @@ const WRITES: &[(&str, &str)] = &[
     ("updateAffiliate", "mutation($af: UUID!) { updateAffiliate(id: $af, input: { code: \"STOLEN\" }) { id } }"),
     ("convertAffiliateBalance", "mutation($af: UUID!) { convertAffiliateBalance(id: $af) { id } }"),
     (
+        "updateStoreBrandOptions",
+        "mutation($s: UUID!) { updateStoreBrandOptions(storeId: $s, input: { accentColor: \"#000000\" }) { id } }",
+    ),
+    (
+        "updateNotificationOptions",
+        "mutation($s: UUID!) { updateNotificationOptions(storeId: $s, input: { discordWebhookUrl: \"https://evil.example\" }) { id } }",
+    ),
+    (
         "updateAffiliateOptions",
         "mutation($s: UUID!) { updateAffiliateOptions(storeId: $s, input: { isEnabled: false }) { isEnabled } }",
     ),
@@ -242,7 +250,8 @@ async fn catalog_snapshot(app: &TestApp) -> Value {
            customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } }
            tickets(filter: { includeArchived: true }) { nodes { status messageCount isArchived } }
            reviews: products(first: 50) { nodes { reviews { nodes { reply isFlagged flagReason } } } }
-           affiliateOptions { isEnabled defaultReturnPercentage } } }",
+           affiliateOptions { isEnabled defaultReturnPercentage } storeBrandOptions { accentColor }
+           notificationOptions { discordWebhookUrl } } }",
         json!({}),
     )
     .await

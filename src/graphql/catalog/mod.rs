@@ -11,4 +11,5 @@ pub mod review;
 pub mod review_mutations;
 pub mod store;
 pub mod store_mutations;
+pub mod store_options;
 pub mod variant_mutations;

@@ -190,8 +190,8 @@ impl ReviewTotals {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let loaders = crate::graphql::data::<Loaders>(ctx)?;
         let count = match self.of {
-            ReviewsOf::Product(id) => loaders.engagement().product_review_count.load_one((id, self.view.clone())).await,
-            ReviewsOf::Store(id) => loaders.engagement().store_review_count.load_one((id, self.view.clone())).await,
+            ReviewsOf::Product(id) => loaders.occasional().product_review_count.load_one((id, self.view.clone())).await,
+            ReviewsOf::Store(id) => loaders.occasional().store_review_count.load_one((id, self.view.clone())).await,
         };
         Ok(count.into_graphql()?.unwrap_or(0))
     }
@@ -208,9 +208,9 @@ pub async fn reviews_page(
     let loaders = crate::graphql::data::<Loaders>(ctx)?;
     let (loader, name) = match of {
         ReviewsOf::Product(id) => {
-            (&loaders.engagement().product_reviews, pagination::list_name("product-reviews", id, &view))
+            (&loaders.occasional().product_reviews, pagination::list_name("product-reviews", id, &view))
         }
-        ReviewsOf::Store(id) => (&loaders.engagement().store_reviews, pagination::list_name("reviews", id, &view)),
+        ReviewsOf::Store(id) => (&loaders.occasional().store_reviews, pagination::list_name("reviews", id, &view)),
     };
     let parent = match of {
         ReviewsOf::Product(id) | ReviewsOf::Store(id) => id,

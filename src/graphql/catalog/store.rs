@@ -11,6 +11,7 @@ use crate::error::GraphqlResult;
 use crate::graphql::catalog::category::Category;
 use crate::graphql::catalog::product::Product;
 use crate::graphql::catalog::product_list::{ProductFilter, ProductSortKey, ProductView};
+use crate::graphql::catalog::store_options::{BrandOptions, NotificationOptions};
 use crate::graphql::exec::policy::scope;
 use crate::graphql::load::loaders::ByCreation;
 use crate::graphql::load::loaders::{Loaders, Natural};
@@ -245,12 +246,39 @@ impl Store {
         ticket::tickets_page(ctx, self.0.id, args, filter).await.map(Some)
     }
 
+    /// Earlier URL slugs, oldest first (each change of `url` keeps the one before).
+    async fn url_history(&self) -> Vec<String> {
+        crate::db::json::strings(&self.0.url_history)
+    }
+
+    /// The store's own domain, if it has one.
+    async fn custom_domain(&self) -> Option<&str> {
+        self.0.custom_domain.as_deref()
+    }
+
+    /// The user who owns the store.
+    async fn user_id(&self) -> Uuid {
+        self.0.owner_id
+    }
+
+    /// How the store looks and prices for buyers (the defaults until first set).
+    async fn store_brand_options(&self, ctx: &Context<'_>) -> async_graphql::Result<BrandOptions> {
+        let loaders = crate::graphql::data::<Loaders>(ctx)?;
+        let found = loaders.occasional().brand_options.load_one(self.0.id).await.into_graphql()?;
+        Ok(BrandOptions(found.unwrap_or_else(|| crate::domain::store_options::default_brand(self.0.id))))
+    }
+
+    /// Where the store's staff are told about its events (the defaults until first set).
+    async fn notification_options(&self, ctx: &Context<'_>) -> async_graphql::Result<NotificationOptions> {
+        let loaders = crate::graphql::data::<Loaders>(ctx)?;
+        let found = loaders.occasional().notification_options.load_one(self.0.id).await.into_graphql()?;
+        Ok(NotificationOptions(found.unwrap_or_else(|| crate::domain::store_options::default_notification(self.0.id))))
+    }
+
     /// How the store's affiliate programme works (the programme is off until these are set).
-    /// Null, with its error, when refused (the rest of the object stays).
-    #[graphql(directive = scope::apply("stores.affiliates.view".into()))]
     async fn affiliate_options(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<AffiliateOptions>> {
         let found = crate::graphql::data::<Loaders>(ctx)?
-            .engagement()
+            .occasional()
             .affiliate_options
             .load_one(self.0.id)
             .await

@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 use crate::graphql::access::webhooks::DeliveryView;
 use crate::graphql::catalog::product_list::ProductView;
-use crate::graphql::load::engagement::Engagement;
+use crate::graphql::load::occasional::Occasional;
 use crate::graphql::sales::customer::CustomerView;
 use crate::graphql::sales::order::OrderView;
 use entity::{
@@ -67,8 +67,9 @@ pub struct Loaders {
     pub delivery_attempts: DataLoader<HasMany<webhook_attempt::Entity>>,
     /// Whether fields may read ahead for their children (see [`Reading`]).
     pub planned: bool,
-    /// Tickets, reviews and affiliates, made on first use (most requests read none of them).
-    engagement: OnceLock<Engagement>,
+    /// Tickets, reviews, affiliates and store options, made on first use (most requests read
+    /// none of them).
+    occasional: OnceLock<Occasional>,
     db: DatabaseConnection,
     delay: Duration,
 }
@@ -209,7 +210,7 @@ impl Loaders {
                 delay,
             ),
             planned,
-            engagement: OnceLock::new(),
+            occasional: OnceLock::new(),
             db: db.clone(),
             delay,
             delivery_attempts: loader(
@@ -230,9 +231,9 @@ impl Loaders {
 }
 
 impl Loaders {
-    /// The loaders of tickets, reviews and affiliates, made on the first call.
-    pub fn engagement(&self) -> &Engagement {
-        self.engagement.get_or_init(|| Engagement::new(&self.db, self.delay))
+    /// The loaders of tickets, reviews, affiliates and store options, made on the first call.
+    pub fn occasional(&self) -> &Occasional {
+        self.occasional.get_or_init(|| Occasional::new(&self.db, self.delay))
     }
 }
 

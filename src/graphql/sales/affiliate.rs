@@ -88,7 +88,7 @@ impl Affiliate {
     #[graphql(complexity = "5 * child_complexity")]
     async fn ledger(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AffiliateEntry>> {
         let rows = crate::graphql::data::<Loaders>(ctx)?
-            .engagement()
+            .occasional()
             .affiliate_entries
             .load_one(self.0.id)
             .await
@@ -100,7 +100,7 @@ impl Affiliate {
 impl Affiliate {
     async fn figures(&self, ctx: &Context<'_>) -> async_graphql::Result<AffiliateFigures> {
         let found = crate::graphql::data::<Loaders>(ctx)?
-            .engagement()
+            .occasional()
             .affiliate_figures
             .load_one(self.0.id)
             .await
@@ -165,9 +165,19 @@ impl AffiliateEntry {
 
 pub struct AffiliateOptions(pub store_affiliate_options::Model);
 
-/// How a store's affiliate programme works.
-#[Object(directive = scope::apply("stores.affiliates.view".into()))]
+/// How a store's affiliate programme works (read with the store's settings).
+#[Object(directive = scope::apply("stores.view".into()))]
 impl AffiliateOptions {
+    /// The options' id (the store's, until they are first changed).
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+
+    /// When they were first set (UTC; now, until they are).
+    async fn date_created(&self) -> DateTime {
+        self.0.created_at
+    }
+
     /// Whether affiliate codes work in this store.
     async fn is_enabled(&self) -> bool {
         self.0.is_enabled
@@ -236,7 +246,7 @@ impl AffiliateTotals {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
         let count = crate::graphql::data::<Loaders>(ctx)?
-            .engagement()
+            .occasional()
             .store_affiliate_count
             .load_one(key)
             .await
@@ -281,7 +291,7 @@ impl AffiliateQuery {
             return Ok(None);
         }
         let view = AffiliateView::new(principal);
-        let loader = &crate::graphql::data::<Loaders>(ctx)?.engagement().store_affiliates;
+        let loader = &crate::graphql::data::<Loaders>(ctx)?.occasional().store_affiliates;
         let name = pagination::list_name("affiliates", store_id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;

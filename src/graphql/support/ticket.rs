@@ -90,7 +90,7 @@ impl Ticket {
     #[graphql(complexity = "5 * child_complexity")]
     async fn messages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TicketMessage>> {
         let rows = crate::graphql::data::<Loaders>(ctx)?
-            .engagement()
+            .occasional()
             .ticket_messages
             .load_one(self.0.id)
             .await
@@ -202,7 +202,7 @@ impl TicketTotals {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
         Ok(crate::graphql::data::<Loaders>(ctx)?
-            .engagement()
+            .occasional()
             .store_ticket_count
             .load_one(key)
             .await
@@ -219,7 +219,7 @@ pub async fn tickets_page(
     filter: Option<TicketFilter>,
 ) -> async_graphql::Result<Connection<Cursor, Ticket, TicketTotals>> {
     let view = TicketView::new(filter.unwrap_or_default(), crate::graphql::data::<Principal>(ctx)?).into_graphql()?;
-    let loader = &crate::graphql::data::<Loaders>(ctx)?.engagement().store_tickets;
+    let loader = &crate::graphql::data::<Loaders>(ctx)?.occasional().store_tickets;
     let name = pagination::list_name("tickets", store_id, &view);
     let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;
     pagination::connection(ctx, &name, page, TicketTotals { store_id, view }, |row| Some(Ticket(row)))

@@ -1,6 +1,7 @@
-//! The loaders of tickets, reviews and affiliates: made on a request's first use of any of
-//! them ([`Loaders::engagement`](super::loaders::Loaders::engagement)), so the many requests
-//! that read none of them (the catalog, orders) do not pay for making them.
+//! The loaders most requests never use — tickets, reviews, affiliates and a store's option
+//! objects — made on a request's first use of any of them
+//! ([`Loaders::occasional`](super::loaders::Loaders::occasional)), so the many requests that
+//! read none of them (the catalog, orders) do not pay for making them.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,10 +15,13 @@ use super::loaders::{loader, ById, CountBy, HasMany, LoadError, PagedHasMany};
 use crate::graphql::catalog::review::ReviewView;
 use crate::graphql::sales::affiliate::{AffiliateFigures, AffiliateView};
 use crate::graphql::support::ticket::TicketView;
-use entity::{affiliate, affiliate_entry, order, review, store_affiliate_options, ticket, ticket_message};
+use entity::{
+    affiliate, affiliate_entry, order, review, store_affiliate_options, store_brand_options,
+    store_notification_options, ticket, ticket_message,
+};
 
-/// The engagement loaders of one request.
-pub struct Engagement {
+/// The occasional loaders of one request.
+pub struct Occasional {
     pub store_tickets: DataLoader<PagedHasMany<ticket::Entity, TicketView>>,
     pub store_ticket_count: DataLoader<CountBy<ticket::Entity, TicketView>>,
     pub ticket_messages: DataLoader<HasMany<ticket_message::Entity>>,
@@ -30,9 +34,11 @@ pub struct Engagement {
     pub affiliate_entries: DataLoader<HasMany<affiliate_entry::Entity>>,
     pub affiliate_figures: DataLoader<AffiliateSales>,
     pub affiliate_options: DataLoader<ById<store_affiliate_options::Entity>>,
+    pub brand_options: DataLoader<ById<store_brand_options::Entity>>,
+    pub notification_options: DataLoader<ById<store_notification_options::Entity>>,
 }
 
-impl Engagement {
+impl Occasional {
     pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
         Self {
             store_tickets: loader(
@@ -67,6 +73,11 @@ impl Engagement {
             ),
             affiliate_figures: loader(AffiliateSales { db: db.clone() }, delay),
             affiliate_options: loader(ById::new(db, store_affiliate_options::Column::StoreId, Condition::all()), delay),
+            brand_options: loader(ById::new(db, store_brand_options::Column::StoreId, Condition::all()), delay),
+            notification_options: loader(
+                ById::new(db, store_notification_options::Column::StoreId, Condition::all()),
+                delay,
+            ),
             product_reviews: loader(
                 PagedHasMany::new(
                     db,
