@@ -15,19 +15,27 @@ macro_rules! with_product {
     };
 }
 
+/// An operation on stores followed by the Komerza store fields (`...S`), whose products,
+/// categories, coupons and webhook secret are there when `$products`, `$categories`,
+/// `$coupons` and `$secret` say the caller may read them ([`store_parts`]).
 macro_rules! with_store {
     ($($operation:literal),+) => {
-        concat!($($operation,)+ " fragment S on Store { id dateCreated name description url urlHistory customDomain userId currencyCode prependProductNameToReceipt isAutomaticReviewsEnabled isCustomerBalanceEnabled isInactive maintenanceReason affiliateOptions { id dateCreated isEnabled defaultReturnPercentage isPublicRegistrationEnabled isLinkEditingEnabled canConvertAffiliateBalance defaultPercentageOff } storeBrandOptions { id dateCreated storeId isAutomaticCurrencyConversionEnabled bannerFileName iconFileName accentColor } notificationOptions { id dateCreated discordWebhookUrl } }")
+        with_product!($($operation,)+ " fragment S on Store { id dateCreated name description url urlHistory customDomain userId currencyCode prependProductNameToReceipt isAutomaticReviewsEnabled isCustomerBalanceEnabled isInactive maintenanceReason webhookSecret @include(if: $secret) products(first: 100) @include(if: $products) { nodes { ...P } } categories(first: 100) @include(if: $categories) { nodes { id dateCreated name visibility order storeId slug } } coupons(first: 100) @include(if: $coupons) { nodes { id dateCreated code uses maximumUses isEnabled storeId percentageDecrease amountDecrease variantIds expirationDate } } affiliateOptions { id dateCreated isEnabled defaultReturnPercentage isPublicRegistrationEnabled isLinkEditingEnabled canConvertAffiliateBalance defaultPercentageOff } storeBrandOptions { id dateCreated storeId isAutomaticCurrencyConversionEnabled bannerFileName iconFileName accentColor } notificationOptions { id dateCreated discordWebhookUrl } }")
     };
 }
 
-const GET_STORE: &str = with_store!("query($store: UUID!) { store(id: $store) { ...S } }");
-const LIST_STORES: &str = with_store!("{ stores { ...S } }");
-const CREATE_STORE: &str =
-    with_store!("mutation($input: CreateStoreInput!) { store: createStore(input: $input) { ...S } }");
+const GET_STORE: &str = with_store!(
+    "query($store: UUID!, $products: Boolean!, $categories: Boolean!, $coupons: Boolean!, $secret: Boolean!) { store(id: $store) { ...S } }"
+);
+const LIST_STORES: &str = with_store!(
+    "query($products: Boolean!, $categories: Boolean!, $coupons: Boolean!, $secret: Boolean!) { stores { ...S } }"
+);
+const CREATE_STORE: &str = with_store!(
+    "mutation($input: CreateStoreInput!, $products: Boolean!, $categories: Boolean!, $coupons: Boolean!, $secret: Boolean!) { store: createStore(input: $input) { ...S } }"
+);
 const STORE_ANALYTICS: &str = "query($store: UUID!, $from: DateTime, $to: DateTime, $top: Int) { store(id: $store) { analytics(from: $from, to: $to, top: $top) { from to revenue orderCount averageOrderValue affiliateRevenue affiliateCommission reviewCount averageRating openTickets topProducts { productId productName quantity revenue } } } }";
 const UPDATE_STORE: &str = with_store!(
-    "mutation($store: UUID!, $input: UpdateStoreInput!) { store: updateStore(id: $store, input: $input) { ...S } }"
+    "mutation($store: UUID!, $input: UpdateStoreInput!, $products: Boolean!, $categories: Boolean!, $coupons: Boolean!, $secret: Boolean!) { store: updateStore(id: $store, input: $input) { ...S } }"
 );
 const LIST_PRODUCTS: &str = with_product!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: ProductFilter, $sort: ProductSortKey, $reverse: Boolean) { store(id: $store) { products(first: $first, offset: $offset, filter: $filter, sortKey: $sort, reverse: $reverse) { totalCount nodes { ...P } } } }");
 pub(super) const GET_PRODUCT: &str = with_product!("query($id: UUID!) { product(id: $id) { ...P } }");
@@ -101,7 +109,7 @@ pub static ROUTES: [Route; 12] = [
         body: None,
         renames: &[],
         document: LIST_STORES,
-        variables: |_| Ok(json!({})),
+        variables: |r| Ok(store_parts(r, json!({}))),
         respond: |_, data| {
             let stores: Vec<Value> = data["stores"].as_array().map(|all| all.iter().map(store).collect()).unwrap_or_default();
             Ok(Reply { status: StatusCode::OK, body: Some(json!({ "success": true, "pages": 1, "data": stores })) })
@@ -118,7 +126,7 @@ pub static ROUTES: [Route; 12] = [
         body: form(NEW_STORE_FORM),
         renames: &[],
         document: CREATE_STORE,
-        variables: |r| Ok(json!({ "input": r.body })),
+        variables: |r| Ok(store_parts(r, json!({ "input": r.body }))),
         respond: |_, data| created(store(&data["store"])),
     },
     Route {
@@ -161,7 +169,7 @@ pub static ROUTES: [Route; 12] = [
         body: None,
         renames: &[],
         document: GET_STORE,
-        variables: |r| Ok(json!({ "store": r.store_id()? })),
+        variables: |r| Ok(store_parts(r, json!({ "store": r.store_id()? }))),
         respond: |_, data| found(&data["store"], "store").map(|s| ok(store(s))),
     },
     Route {
@@ -180,7 +188,7 @@ pub static ROUTES: [Route; 12] = [
             for f in STORE_FORM {
                 input[f.name] = r.body[f.name].clone();
             }
-            Ok(json!({ "store": r.store_id()?, "input": input }))
+            Ok(store_parts(r, json!({ "store": r.store_id()?, "input": input })))
         },
         respond: |_, data| Ok(ok(store(&data["store"]))),
     },
@@ -400,13 +408,42 @@ pub(super) fn variant_input(variant: &Value, prefix: &str) -> Result<Value, Rest
     Ok(input)
 }
 
-/// A GraphQL store as Komerza shows it: `domain` beside `customDomain`, and the fields this
-/// gateway has nothing behind (`lastCustomDomainUpdate`, `builderRepository`) as null.
+/// `variables` with the parts of a store the caller may read: its products, categories and
+/// coupons (first 100 of each) and its webhook secret, each by the scope that guards it. A part
+/// the caller may not read is left out of the answer rather than failing it.
+fn store_parts(r: &RestRequest, mut variables: Value) -> Value {
+    for (part, scope) in [
+        ("products", "stores.products.view"),
+        ("categories", "stores.categories.view"),
+        ("coupons", "stores.coupons.view"),
+        ("secret", "user.webhooks.view"),
+    ] {
+        variables[part] = json!(r.principal.has_scope(scope));
+    }
+    variables
+}
+
+/// A GraphQL store as Komerza shows it: `domain` beside `customDomain`, its products,
+/// categories and coupons as lists in Komerza's shapes, and the fields this gateway has nothing
+/// behind (`lastCustomDomainUpdate`, `builderRepository`) as null.
 fn store(s: &Value) -> Value {
     let mut store = s.clone();
     store["domain"] = s["customDomain"].clone();
     store["lastCustomDomainUpdate"] = Value::Null;
     store["builderRepository"] = Value::Null;
+    let nodes = |key: &str, map: fn(&Value) -> Value| -> Option<Value> {
+        let rows = s.get(key)?["nodes"].as_array()?;
+        Some(Value::Array(rows.iter().map(map).collect()))
+    };
+    for (key, map) in [
+        ("products", product as fn(&Value) -> Value),
+        ("categories", super::komerza_sales::category),
+        ("coupons", super::komerza_sales::coupon),
+    ] {
+        if let Some(list) = nodes(key, map) {
+            store[key] = list;
+        }
+    }
     store
 }
 

@@ -331,13 +331,13 @@ fn with_numbers(row: &Value, keys: &[&str]) -> Value {
     row
 }
 
-fn category(row: &Value) -> Value {
+pub(super) fn category(row: &Value) -> Value {
     let mut row = row.clone();
     row["visibility"] = code(VISIBILITY, &row["visibility"]);
     row
 }
 
-fn coupon(row: &Value) -> Value {
+pub(super) fn coupon(row: &Value) -> Value {
     with_numbers(row, &["amountDecrease"])
 }
 

@@ -128,7 +128,7 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
     };
     let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let api_key = principal.access().is_some_and(|access| matches!(access.credential, Credential::ApiKey(_)));
-    let request = RestRequest { path, query, body, store, idempotency_key, api_key };
+    let request = RestRequest { path, query, body, store, idempotency_key, api_key, principal: principal.clone() };
     let variables = (route.variables)(&request)?;
     let data = execute(shim.engine, principal, route, variables).await?;
     (route.respond)(&request, &data)

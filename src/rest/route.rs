@@ -9,6 +9,8 @@ use axum::http::{Method, StatusCode};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::auth::principal::Principal;
+
 use crate::error::{ApiError, Code};
 
 /// The API family a route belongs to; it decides the envelopes and error codes.
@@ -124,6 +126,8 @@ pub struct RestRequest {
     pub idempotency_key: Option<String>,
     /// Whether the caller presented an API key (not a login session).
     pub api_key: bool,
+    /// The caller, for routes whose answer holds parts only some scopes may read.
+    pub principal: Principal,
 }
 
 /// The store a call is about.

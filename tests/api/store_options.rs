@@ -92,6 +92,10 @@ const STORE_FIELDS: &[(&str, &str)] = &[
     ("storeBrandOptions", "object"),
     ("notificationOptions", "object"),
     ("maintenanceReason", "null|string"),
+    ("products", "array"),
+    ("categories", "array"),
+    ("coupons", "array"),
+    ("webhookSecret", "string"),
 ];
 
 fn kind(value: &Value) -> &'static str {
@@ -127,4 +131,25 @@ async fn the_komerza_store_object_carries_the_documented_fields_and_options() {
     }
     let (_, listed) = app.rest(reqwest::Method::GET, "/stores", Some(&app.merchant), None).await;
     assert!(listed["data"][0]["notificationOptions"].is_object(), "{listed}");
+
+    // Its products, categories, coupons and webhook secret, each for callers holding its scope.
+    let (_, full) = app.rest(reqwest::Method::GET, &path, Some(&app.merchant), None).await;
+    let data = &full["data"];
+    assert!(data["webhookSecret"].as_str().is_some_and(|s| s.starts_with("whsec_")), "{data}");
+    assert!(
+        data["products"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty() && p[0]["visibility"].is_u64() && p[0]["variants"][0]["cost"].is_number()),
+        "{data}"
+    );
+    assert!(data["categories"].as_array().is_some_and(|c| !c.is_empty() && c[0]["visibility"].is_u64()), "{data}");
+    assert!(data["coupons"].as_array().is_some_and(|c| c[0]["code"] == "WELCOME10"), "{data}");
+    let viewer = app.api_key(&app.merchant, &["stores.view", "stores.coupons.view"], None).await;
+    let (status, partial) = app.rest(reqwest::Method::GET, &path, Some(&viewer), None).await;
+    assert_eq!(status, 200, "{partial}");
+    let data = &partial["data"];
+    for hidden in ["products", "categories", "webhookSecret"] {
+        assert!(data.get(hidden).is_none(), "{hidden} needs its scope: {data}");
+    }
+    assert!(data["coupons"].is_array() && data["name"] == "Demo Store", "{data}");
 }
