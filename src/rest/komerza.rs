@@ -236,8 +236,15 @@ pub static ROUTES: [Route; 12] = [
             let variants =
                 r.body["variants"].as_array().ok_or_else(|| RestError::validation("variants", "must be an array"))?;
             let mut inputs = Vec::with_capacity(variants.len());
+            let mut problems = Vec::new();
             for (index, variant) in variants.iter().enumerate() {
-                inputs.push(variant_input(variant, &format!("variants[{index}]."))?);
+                match variant_input(variant, &format!("variants[{index}].")) {
+                    Ok(input) => inputs.push(input),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            if !problems.is_empty() {
+                return Err(RestError::merged(problems));
             }
             Ok(json!({ "store": r.store_id()?, "input": {
                 "name": r.body["name"], "description": r.body_field("description"), "isBestSeller": r.body_field("isBestSeller"),
@@ -389,23 +396,33 @@ pub(super) fn name(names: &[&str], value: &Value, field: &str) -> Result<Value, 
 }
 
 /// A variant of a Komerza form as a GraphQL variant input; `prefix` (`variants[0].`) names its
-/// fields in errors.
+/// fields in errors, all of which come in one answer (unknown fields and unknown codes).
 pub(super) fn variant_input(variant: &Value, prefix: &str) -> Result<Value, RestError> {
     let object =
         variant.as_object().ok_or_else(|| RestError::validation(prefix.trim_end_matches('.'), "must be an object"))?;
-    if let Some(extra) = object.keys().find(|k| !VARIANT_FORM.contains(&k.as_str())) {
-        return Err(RestError::validation(&format!("{prefix}{extra}"), "is not accepted here"));
-    }
+    let mut problems: Vec<RestError> = object
+        .keys()
+        .filter(|k| !VARIANT_FORM.contains(&k.as_str()))
+        .map(|extra| RestError::validation(&format!("{prefix}{extra}"), "is not accepted here"))
+        .collect();
     let mut input = json!({});
     for (key, value) in object.iter().filter(|(_, v)| !v.is_null()) {
-        input[key.as_str()] = match key.as_str() {
-            "cost" => decimal(value),
-            "type" => name(VARIANT_TYPE, value, &format!("{prefix}type"))?,
-            "stockMode" => name(STOCK_MODE, value, &format!("{prefix}stockMode"))?,
-            _ => value.clone(),
+        let converted = match key.as_str() {
+            "cost" => Ok(decimal(value)),
+            "type" => name(VARIANT_TYPE, value, &format!("{prefix}type")),
+            "stockMode" => name(STOCK_MODE, value, &format!("{prefix}stockMode")),
+            _ => Ok(value.clone()),
         };
+        match converted {
+            Ok(value) => input[key.as_str()] = value,
+            Err(problem) => problems.push(problem),
+        }
     }
-    Ok(input)
+    if problems.is_empty() {
+        Ok(input)
+    } else {
+        Err(RestError::merged(problems))
+    }
 }
 
 /// `variables` with the parts of a store the caller may read: its products, categories and

@@ -205,8 +205,7 @@ async fn read_body(
         }
     }
     if !problems.is_empty() {
-        let message = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
-        return Err(RestError { details: problems, ..RestError::new(Code::Validation, message) });
+        return Err(RestError::problems(problems));
     }
     Ok(value)
 }

@@ -162,6 +162,17 @@ impl RestError {
         }
     }
 
+    /// A `VALIDATION` error listing every `(field, message)` problem, in one answer.
+    pub fn problems(problems: Vec<(String, String)>) -> Self {
+        let message = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
+        Self { details: problems, ..Self::new(Code::Validation, message) }
+    }
+
+    /// Merges the problems of several errors (each a `VALIDATION` one) into one.
+    pub fn merged(errors: Vec<RestError>) -> Self {
+        Self::problems(errors.into_iter().flat_map(|e| e.details).collect())
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(Code::NotFound, format!("{what} not found"))
     }

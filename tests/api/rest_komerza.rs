@@ -798,3 +798,29 @@ async fn one_variant_field_or_option_is_read_and_a_customers_credit_adjusted_and
         assert!(refused["message"].as_str().is_some_and(|m| m.contains(field)), "{query} names {field}: {refused}");
     }
 }
+
+#[tokio::test]
+async fn every_wrong_code_and_unknown_field_of_every_variant_comes_back_in_one_answer() {
+    let app = spawn_demo_app().await;
+    let store = demo_catalog(&app, &app.merchant).await.store;
+    let path = format!("/stores/{}/products", store.as_str().expect("id"));
+    let before = count_rows(&app.db, "products").await;
+    let body = json!({ "name": "Two problems", "variants": [
+        { "name": "First", "cost": 1, "type": 9, "stockMode": 7, "color": "red" },
+        { "name": "Second", "cost": 1, "stockMode": 5 },
+    ] });
+    let (status, refused) = app.rest(Method::POST, &path, Some(&app.merchant), Some(body)).await;
+    assert_refused(status, &refused, 400, "ValidationError");
+    let mut fields: Vec<&str> =
+        refused["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["variants[0].color", "variants[0].stockMode", "variants[0].type", "variants[1].stockMode"],
+        "{refused}"
+    );
+    let (status, refused) =
+        app.rest(Method::POST, &format!("{path}/{}/variants", uuid::Uuid::now_v7()), Some(&app.merchant), None).await;
+    assert_eq!(status, 404, "{refused}");
+    assert_eq!(count_rows(&app.db, "products").await, before, "nothing written");
+}
