@@ -375,3 +375,27 @@ pub async fn customer_login(app: &TestApp, email: &str) -> String {
     app.db.execute_unprepared(&sql).await.expect("link the customer");
     app.token((login.as_str(), "second-customer-pw")).await
 }
+
+/// The JSON type of `value` as a seed document writes it.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Asserts that `object` has every `(field, types)` of a seed document's table (`types` such as
+/// `"null|string"`), present and of one of those JSON types.
+pub fn assert_documented(object: &Value, table: &[(&str, &str)], what: &str) {
+    for (field, expected) in table {
+        let found = json_kind(&object[*field]);
+        assert!(
+            object.get(*field).is_some() && expected.split('|').any(|k| k == found),
+            "{what}.{field}: {found}, documented {expected}, in {object}"
+        );
+    }
+}

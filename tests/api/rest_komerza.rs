@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{count_rows, demo_catalog, spawn_demo_app, RIVAL_MERCHANT};
+use crate::helpers::{assert_documented, count_rows, demo_catalog, spawn_demo_app, RIVAL_MERCHANT};
 
 fn assert_refused(status: u16, body: &Value, expected_status: u16, code: &str) {
     assert_eq!(status, expected_status, "{body}");
@@ -823,4 +823,97 @@ async fn every_wrong_code_and_unknown_field_of_every_variant_comes_back_in_one_a
         app.rest(Method::POST, &format!("{path}/{}/variants", uuid::Uuid::now_v7()), Some(&app.merchant), None).await;
     assert_eq!(status, 404, "{refused}");
     assert_eq!(count_rows(&app.db, "products").await, before, "nothing written");
+}
+
+/// Seed 003's product object, field by field, with the JSON types it documents (nullable where
+/// this gateway has no value to give).
+const PRODUCT_FIELDS: &[(&str, &str)] = &[
+    ("id", "string"),
+    ("dateCreated", "string"),
+    ("variants", "array"),
+    ("name", "string"),
+    ("description", "string"),
+    ("visibility", "number"),
+    ("imageNames", "array"),
+    ("storeId", "string"),
+    ("userId", "null|string"),
+    ("shouldBlockVpns", "boolean"),
+    ("order", "number"),
+    ("isBestSeller", "boolean"),
+    ("blacklistedPaymentGateways", "array"),
+    ("additionalFees", "object"),
+    ("slug", "string"),
+    ("metadata", "null|string"),
+];
+const VARIANT_FIELDS: &[(&str, &str)] = &[
+    ("id", "string"),
+    ("dateCreated", "string"),
+    ("name", "string"),
+    ("productId", "string"),
+    ("storeId", "string"),
+    ("cost", "number"),
+    ("deliveryTypes", "array"),
+    ("files", "array"),
+    ("minimumQuantity", "number"),
+    ("maximumQuantity", "number"),
+    ("order", "number"),
+    ("imageNames", "array"),
+    ("stock", "number"),
+    ("stockMode", "number"),
+    ("customFields", "array"),
+    ("dynamicUrl", "null|string"),
+    ("deliveryMessage", "null|string"),
+    ("metadata", "null|string"),
+];
+const CUSTOM_FIELD_FIELDS: &[(&str, &str)] = &[
+    ("id", "string"),
+    ("dateCreated", "string"),
+    ("variantId", "string"),
+    ("label", "string"),
+    ("identifier", "string"),
+    ("type", "string"),
+    ("isRequired", "boolean"),
+    ("options", "array"),
+    ("placeholder", "null|string"),
+    ("hint", "null|string"),
+];
+const OPTION_FIELDS: &[(&str, &str)] = &[
+    ("id", "string"),
+    ("dateCreated", "string"),
+    ("customFieldId", "string"),
+    ("label", "string"),
+    ("value", "string"),
+    ("order", "number"),
+];
+
+#[tokio::test]
+async fn the_komerza_product_object_carries_every_field_seed_003_documents() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let store = ids.store.as_str().expect("id").to_owned();
+    let path = format!("/stores/{store}/products/{}", ids.product.as_str().expect("id"));
+    let (status, got) = app.rest(Method::GET, &path, Some(&app.merchant), None).await;
+    assert_eq!(status, 200, "{got}");
+    let mut valid = seed_body();
+    valid["slug"] = json!("documented-fields");
+    valid["name"] = json!("Documented Fields");
+    valid["variants"][0] =
+        json!({ "name": "Lifetime", "cost": 5, "deliveryTypes": ["license_keys"], "stockMode": 0, "stock": 3 });
+    let (status, created) =
+        app.rest(Method::POST, &format!("/stores/{store}/products"), Some(&app.merchant), Some(valid)).await;
+    assert_eq!(status, 201, "{created}");
+    for (what, product) in [("GET", &got["data"]), ("POST", &created["data"])] {
+        assert_documented(product, PRODUCT_FIELDS, &format!("{what} product"));
+        for variant in product["variants"].as_array().expect("variants") {
+            assert_documented(variant, VARIANT_FIELDS, &format!("{what} variant"));
+            for field in variant["customFields"].as_array().expect("customFields") {
+                assert_documented(field, CUSTOM_FIELD_FIELDS, &format!("{what} custom field"));
+                for option in field["options"].as_array().expect("options") {
+                    assert_documented(option, OPTION_FIELDS, &format!("{what} option"));
+                }
+            }
+        }
+    }
+    // The demo product's first variant has a select field with options: every level was seen.
+    assert!(got["data"]["variants"][0]["customFields"][0]["options"][0]["id"].is_string(), "{got}");
 }
