@@ -30,7 +30,7 @@ use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::change;
 use crate::domain::coupons::normalize_code;
-use crate::domain::customers::change_balance;
+use crate::domain::customers::{self, change_balance};
 use crate::domain::events::{self, EventType};
 use crate::domain::pricing::percent_of;
 use crate::domain::validate::Checks;
@@ -141,8 +141,7 @@ pub async fn update_options(
     if let Some(percent) = change.default_percentage_off {
         row.default_percentage_off = percent;
     }
-    let row =
-        if is_new { row.into_active_model().insert(&txn).await? } else { tenancy::save(&txn, row, "storeId").await? };
+    let row = tenancy::save_or_insert(&txn, row, is_new).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -227,9 +226,7 @@ pub async fn create(
         }
         tenancy::own_customer_in(&txn, principal, store_id).await?.ok_or(ApiError::NotFound("store"))?
     } else {
-        let id = input.customer_id.unwrap_or_default();
-        let found = customer::Entity::find_by_id(id).one(&txn).await?.filter(|c| c.store_id == store_id);
-        found.ok_or_else(|| ApiError::invalid("customerId", "names no customer of this store"))?
+        customers::named_in(&txn, store_id, input.customer_id.unwrap_or_default()).await?
     };
     let taken = affiliate::Entity::find()
         .filter(affiliate::Column::StoreId.eq(store_id))
@@ -326,7 +323,7 @@ pub async fn convert_balance(
 ) -> Result<affiliate::Model, ApiError> {
     let txn = begin_write(db).await?;
     let row = tenancy::affiliate(&txn, principal, id).await?;
-    let store = entity::store::Entity::find_by_id(row.store_id).one(&txn).await?.ok_or(ApiError::NotFound("store"))?;
+    let store = tenancy::store(&txn, principal, row.store_id).await?;
     if !options_of(&txn, row.store_id).await?.can_convert_affiliate_balance || !store.is_customer_balance_enabled {
         return Err(ApiError::Forbidden("this store does not turn affiliate balances into store credit".into()));
     }

@@ -62,6 +62,13 @@ async fn ensure_email_free<C: ConnectionTrait>(db: &C, row: &customer::Model) ->
     unique::ensure_free::<customer::Entity, _>(db, taken, (customer::Column::Id, row.id), clash).await
 }
 
+/// The customer `id` of `store_id`, as named in an input's `customerId` (another store's, or
+/// none, is a `VALIDATION` error on that field).
+pub async fn named_in<C: ConnectionTrait>(db: &C, store_id: Uuid, id: Uuid) -> Result<customer::Model, ApiError> {
+    let found = customer::Entity::find_by_id(id).one(db).await?.filter(|c| c.store_id == store_id);
+    found.ok_or_else(|| ApiError::invalid("customerId", "names no customer of this store"))
+}
+
 /// Adds a customer to a store the caller sees; the email must be free in the store.
 pub async fn create(
     db: &DatabaseConnection,

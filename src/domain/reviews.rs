@@ -70,14 +70,6 @@ pub struct NewReview {
     pub text: Option<String>,
 }
 
-fn check_text(checks: &mut Checks, field: &str, text: &str) {
-    if text.trim().is_empty() {
-        checks.fail(field, format!("must be {} to {} characters, not only spaces", TEXT.start(), TEXT.end()));
-    } else {
-        checks.text(field, text, TEXT);
-    }
-}
-
 /// A customer's review of the line `order_item_id` of `order` (not yet written).
 fn new_review(
     order: &order::Model,
@@ -115,7 +107,7 @@ pub async fn create(
     let mut checks = Checks::new();
     checks.number("rating", input.rating, RATING);
     if let Some(text) = &input.text {
-        check_text(&mut checks, "text", text);
+        checks.words("text", text, TEXT);
     }
     checks.finish()?;
     if !tenancy::is_customer(principal) {
@@ -181,7 +173,7 @@ pub async fn reply(
     text: &str,
 ) -> Result<review::Model, ApiError> {
     let mut checks = Checks::new();
-    check_text(&mut checks, "reply", text);
+    checks.words("reply", text, TEXT);
     checks.finish()?;
     tenancy::staff_only(principal, "replying to a review")?;
     let txn = begin_write(db).await?;

@@ -4,7 +4,7 @@
 //! store's).
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::auth::principal::Principal;
@@ -83,8 +83,7 @@ pub async fn update_brand(
         checks.fail("accentColor", "must be a colour like #3b82f6");
     }
     checks.finish()?;
-    let row =
-        if is_new { row.into_active_model().insert(&txn).await? } else { tenancy::save(&txn, row, "storeId").await? };
+    let row = tenancy::save_or_insert(&txn, row, is_new).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -109,8 +108,7 @@ pub async fn update_notification(
             return Err(ApiError::invalid("discordWebhookUrl", "must be an https URL of at most 2048 characters"));
         }
     }
-    let row =
-        if is_new { row.into_active_model().insert(&txn).await? } else { tenancy::save(&txn, row, "storeId").await? };
+    let row = tenancy::save_or_insert(&txn, row, is_new).await?;
     txn.commit().await?;
     Ok(row)
 }

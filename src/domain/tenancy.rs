@@ -115,6 +115,22 @@ where
     row.into_active_model().reset_all().update(db).await.map_err(|e| ApiError::from_write(e, field))
 }
 
+/// Writes a row of a store's settings found here, or made from defaults when the store had none
+/// (`is_new`): an UPDATE or an INSERT.
+pub async fn save_or_insert<M, A, C>(db: &C, row: M, is_new: bool) -> Result<M, ApiError>
+where
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    A::Entity: EntityTrait<Model = M>,
+    C: ConnectionTrait,
+{
+    if is_new {
+        Ok(row.into_active_model().insert(db).await?)
+    } else {
+        save(db, row, "storeId").await
+    }
+}
+
 /// The caller's stores, by name (then id).
 pub async fn stores<C: ConnectionTrait>(db: &C, principal: &Principal) -> Result<Vec<store::Model>, ApiError> {
     let visible = visible_stores(principal);

@@ -24,8 +24,8 @@ use uuid::Uuid;
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
 use crate::domain::events::{self, EventType};
-use crate::domain::tenancy;
 use crate::domain::validate::Checks;
+use crate::domain::{customers, tenancy};
 use crate::error::ApiError;
 use entity::{customer, order, ticket, ticket_message};
 
@@ -122,14 +122,6 @@ pub struct NewTicket {
     pub customer_id: Option<Uuid>,
 }
 
-fn check_message(checks: &mut Checks, field: &str, body: &str) {
-    if body.trim().is_empty() {
-        checks.fail(field, format!("must be {} to {} characters, not only spaces", MESSAGE.start(), MESSAGE.end()));
-    } else {
-        checks.text(field, body, MESSAGE);
-    }
-}
-
 /// Opens a ticket in `store_id` with its first message.
 pub async fn open(
     db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
@@ -140,7 +132,7 @@ pub async fn open(
     let subject = input.subject.trim().to_owned();
     let mut checks = Checks::new();
     checks.text("subject", &subject, SUBJECT);
-    check_message(&mut checks, "message", &input.message);
+    checks.words("message", &input.message, MESSAGE);
     let author = Author::of(principal);
     if author == Author::Merchant && input.customer_id.is_none() {
         checks.fail("customerId", "is required: the customer the ticket is with");
@@ -195,8 +187,7 @@ async fn ticket_customer<C: ConnectionTrait>(
         return Ok(own);
     }
     let id = named.ok_or_else(|| ApiError::invalid("customerId", "is required: the customer the ticket is with"))?;
-    let found = customer::Entity::find_by_id(id).one(db).await?.filter(|c| c.store_id == store_id);
-    found.ok_or_else(|| ApiError::invalid("customerId", "names no customer of this store"))
+    customers::named_in(db, store_id, id).await
 }
 
 async fn insert_message<C: ConnectionTrait>(
@@ -228,7 +219,7 @@ pub async fn reply(
     body: &str,
 ) -> Result<ticket::Model, ApiError> {
     let mut checks = Checks::new();
-    check_message(&mut checks, "message", body);
+    checks.words("message", body, MESSAGE);
     checks.finish()?;
     let txn = begin_write(db).await?;
     let row = tenancy::ticket(&txn, principal, id).await?;

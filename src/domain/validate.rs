@@ -58,6 +58,15 @@ impl Checks {
         }
     }
 
+    /// A text of written words: within `length` characters and not only spaces.
+    pub fn words(&mut self, field: &str, value: &str, length: RangeInclusive<usize>) {
+        if value.trim().is_empty() {
+            self.fail(field, format!("must be {} to {} characters, not only spaces", length.start(), length.end()));
+        } else {
+            self.text(field, value, length);
+        }
+    }
+
     /// An optional text: absent is fine, present must be within `length`.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, length: RangeInclusive<usize>) {
         if let Some(value) = value {
