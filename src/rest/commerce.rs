@@ -6,9 +6,14 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::route::{field, form, found, patch, rule, Family, Field, Reply, RestError, RestRequest, Route, Rule};
+use super::route::{
+    field, form, found, param, patch, rule, Answer, Family, Field, Kind, Param, Reply, RestError, RestRequest, Route,
+    Rule, PAGE, PAGE_SIZE,
+};
+use super::schemas::ORDER_STATUSES;
 use super::{decimal, number};
 use crate::error::Code;
+use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
 /// An operation followed by the product fields every product route reads (`...P`).
 macro_rules! with_product {
@@ -86,6 +91,9 @@ const PRODUCT_RENAMES: &[(&str, &str)] = &[
     ("imageNames[0]", "imageUrl"),
 ];
 const ORDER_RENAMES: &[(&str, &str)] = &[("couponCode", "coupon")];
+/// The Commerce API's paging parameters: Komerza's, spelt in camel case.
+const COMMERCE_PAGE: Param = Param { name: "page", ..PAGE };
+const COMMERCE_PAGE_SIZE: Param = Param { name: "pageSize", ..PAGE_SIZE };
 const STATUSES: &[&str] = &["confirmed", "shipped", "delivered", "cancelled", "refunded"];
 
 pub static ROUTES: [Route; 12] = [
@@ -94,6 +102,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/v2/auth/login",
         summary: "Log in with email and password; returns a 1 h JWT and a refresh token",
+        answer: Answer::One("CommerceTokens"),
         authenticated: false,
         store_scoped: false,
         query: &[],
@@ -116,6 +125,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/v2/auth/refresh",
         summary: "Trade a refresh token for new tokens (the old one is rotated)",
+        answer: Answer::One("CommerceTokens"),
         authenticated: false,
         store_scoped: false,
         query: &[],
@@ -130,6 +140,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::DELETE,
         path: "/v2/auth/logout",
         summary: "Revoke the current session",
+        answer: Answer::Nothing,
         authenticated: true,
         store_scoped: false,
         query: &[],
@@ -153,9 +164,18 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/v2/products",
         summary: "List products with paging, filters and sorting",
+        answer: Answer::Page("CommerceProduct"),
         authenticated: true,
         store_scoped: true,
-        query: &["page", "pageSize", "search", "category", "active", "sort", "order"],
+        query: &[
+            COMMERCE_PAGE,
+            COMMERCE_PAGE_SIZE,
+            param("search", Kind::Text(MAX_SEARCH_LEN)),
+            param("category", Kind::OneOf(CATEGORIES)),
+            param("active", Kind::Flag),
+            param("sort", Kind::OneOf(&["name", "price", "stock", "createdAt"])),
+            param("order", Kind::OneOf(&["asc", "desc"])),
+        ],
         body: None,
         renames: &[("filter.search", "search"), ("filter.categorySlug", "category")],
         document: LIST_PRODUCTS,
@@ -178,6 +198,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/v2/products",
         summary: "Create a product (with its single variant)",
+        answer: Answer::Created("CommerceProduct"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -203,6 +224,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/v2/products/{productId}",
         summary: "Get a product",
+        answer: Answer::One("CommerceProduct"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -220,6 +242,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::PATCH,
         path: "/v2/products/{productId}",
         summary: "Change some fields of a product",
+        answer: Answer::One("CommerceProduct"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -266,6 +289,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::DELETE,
         path: "/v2/products/{productId}",
         summary: "Soft-delete a product; orders keep their lines",
+        answer: Answer::Nothing,
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -280,9 +304,16 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/v2/orders",
         summary: "List orders (a customer sees only their own)",
+        answer: Answer::Page("CommerceOrder"),
         authenticated: true,
         store_scoped: true,
-        query: &["page", "pageSize", "status", "from", "to"],
+        query: &[
+            COMMERCE_PAGE,
+            COMMERCE_PAGE_SIZE,
+            param("status", Kind::OneOf(ORDER_STATUSES)),
+            param("from", Kind::Time),
+            param("to", Kind::Time),
+        ],
         body: None,
         renames: &[("filter.to", "to")],
         document: LIST_ORDERS,
@@ -290,13 +321,6 @@ pub static ROUTES: [Route; 12] = [
             let (first, offset) = r.paging("page", "pageSize")?;
             let mut filter = json!({});
             if let Some(status) = r.query.get("status") {
-                if !["pending", "confirmed", "shipped", "delivered", "cancelled", "refunded"].contains(&status.as_str())
-                {
-                    return Err(RestError::validation(
-                        "status",
-                        "must be pending, confirmed, shipped, delivered, cancelled or refunded",
-                    ));
-                }
                 filter["status"] = json!(status.to_uppercase());
             }
             for name in ["from", "to"] {
@@ -321,6 +345,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/v2/orders",
         summary: "Place an order; stock is reserved atomically (Idempotency-Key makes retries safe)",
+        answer: Answer::Created("CommerceOrder"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -355,6 +380,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/v2/orders/{orderId}",
         summary: "Get an order",
+        answer: Answer::One("CommerceOrder"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -369,6 +395,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::PATCH,
         path: "/v2/orders/{orderId}/status",
         summary: "Move an order to a new status (cancelling and refunding need a reason)",
+        answer: Answer::One("CommerceOrder"),
         authenticated: true,
         store_scoped: true,
         query: &[],

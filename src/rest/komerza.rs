@@ -6,7 +6,10 @@ use serde_json::{json, Value};
 
 use super::decimal;
 use super::envelope::komerza;
-use super::route::{field, form, found, Family, Field, Reply, RestError, RestRequest, Route};
+use super::route::{
+    field, form, found, param, Answer, Family, Field, Kind, Reply, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+};
+use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
 /// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
@@ -103,6 +106,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/stores",
         summary: "List the caller's stores, by name",
+        answer: Answer::Page("Store"),
         authenticated: true,
         store_scoped: false,
         query: &[],
@@ -120,6 +124,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/stores",
         summary: "Create a store (its URL slug is made from the name when absent)",
+        answer: Answer::Created("Store"),
         authenticated: true,
         store_scoped: false,
         query: &[],
@@ -134,9 +139,10 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/stores/{storeId}/analytics",
         summary: "A store's sales between From and To (ISO 8601; default the last 30 days) with its Top products (0–50, default 5), affiliate figures, reviews and open tickets",
+        answer: Answer::One("Analytics"),
         authenticated: true,
         store_scoped: true,
-        query: &["From", "To", "Top"],
+        query: &[param("From", Kind::Time), param("To", Kind::Time), param("Top", Kind::Whole(0, 50))],
         body: None,
         renames: &[("from", "From"), ("to", "To"), ("top", "Top")],
         document: STORE_ANALYTICS,
@@ -163,6 +169,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/stores/{storeId}",
         summary: "Get a store",
+        answer: Answer::One("Store"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -177,6 +184,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::PUT,
         path: "/stores/{storeId}",
         summary: "Update a store",
+        answer: Answer::One("Store"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -198,9 +206,19 @@ pub static ROUTES: [Route; 12] = [
         path: "/stores/{storeId}/products",
         summary:
             "List a store's products (Page, PageSize; Search, CategoryId, Visibility, IsBestSeller; SortBy, SortOrder)",
+        answer: Answer::Page("Product"),
         authenticated: true,
         store_scoped: true,
-        query: &["Page", "PageSize", "Search", "CategoryId", "Visibility", "IsBestSeller", "SortBy", "SortOrder"],
+        query: &[
+            PAGE,
+            PAGE_SIZE,
+            param("Search", Kind::Text(MAX_SEARCH_LEN)),
+            param("CategoryId", Kind::Id),
+            param("Visibility", Kind::Whole(0, 2)),
+            param("IsBestSeller", Kind::Flag),
+            param("SortBy", Kind::OneOf(&["Order", "Name", "Price", "Cost", "Stock", "DateCreated"])),
+            param("SortOrder", Kind::OneOf(&["asc", "desc", "ascending", "descending"])),
+        ],
         body: None,
         renames: &[("filter.search", "Search")],
         document: LIST_PRODUCTS,
@@ -212,6 +230,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/stores/{storeId}/products/{productId}",
         summary: "Get a product",
+        answer: Answer::One("Product"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -226,6 +245,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/stores/{storeId}/products",
         summary: "Create a product with its variants",
+        answer: Answer::Created("Product"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -258,6 +278,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::PUT,
         path: "/stores/{storeId}/products/{productId}",
         summary: "Update a product's own fields (absent fields keep their value)",
+        answer: Answer::One("Product"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -278,6 +299,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::DELETE,
         path: "/stores/{storeId}/products/{productId}",
         summary: "Delete a product (orders keep their lines)",
+        answer: Answer::Nothing,
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -292,6 +314,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::POST,
         path: "/stores/{storeId}/products/{productId}/duplicate",
         summary: "Duplicate a product with its variants, fields and options",
+        answer: Answer::Created("Product"),
         authenticated: true,
         store_scoped: true,
         query: &[],
@@ -306,6 +329,7 @@ pub static ROUTES: [Route; 12] = [
         method: Method::GET,
         path: "/user",
         summary: "The signed-in user",
+        answer: Answer::One("User"),
         authenticated: true,
         store_scoped: false,
         query: &[],
@@ -464,10 +488,13 @@ fn store(s: &Value) -> Value {
     store
 }
 
-/// A GraphQL product as Komerza shows it (integer codes; costs as numbers).
+/// A GraphQL product as Komerza shows it (integer codes; costs as numbers; no description is "").
 pub(super) fn product(p: &Value) -> Value {
     let mut product = p.clone();
     product["visibility"] = code(VISIBILITY, &p["visibility"]);
+    if p["description"].is_null() {
+        product["description"] = json!("");
+    }
     product["additionalFees"] = json!({});
     if let Some(variants) = product["variants"].as_array_mut() {
         for v in variants {

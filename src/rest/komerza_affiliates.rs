@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok, page_args};
 use super::number;
-use super::route::{field, form, found, patch, Family, Field, Route};
+use super::route::{field, form, found, patch, Answer, Family, Field, Route, PAGE, PAGE_SIZE};
 
 /// An operation followed by the affiliate fields (`...A`).
 macro_rules! affiliate_doc {
@@ -41,7 +41,8 @@ pub static ROUTES: [Route; 5] = [
         GET,
         "/stores/{storeId}/affiliates",
         "List a store's affiliates with their referred orders, revenue and commission (Page, PageSize); a customer sees its own",
-        &["Page", "PageSize"],
+        Answer::Page("Affiliate"),
+        &[PAGE, PAGE_SIZE],
         None,
         affiliate_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { affiliates(storeId: $store, first: $first, offset: $offset) { totalCount nodes { ...A } } }"),
         |r| page_args(r),
@@ -51,6 +52,7 @@ pub static ROUTES: [Route; 5] = [
         POST,
         "/stores/{storeId}/affiliates",
         "Make a customer an affiliate (a customer registers itself where the store allows it)",
+        Answer::Created("Affiliate"),
         &[],
         form(AFFILIATE_FORM),
         affiliate_doc!("mutation($store: UUID!, $input: CreateAffiliateInput!) { row: createAffiliate(storeId: $store, input: $input) { ...A } }"),
@@ -61,6 +63,7 @@ pub static ROUTES: [Route; 5] = [
         GET,
         "/stores/{storeId}/affiliates/{affiliateId}",
         "Get an affiliate with its ledger",
+        Answer::One("Affiliate"),
         &[],
         None,
         ONE_AFFILIATE,
@@ -71,6 +74,7 @@ pub static ROUTES: [Route; 5] = [
         PUT,
         "/stores/{storeId}/affiliates/{affiliateId}",
         "Change an affiliate (an affiliate changes only its code, where the store allows it)",
+        Answer::One("Affiliate"),
         &[],
         patch(AFFILIATE_CHANGE),
         affiliate_doc!("mutation($id: UUID!, $input: UpdateAffiliateInput!) { row: updateAffiliate(id: $id, input: $input) { ...A } }"),
@@ -81,6 +85,7 @@ pub static ROUTES: [Route; 5] = [
         POST,
         "/stores/{storeId}/affiliates/{affiliateId}/convert",
         "Turn an affiliate's balance into its store credit, where the store allows it",
+        Answer::One("Affiliate"),
         &[],
         None,
         affiliate_doc!("mutation($id: UUID!) { row: convertAffiliateBalance(id: $id) { ...A } }"),
@@ -97,7 +102,7 @@ pub(super) fn affiliate(row: &Value) -> Value {
             affiliate[key] = number(&row[key]);
         }
     }
-    if let Some(entries) = affiliate["ledger"].as_array_mut() {
+    if let Some(entries) = affiliate.get_mut("ledger").and_then(Value::as_array_mut) {
         for entry in entries {
             for key in ["amount", "balanceAfter"] {
                 entry[key] = number(&entry[key]);

@@ -5,7 +5,9 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok, page_args};
-use super::route::{field, form, found, Family, Field, RestError, RestRequest, Route};
+use super::route::{
+    field, form, found, param, Answer, Family, Field, Kind, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+};
 
 /// An operation followed by the review fields (`...R`); the staff-only ones are left out of a
 /// customer's answer.
@@ -26,7 +28,8 @@ pub static ROUTES: [Route; 6] = [
         GET,
         "/stores/{storeId}/reviews",
         "List a store's reviews, newest first (Page, PageSize; ProductId, Rating, Flagged); customers see no flagged one",
-        &["Page", "PageSize", "ProductId", "Rating", "Flagged"],
+        Answer::Page("Review"),
+        &[PAGE, PAGE_SIZE, param("ProductId", Kind::Id), param("Rating", Kind::Whole(1, 5)), param("Flagged", Kind::Flag)],
         None,
         review_doc!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: ReviewFilter) { reviews(storeId: $store, first: $first, offset: $offset, filter: $filter) { totalCount nodes { ...R } } }"),
         |r| {
@@ -40,6 +43,7 @@ pub static ROUTES: [Route; 6] = [
         POST,
         "/stores/{storeId}/reviews",
         "Review a line of one of your delivered orders (customer sessions; one review a line)",
+        Answer::Created("Review"),
         &[],
         form(REVIEW_FORM),
         review_doc!("mutation($store: UUID!, $input: CreateReviewInput!) { row: createReview(storeId: $store, input: $input) { ...R } }"),
@@ -50,6 +54,7 @@ pub static ROUTES: [Route; 6] = [
         GET,
         "/stores/{storeId}/reviews/{reviewId}",
         "Get a review",
+        Answer::One("Review"),
         &[],
         None,
         ONE_REVIEW,
@@ -60,6 +65,7 @@ pub static ROUTES: [Route; 6] = [
         POST,
         "/stores/{storeId}/reviews/{reviewId}/reply",
         "Reply to a review (replaces an earlier reply)",
+        Answer::One("Review"),
         &[],
         form(&[field("reply", "string", true)]),
         review_doc!("mutation($id: UUID!, $reply: String!) { row: replyToReview(id: $id, reply: $reply) { ...R } }"),
@@ -70,6 +76,7 @@ pub static ROUTES: [Route; 6] = [
         POST,
         "/stores/{storeId}/reviews/{reviewId}/flag",
         "Flag a review with a reason (hidden from customers and from the rating)",
+        Answer::One("Review"),
         &[],
         form(&[field("reason", "string", true)]),
         review_doc!("mutation($id: UUID!, $reason: String!) { row: flagReview(id: $id, reason: $reason) { ...R } }"),
@@ -80,6 +87,7 @@ pub static ROUTES: [Route; 6] = [
         DELETE,
         "/stores/{storeId}/reviews/{reviewId}/flag",
         "Unflag a review",
+        Answer::One("Review"),
         &[],
         None,
         review_doc!("mutation($id: UUID!) { row: unflagReview(id: $id) { ...R } }"),
@@ -90,13 +98,7 @@ pub static ROUTES: [Route; 6] = [
 
 /// The list's query parameters as a `ReviewFilter`.
 fn list_filter(r: &RestRequest) -> Result<Value, RestError> {
-    let product = match r.query.get("ProductId") {
-        None => None,
-        Some(raw) => Some(
-            uuid::Uuid::parse_str(raw)
-                .map_err(|_| RestError::validation("ProductId", "must be a product id (UUID)"))?,
-        ),
-    };
+    let product = r.query.get("ProductId");
     let rating = r.query_parse::<i32>("Rating", "a whole number from 1 to 5")?;
     let flagged = r.query_parse::<bool>("Flagged", "true or false")?;
     Ok(json!({ "productId": product, "rating": rating, "flagged": flagged }))

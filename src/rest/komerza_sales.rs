@@ -6,8 +6,10 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{code, created, list, name, ok, page_args, VISIBILITY};
-use super::route::{field, form, found, patch, Family, Field, RestError, Route};
+use super::route::{field, form, found, param, patch, Answer, Family, Field, Kind, RestError, Route, PAGE, PAGE_SIZE};
+use super::schemas::ORDER_STATUSES;
 use super::{decimal, number};
+use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
 macro_rules! category_doc {
     ($operation:literal) => {
@@ -71,7 +73,6 @@ const ORDER_FORM: &[Field] = &[
     field("notes", "string", false),
 ];
 /// Order statuses as Komerza writes them.
-const ORDER_STATUSES: &[&str] = &["pending", "confirmed", "shipped", "delivered", "cancelled", "refunded"];
 /// What an order line may carry (never a price: the server prices).
 const ORDER_ITEM: &[&str] = &["productId", "variantId", "quantity", "customFieldValues"];
 
@@ -80,7 +81,8 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/categories",
         "List a store's categories in display order (Page, PageSize)",
-        &["Page", "PageSize"],
+        Answer::Page("Category"),
+        &[PAGE, PAGE_SIZE],
         None,
         category_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { categories(first: $first, offset: $offset) { totalCount nodes { ...C } } } }"),
         |r| page_args(r),
@@ -90,6 +92,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/categories",
         "Create a category, optionally with its products in order",
+        Answer::Created("Category"),
         &[],
         form(CATEGORY_FORM),
         category_doc!("mutation($store: UUID!, $input: CreateCategoryInput!) { row: createCategory(storeId: $store, input: $input) { ...C } }"),
@@ -100,6 +103,7 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/categories/{categoryId}",
         "Get a category",
+        Answer::One("Category"),
         &[],
         None,
         category_doc!("query($id: UUID!) { row: category(id: $id) { ...C } }"),
@@ -110,6 +114,7 @@ pub static ROUTES: [Route; 20] = [
         PUT,
         "/stores/{storeId}/categories/{categoryId}",
         "Update a category",
+        Answer::One("Category"),
         &[],
         patch(CATEGORY_PATCH),
         category_doc!("mutation($id: UUID!, $input: UpdateCategoryInput!) { row: updateCategory(id: $id, input: $input) { ...C } }"),
@@ -120,6 +125,7 @@ pub static ROUTES: [Route; 20] = [
         DELETE,
         "/stores/{storeId}/categories/{categoryId}",
         "Delete a category (its products stay)",
+        Answer::Nothing,
         &[],
         None,
         "mutation($id: UUID!) { deleteCategory(id: $id) }",
@@ -130,7 +136,8 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/coupons",
         "List a store's coupons (Page, PageSize)",
-        &["Page", "PageSize"],
+        Answer::Page("Coupon"),
+        &[PAGE, PAGE_SIZE],
         None,
         coupon_doc!("query($store: UUID!, $first: Int!, $offset: Int!) { store(id: $store) { coupons(first: $first, offset: $offset) { totalCount nodes { ...K } } } }"),
         |r| page_args(r),
@@ -140,6 +147,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/coupons",
         "Create a coupon (a percentage or an amount off)",
+        Answer::Created("Coupon"),
         &[],
         form(COUPON_FORM),
         coupon_doc!("mutation($store: UUID!, $input: CreateCouponInput!) { row: createCoupon(storeId: $store, input: $input) { ...K } }"),
@@ -150,6 +158,7 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/coupons/{couponId}",
         "Get a coupon",
+        Answer::One("Coupon"),
         &[],
         None,
         coupon_doc!("query($id: UUID!) { row: coupon(id: $id) { ...K } }"),
@@ -160,6 +169,7 @@ pub static ROUTES: [Route; 20] = [
         PUT,
         "/stores/{storeId}/coupons/{couponId}",
         "Update a coupon",
+        Answer::One("Coupon"),
         &[],
         patch(COUPON_FORM),
         coupon_doc!("mutation($id: UUID!, $input: UpdateCouponInput!) { row: updateCoupon(id: $id, input: $input) { ...K } }"),
@@ -170,6 +180,7 @@ pub static ROUTES: [Route; 20] = [
         DELETE,
         "/stores/{storeId}/coupons/{couponId}",
         "Delete a coupon (orders keep its code)",
+        Answer::Nothing,
         &[],
         None,
         "mutation($id: UUID!) { deleteCoupon(id: $id) }",
@@ -180,7 +191,8 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/customers",
         "List a store's customers (Page, PageSize, Search by email or name)",
-        &["Page", "PageSize", "Search"],
+        Answer::Page("Customer"),
+        &[PAGE, PAGE_SIZE, param("Search", Kind::Text(MAX_SEARCH_LEN))],
         None,
         customer_doc!("query($store: UUID!, $first: Int!, $offset: Int!, $search: String) { store(id: $store) { customers(first: $first, offset: $offset, search: $search) { totalCount nodes { ...U } } } }"),
         |r| {
@@ -194,6 +206,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/customers",
         "Create a customer",
+        Answer::Created("Customer"),
         &[],
         form(CUSTOMER_FORM),
         customer_doc!("mutation($store: UUID!, $input: CreateCustomerInput!) { row: createCustomer(storeId: $store, input: $input) { ...U } }"),
@@ -204,6 +217,7 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/customers/{customerId}",
         "Get a customer",
+        Answer::One("Customer"),
         &[],
         None,
         ONE_CUSTOMER,
@@ -214,6 +228,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/customers/{customerId}/balance",
         "Add (positive amount) or take (negative) store credit with a reason kept in the history; never below zero",
+        Answer::One("Customer"),
         &[],
         form(&[field("amount", "number", true), field("reason", "string", true)]),
         customer_doc!("mutation($id: UUID!, $input: BalanceAdjustmentInput!) { row: adjustCustomerBalance(id: $id, input: $input) { ...U } }"),
@@ -224,6 +239,7 @@ pub static ROUTES: [Route; 20] = [
         PUT,
         "/stores/{storeId}/customers/{customerId}",
         "Update a customer's email or name",
+        Answer::One("Customer"),
         &[],
         patch(CUSTOMER_FORM),
         customer_doc!("mutation($id: UUID!, $input: UpdateCustomerInput!) { row: updateCustomer(id: $id, input: $input) { ...U } }"),
@@ -235,15 +251,23 @@ pub static ROUTES: [Route; 20] = [
         method: Method::GET,
         path: "/stores/{storeId}/orders",
         summary: "List a store's orders, newest first (Page, PageSize; Status, From and To as ISO 8601 times, CustomerEmail)",
+        answer: Answer::Page("Order"),
         authenticated: true,
         store_scoped: true,
-        query: &["Page", "PageSize", "Status", "From", "To", "CustomerEmail"],
+        query: &[
+            PAGE,
+            PAGE_SIZE,
+            param("Status", Kind::OneOf(ORDER_STATUSES)),
+            param("From", Kind::Time),
+            param("To", Kind::Time),
+            param("CustomerEmail", Kind::Text(254)),
+        ],
         body: None,
         renames: &[("filter.from", "From"), ("filter.to", "To"), ("filter.customerEmail", "CustomerEmail")],
         document: order_doc!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: OrderFilter) { orders(storeId: $store, first: $first, offset: $offset, filter: $filter) { totalCount nodes { ...O } } }"),
         variables: |r| {
             let mut variables = page_args(r)?;
-            let status = r.query_one_of("Status", ORDER_STATUSES)?.map(str::to_uppercase);
+            let status = r.query.get("Status").map(|s| s.to_uppercase());
             variables["filter"] = json!({
                 "status": status, "from": r.query.get("From"), "to": r.query.get("To"), "customerEmail": r.query.get("CustomerEmail"),
             });
@@ -255,6 +279,7 @@ pub static ROUTES: [Route; 20] = [
         GET,
         "/stores/{storeId}/orders/{orderId}",
         "Get an order",
+        Answer::One("Order"),
         &[],
         None,
         ONE_ORDER,
@@ -265,6 +290,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/orders",
         "Place an order (prices are the server's; Idempotency-Key makes retries safe)",
+        Answer::Created("Order"),
         &[],
         form(ORDER_FORM),
         order_doc!("mutation($store: UUID!, $input: CreateOrderInput!, $key: String) { row: createOrder(storeId: $store, input: $input, idempotencyKey: $key) { ...O } }"),
@@ -284,6 +310,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/orders/{orderId}/deliver",
         "Deliver an order (pending, confirmed or shipped): every step left is taken and recorded; digital goods need no shipping step",
+        Answer::One("Order"),
         &[],
         None,
         order_doc!("mutation($id: UUID!) { row: completeOrder(id: $id) { ...O } }"),
@@ -294,6 +321,7 @@ pub static ROUTES: [Route; 20] = [
         POST,
         "/stores/{storeId}/orders/{orderId}/refund",
         "Refund an order (store credit spent on it is returned); needs a reason",
+        Answer::One("Order"),
         &[],
         form(&[field("reason", "string", true)]),
         order_doc!("mutation($id: UUID!, $reason: String!) { row: refundOrder(id: $id, reason: $reason) { ...O } }"),
@@ -351,6 +379,13 @@ pub(super) fn order(row: &Value) -> Value {
     if let Some(items) = order["items"].as_array_mut() {
         for item in items {
             *item = with_numbers(item, &["unitPrice", "lineTotal"]);
+        }
+    }
+    if let Some(changes) = order["history"].as_array_mut() {
+        for change in changes {
+            for key in ["from", "to"] {
+                change[key] = json!(change[key].as_str().map(str::to_lowercase));
+            }
         }
     }
     order

@@ -6,7 +6,10 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok, page_args};
-use super::route::{field, form, found, Family, Field, RestError, RestRequest, Route};
+use super::route::{
+    field, form, found, param, Answer, Family, Field, Kind, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+};
+use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
 /// An operation followed by the ticket fields (`...T`); `messages` is selected where a route
 /// shows one ticket.
@@ -20,7 +23,7 @@ macro_rules! ticket_doc {
 pub(super) const ONE_TICKET: &str =
     ticket_doc!("query($id: UUID!) { row: ticket(id: $id) { ...T messages { id dateCreated author body } } }");
 
-const STATUSES: &[&str] = &["open", "answered", "closed"];
+pub(super) const STATUSES: &[&str] = &["open", "answered", "closed"];
 
 const TICKET_FORM: &[Field] = &[
     field("subject", "string", true),
@@ -35,7 +38,8 @@ pub static ROUTES: [Route; 9] = [
         GET,
         "/stores/{storeId}/tickets",
         "List a store's tickets, newest first (Page, PageSize; Status, Search by subject, IncludeArchived); a customer sees its own",
-        &["Page", "PageSize", "Status", "Search", "IncludeArchived"],
+        Answer::Page("Ticket"),
+        &[PAGE, PAGE_SIZE, param("Status", Kind::OneOf(STATUSES)), param("Search", Kind::Text(MAX_SEARCH_LEN)), param("IncludeArchived", Kind::Flag)],
         None,
         ticket_doc!("query($store: UUID!, $first: Int!, $offset: Int!, $filter: TicketFilter) { tickets(storeId: $store, first: $first, offset: $offset, filter: $filter) { totalCount nodes { ...T } } }"),
         |r| {
@@ -49,6 +53,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/tickets",
         "Open a ticket with its first message (the store's staff name the customer)",
+        Answer::Created("Ticket"),
         &[],
         form(TICKET_FORM),
         ticket_doc!("mutation($store: UUID!, $input: OpenTicketInput!) { row: openTicket(storeId: $store, input: $input) { ...T messages { id dateCreated author body } } }"),
@@ -59,6 +64,7 @@ pub static ROUTES: [Route; 9] = [
         GET,
         "/stores/{storeId}/tickets/{ticketId}",
         "Get a ticket with its messages",
+        Answer::One("Ticket"),
         &[],
         None,
         ONE_TICKET,
@@ -69,6 +75,7 @@ pub static ROUTES: [Route; 9] = [
         DELETE,
         "/stores/{storeId}/tickets/{ticketId}",
         "Delete a ticket and its messages",
+        Answer::Nothing,
         &[],
         None,
         "mutation($id: UUID!) { deleteTicket(id: $id) }",
@@ -79,6 +86,7 @@ pub static ROUTES: [Route; 9] = [
         GET,
         "/stores/{storeId}/tickets/{ticketId}/messages",
         "List a ticket's messages, oldest first",
+        Answer::One("TicketMessages"),
         &[],
         None,
         "query($id: UUID!) { row: ticket(id: $id) { messages { id dateCreated author body } } }",
@@ -89,6 +97,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/tickets/{ticketId}/messages",
         "Add a message: the customer's makes the ticket open (reopening a closed one), the merchant's answered; answers the ticket",
+        Answer::Created("Ticket"),
         &[],
         form(MESSAGE_FORM),
         ticket_doc!("mutation($id: UUID!, $message: String!) { row: replyToTicket(id: $id, message: $message) { ...T messages { id dateCreated author body } } }"),
@@ -99,6 +108,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/tickets/{ticketId}/close",
         "Close an open or answered ticket",
+        Answer::One("Ticket"),
         &[],
         None,
         ticket_doc!("mutation($id: UUID!) { row: closeTicket(id: $id) { ...T } }"),
@@ -109,6 +119,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/tickets/{ticketId}/archive",
         "Archive a ticket (kept, left out of the store's default lists); the store's staff only",
+        Answer::One("Ticket"),
         &[],
         None,
         ticket_doc!("mutation($id: UUID!) { row: archiveTicket(id: $id, archived: true) { ...T } }"),
@@ -119,6 +130,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/stores/{storeId}/tickets/{ticketId}/unarchive",
         "Bring an archived ticket back to the store's lists; the store's staff only",
+        Answer::One("Ticket"),
         &[],
         None,
         ticket_doc!("mutation($id: UUID!) { row: archiveTicket(id: $id, archived: false) { ...T } }"),
@@ -129,7 +141,7 @@ pub static ROUTES: [Route; 9] = [
 
 /// The list's query parameters as a `TicketFilter`.
 fn list_filter(r: &RestRequest) -> Result<Value, RestError> {
-    let status = r.query_one_of("Status", STATUSES)?.map(str::to_uppercase);
+    let status = r.query.get("Status").map(|s| s.to_uppercase());
     let archived = r.query_parse::<bool>("IncludeArchived", "true or false")?;
     Ok(json!({ "status": status, "search": r.query.get("Search"), "includeArchived": archived }))
 }

@@ -5,7 +5,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, custom_field, ok, variant, variant_input};
-use super::route::{field, form, found, patch, Family, Field, RestError, RestRequest, Route};
+use super::route::{field, form, found, patch, Answer, Family, Field, RestError, RestRequest, Route};
 
 macro_rules! variant_doc {
     ($operation:literal) => {
@@ -26,12 +26,13 @@ macro_rules! option_doc {
 }
 
 macro_rules! route {
-    ($method:ident, $path:literal, $summary:literal, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
+    ($method:ident, $path:literal, $summary:literal, $answer:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
         Route {
             family: Family::Komerza,
             method: Method::$method,
             path: $path,
             summary: $summary,
+            answer: $answer,
             authenticated: true,
             store_scoped: true,
             query: &[],
@@ -86,6 +87,7 @@ pub static ROUTES: [Route; 12] = [
         POST,
         "/stores/{storeId}/products/{productId}/variants",
         "Add a variant to a product",
+        Answer::Created("Variant"),
         form(VARIANT_FIELDS),
         variant_doc!("mutation($id: UUID!, $input: VariantInput!) { row: createVariant(productId: $id, input: $input) { ...V } }"),
         |r| Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": variant_input(&r.body, "")? })),
@@ -95,6 +97,7 @@ pub static ROUTES: [Route; 12] = [
         GET,
         "/stores/{storeId}/products/{productId}/variants/{variantId}",
         "Get a variant with its custom fields and options",
+        Answer::One("Variant"),
         None,
         PRODUCT_VARIANTS,
         |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
@@ -104,6 +107,7 @@ pub static ROUTES: [Route; 12] = [
         GET,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
         "Get a custom field with its options",
+        Answer::One("CustomField"),
         None,
         PRODUCT_VARIANTS,
         |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
@@ -113,6 +117,7 @@ pub static ROUTES: [Route; 12] = [
         GET,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
         "Get a custom field option",
+        Answer::One("Option"),
         None,
         PRODUCT_VARIANTS,
         |r| Ok(json!({ "id": r.path_uuid("productId", "product")? })),
@@ -127,6 +132,7 @@ pub static ROUTES: [Route; 12] = [
         PUT,
         "/stores/{storeId}/products/{productId}/variants/{variantId}",
         "Update a variant (absent fields keep their value)",
+        Answer::One("Variant"),
         form(VARIANT_FIELDS),
         variant_doc!("mutation($id: UUID!, $input: UpdateVariantInput!) { row: updateVariant(id: $id, input: $input) { ...V } }"),
         |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "input": variant_input(&r.body, "")? })),
@@ -136,6 +142,7 @@ pub static ROUTES: [Route; 12] = [
         DELETE,
         "/stores/{storeId}/products/{productId}/variants/{variantId}",
         "Delete a variant (a product keeps at least one)",
+        Answer::Nothing,
         None,
         "mutation($id: UUID!) { deleteVariant(id: $id) }",
         |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")? })),
@@ -145,6 +152,7 @@ pub static ROUTES: [Route; 12] = [
         POST,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields",
         "Add a custom field (with its options) to a variant",
+        Answer::Created("CustomField"),
         form(FIELD_FORM),
         field_doc!("mutation($id: UUID!, $input: CustomFieldInput!) { row: createCustomField(variantId: $id, input: $input) { ...F } }"),
         |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "input": field_input(r)? })),
@@ -154,6 +162,7 @@ pub static ROUTES: [Route; 12] = [
         PUT,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
         "Update a custom field",
+        Answer::One("CustomField"),
         patch(FIELD_PATCH),
         field_doc!("mutation($id: UUID!, $input: UpdateCustomFieldInput!) { row: updateCustomField(id: $id, input: $input) { ...F } }"),
         |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")?, "input": field_input(r)? })),
@@ -163,6 +172,7 @@ pub static ROUTES: [Route; 12] = [
         DELETE,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}",
         "Delete a custom field and its options",
+        Answer::Nothing,
         None,
         "mutation($id: UUID!) { deleteCustomField(id: $id) }",
         |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")? })),
@@ -172,6 +182,7 @@ pub static ROUTES: [Route; 12] = [
         POST,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options",
         "Add an option to a select or radio field",
+        Answer::Created("Option"),
         form(OPTION_FORM),
         option_doc!("mutation($id: UUID!, $input: CustomFieldOptionInput!) { row: createCustomFieldOption(customFieldId: $id, input: $input) { ...X } }"),
         |r| Ok(json!({ "id": r.path_uuid("fieldId", "custom field")?, "input": r.body })),
@@ -181,6 +192,7 @@ pub static ROUTES: [Route; 12] = [
         PUT,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
         "Update an option",
+        Answer::One("Option"),
         patch(OPTION_FORM),
         option_doc!("mutation($id: UUID!, $input: UpdateCustomFieldOptionInput!) { row: updateCustomFieldOption(id: $id, input: $input) { ...X } }"),
         |r| Ok(json!({ "id": r.path_uuid("optionId", "custom field option")?, "input": r.body })),
@@ -190,6 +202,7 @@ pub static ROUTES: [Route; 12] = [
         DELETE,
         "/stores/{storeId}/products/{productId}/variants/{variantId}/fields/{fieldId}/options/{optionId}",
         "Delete an option",
+        Answer::Nothing,
         None,
         "mutation($id: UUID!) { deleteCustomFieldOption(id: $id) }",
         |r| Ok(json!({ "id": r.path_uuid("optionId", "custom field option")? })),

@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok};
-use super::route::{field, form, found, patch, Family, Field, RestError, RestRequest, Route};
+use super::route::{field, form, found, patch, Answer, Family, Field, RestError, RestRequest, Route, PAGE, PAGE_SIZE};
 
 macro_rules! webhook_doc {
     ($operation:literal) => {
@@ -24,12 +24,13 @@ macro_rules! delivery_doc {
 }
 
 macro_rules! route {
-    ($method:ident, $path:literal, $summary:literal, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
+    ($method:ident, $path:literal, $summary:literal, $answer:expr, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
         Route {
             family: Family::Komerza,
             method: Method::$method,
             path: $path,
             summary: $summary,
+            answer: $answer,
             authenticated: true,
             store_scoped: false,
             query: $query,
@@ -84,6 +85,7 @@ pub static ROUTES: [Route; 9] = [
         GET,
         "/webhooks",
         "List the account's webhook endpoints",
+        Answer::Page("Webhook"),
         &[],
         None,
         webhook_doc!("{ webhooks { ...W } }"),
@@ -100,6 +102,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/webhooks",
         "Register a webhook endpoint (the answer holds its signing secret, shown only here)",
+        Answer::Created("Webhook"),
         &[],
         form(WEBHOOK_FORM),
         webhook_doc!("mutation($input: CreateWebhookInput!) { created: createWebhook(input: $input) { secret webhook { ...W } } }"),
@@ -110,6 +113,7 @@ pub static ROUTES: [Route; 9] = [
         GET,
         "/webhooks/{webhookId}",
         "Get a webhook endpoint",
+        Answer::One("Webhook"),
         &[],
         None,
         webhook_doc!("query($id: UUID!) { webhook(id: $id) { ...W } }"),
@@ -120,6 +124,7 @@ pub static ROUTES: [Route; 9] = [
         PUT,
         "/webhooks/{webhookId}",
         "Update a webhook endpoint (fields left out keep their value)",
+        Answer::One("Webhook"),
         &[],
         patch(WEBHOOK_FORM),
         webhook_doc!("mutation($id: UUID!, $input: UpdateWebhookInput!) { row: updateWebhook(id: $id, input: $input) { ...W } }"),
@@ -130,6 +135,7 @@ pub static ROUTES: [Route; 9] = [
         DELETE,
         "/webhooks/{webhookId}",
         "Delete a webhook endpoint and its delivery log",
+        Answer::One("Deleted"),
         &[],
         None,
         "mutation($id: UUID!) { deleteWebhook(id: $id) }",
@@ -140,6 +146,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/webhooks/{webhookId}/secret",
         "Rotate the signing secret (the old one also signs for 24 hours)",
+        Answer::One("Webhook"),
         &[],
         None,
         webhook_doc!("mutation($id: UUID!) { rotated: rotateWebhookSecret(id: $id) { secret webhook { ...W } } }"),
@@ -150,7 +157,8 @@ pub static ROUTES: [Route; 9] = [
         GET,
         "/webhooks/{webhookId}/deliveries",
         "List an endpoint's deliveries, newest first (Page, PageSize)",
-        &["Page", "PageSize"],
+        Answer::Page("WebhookDelivery"),
+        &[PAGE, PAGE_SIZE],
         None,
         delivery_doc!("query($id: UUID!, $first: Int!, $offset: Int!) { webhook(id: $id) { deliveries(first: $first, offset: $offset) { totalCount nodes { ...D } } } }"),
         |r| {
@@ -163,6 +171,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/webhooks/{webhookId}/deliveries/{deliveryId}/resend",
         "Attempt a delivery again now, with the same webhook-id",
+        Answer::One("WebhookDelivery"),
         &[],
         None,
         delivery_doc!("mutation($id: UUID!, $delivery: UUID!) { row: resendWebhookDelivery(webhookId: $id, deliveryId: $delivery) { ...D } }"),
@@ -173,6 +182,7 @@ pub static ROUTES: [Route; 9] = [
         POST,
         "/webhooks/{webhookId}/test",
         "Send a webhook.test event to this endpoint only",
+        Answer::Created("WebhookDelivery"),
         &[],
         None,
         delivery_doc!("mutation($id: UUID!) { row: sendTestWebhook(id: $id) { ...D } }"),

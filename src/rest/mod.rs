@@ -7,12 +7,13 @@
 
 /// A Komerza route about the store its path names: authenticated, GraphQL's input names.
 macro_rules! store_route {
-    ($method:ident, $path:literal, $summary:literal, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
+    ($method:ident, $path:literal, $summary:literal, $answer:expr, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
         Route {
             family: Family::Komerza,
             method: Method::$method,
             path: $path,
             summary: $summary,
+            answer: $answer,
             authenticated: true,
             store_scoped: true,
             query: $query,
@@ -37,6 +38,7 @@ mod komerza_webhooks;
 pub mod openapi;
 pub mod payloads;
 pub mod route;
+mod schemas;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -111,6 +113,7 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
             .collect(),
         None => HashMap::new(),
     };
+    check_query(route, &query)?;
     let store = if route.store_scoped {
         let store = resolve_store(route, shim.db, &principal, &path, headers).await?;
         // Every id of the path must lie in that store, under the id before it, before anything runs.
@@ -132,6 +135,20 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
     let variables = (route.variables)(&request)?;
     let data = execute(shim.engine, principal, route, variables).await?;
     (route.respond)(&request, &data)
+}
+
+/// Every declared query parameter present holds a value of its kind; every problem in one answer.
+fn check_query(route: &Route, query: &HashMap<String, String>) -> Result<(), RestError> {
+    let problems: Vec<(String, String)> = route
+        .query
+        .iter()
+        .filter_map(|param| Some((param.name.to_owned(), param.problem(query.get(param.name)?)?)))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(RestError::problems(problems))
+    }
 }
 
 /// The ids a path names below its store; one that is not a UUID names nothing (`NOT_FOUND`).

@@ -73,9 +73,9 @@ impl Field {
         }
     }
 
-    /// The field's JSON Schema.
-    pub fn schema(&self) -> Value {
-        let mut schema = serde_json::json!({ "type": self.kind });
+    /// The field's JSON Schema; a field that may be left out may also be null.
+    pub fn schema(&self, optional: bool) -> Value {
+        let mut schema = serde_json::json!({ "type": if optional { serde_json::json!([self.kind, "null"]) } else { serde_json::json!(self.kind) } });
         match self.rule {
             Rule::OneOf(values) => schema["enum"] = serde_json::json!(values),
             Rule::WebUrl => schema["format"] = serde_json::json!("uri"),
@@ -113,6 +113,93 @@ pub const fn form(fields: &'static [Field]) -> Option<Body> {
 pub const fn patch(fields: &'static [Field]) -> Option<Body> {
     Some(Body { fields, partial: true })
 }
+
+/// What a route answers when it succeeds, in its family's envelope; the object is a schema
+/// of [`super::schemas`].
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    /// 200 with one object.
+    One(&'static str),
+    /// 201 with the object the call made.
+    Created(&'static str),
+    /// 200 with a page of objects: Commerce `{data, total, page, pageSize, pages}`, Komerza
+    /// `{success, pages, data}`.
+    Page(&'static str),
+    /// Nothing to show: the Commerce API's 204 without a body, Komerza's 200 with `data: null`.
+    Nothing,
+}
+
+/// A query-string parameter a route reads, and what its value must be. [`super::run`] checks
+/// every one present before the route's own code reads it, and the OpenAPI document types it.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+/// What a query parameter's value must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A whole number in this range.
+    Whole(i64, i64),
+    /// Text of 1 to this many characters.
+    Text(usize),
+    /// A UUID.
+    Id,
+    /// An ISO 8601 (RFC 3339) date-time.
+    Time,
+    /// `true` or `false`.
+    Flag,
+    /// One of these words (in any letter case).
+    OneOf(&'static [&'static str]),
+}
+
+pub const fn param(name: &'static str, kind: Kind) -> Param {
+    Param { name, kind }
+}
+
+impl Param {
+    /// What is wrong with `value`, if anything.
+    pub fn problem(&self, value: &str) -> Option<String> {
+        let wrong = match self.kind {
+            Kind::Whole(min, max) => !value.parse::<i64>().is_ok_and(|n| (min..=max).contains(&n)),
+            Kind::Text(max) => value.is_empty() || value.chars().count() > max,
+            Kind::Id => Uuid::parse_str(value).is_err(),
+            Kind::Time => chrono::DateTime::parse_from_rfc3339(value).is_err(),
+            Kind::Flag => !matches!(value, "true" | "false"),
+            Kind::OneOf(words) => !words.iter().any(|w| w.eq_ignore_ascii_case(value)),
+        };
+        wrong.then(|| match self.kind {
+            Kind::Whole(min, max) => format!("must be a whole number from {min} to {max}"),
+            Kind::Text(max) => format!("must be 1 to {max} characters"),
+            Kind::Id => "must be a UUID, such as 3c90c3cc-0d44-4b50-8888-8dd25736052a".to_owned(),
+            Kind::Time => "must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z".to_owned(),
+            Kind::Flag => "must be true or false".to_owned(),
+            Kind::OneOf(words) => format!("must be one of {}", words.join(", ")),
+        })
+    }
+
+    /// The parameter's JSON Schema.
+    pub fn schema(&self) -> Value {
+        use serde_json::json;
+        match self.kind {
+            Kind::Whole(min, max) => json!({ "type": "integer", "minimum": min, "maximum": max }),
+            Kind::Text(max) => json!({ "type": "string", "minLength": 1, "maxLength": max }),
+            Kind::Id => json!({ "type": "string", "format": "uuid" }),
+            Kind::Time => json!({ "type": "string", "format": "date-time" }),
+            Kind::Flag => json!({ "type": "boolean" }),
+            Kind::OneOf(words) => json!({ "type": "string", "enum": words }),
+        }
+    }
+}
+
+/// The largest page a list answers.
+pub const MAX_PAGE_SIZE: i64 = 100;
+/// The furthest page: the first 100 000 items (at one item a page).
+const MAX_PAGE: i64 = crate::graphql::load::pagination::MAX_OFFSET as i64 + 1;
+/// Komerza's paging parameters.
+pub const PAGE: Param = param("Page", Kind::Whole(1, MAX_PAGE));
+pub const PAGE_SIZE: Param = param("PageSize", Kind::Whole(1, MAX_PAGE_SIZE));
 
 /// One REST call, parsed.
 pub struct RestRequest {
@@ -229,11 +316,13 @@ pub struct Route {
     /// Whether the call is about one store (resolved before the document runs).
     pub store_scoped: bool,
     /// Query-string parameters it reads.
-    pub query: &'static [&'static str],
+    pub query: &'static [Param],
     /// The body it accepts; `None` for routes without a body.
     pub body: Option<Body>,
     /// How GraphQL input paths in error details read in this API (`variants[0].cost` → `price`).
     pub renames: &'static [(&'static str, &'static str)],
+    /// What it answers when it succeeds.
+    pub answer: Answer,
     /// The GraphQL document it runs.
     pub document: &'static str,
     pub variables: Variables,
@@ -270,17 +359,6 @@ impl RestRequest {
         let offset = offset
             .ok_or_else(|| RestError::validation(page, "must be at least 1 and not beyond the first 100000 items"))?;
         Ok((length, offset))
-    }
-
-    /// A query parameter that must be one of `values`, or a validation error naming it.
-    pub fn query_one_of(&self, name: &'static str, values: &'static [&'static str]) -> Result<Option<&str>, RestError> {
-        match self.query.get(name) {
-            None => Ok(None),
-            Some(given) => match rule(name, Rule::OneOf(values), false).problem(&Value::from(given.as_str()), None) {
-                Some(problem) => Err(RestError::validation(name, problem)),
-                None => Ok(Some(given.as_str())),
-            },
-        }
     }
 
     /// A query parameter parsed as `T`, or a validation error naming it.

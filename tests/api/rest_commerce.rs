@@ -565,7 +565,19 @@ async fn openapi_describes_every_shim_route() {
     for route in commerce_gateway::rest::all_routes() {
         let operation = &paths[route.path][route.method.as_str().to_lowercase()];
         assert!(operation["summary"].is_string(), "{} {}", route.method, route.path);
-        assert!(operation["responses"].as_object().is_some_and(|r| !r.is_empty()));
+        let responses = operation["responses"].as_object().expect("responses");
+        let success = responses.keys().filter(|s| s.starts_with('2')).collect::<Vec<_>>();
+        assert_eq!(success.len(), 1, "one success status: {} {}", route.method, route.path);
+        let schema = &responses[success[0].as_str()]["content"]["application/json"]["schema"];
+        assert!(schema.is_object() || success[0] == "204", "the answer is typed: {} {}", route.method, route.path);
+        assert!(responses.contains_key("401") && responses.contains_key("429"), "{} {}", route.method, route.path);
+        if route.body.is_some() {
+            assert!(responses.contains_key("400") && responses.contains_key("415"), "{}", route.path);
+        }
+        for parameter in operation["parameters"].as_array().expect("parameters") {
+            let kind = &parameter["schema"]["type"];
+            assert!(kind.is_string(), "{} {} {parameter}", route.method, route.path);
+        }
         let declared: Vec<&str> = operation["parameters"]
             .as_array()
             .expect("parameters")

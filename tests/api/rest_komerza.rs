@@ -365,10 +365,10 @@ async fn sales_routes_speak_komerza_and_refuse_bad_input() {
     assert_eq!(
         steps,
         [
-            (Value::Null, json!("PENDING")),
-            (json!("PENDING"), json!("CONFIRMED")),
-            (json!("CONFIRMED"), json!("SHIPPED")),
-            (json!("SHIPPED"), json!("DELIVERED"))
+            (Value::Null, json!("pending")),
+            (json!("pending"), json!("confirmed")),
+            (json!("confirmed"), json!("shipped")),
+            (json!("shipped"), json!("delivered"))
         ],
         "every step is recorded"
     );
@@ -916,4 +916,51 @@ async fn the_komerza_product_object_carries_every_field_seed_003_documents() {
     }
     // The demo product's first variant has a select field with options: every level was seen.
     assert!(got["data"]["variants"][0]["customFields"][0]["options"][0]["id"].is_string(), "{got}");
+}
+
+#[tokio::test]
+async fn every_wrong_query_parameter_comes_back_in_one_answer_as_the_document_types_it() {
+    let app = spawn_demo_app().await;
+    let store = demo_catalog(&app, &app.merchant).await.store;
+    let orders = format!("/stores/{}/orders", store.as_str().expect("id"));
+    let long = "x".repeat(255);
+    let query = format!("Status=lost&From=soon&PageSize=101&Page=0&CustomerEmail={long}");
+    let (status, refused) = app.rest(Method::GET, &format!("{orders}?{query}"), Some(&app.merchant), None).await;
+    assert_eq!(status, 400, "{refused}");
+    let mut fields: Vec<&str> =
+        refused["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["CustomerEmail", "From", "Page", "PageSize", "Status"], "{refused}");
+    let (status, _) = app.rest(Method::GET, &format!("{orders}?Search="), Some(&app.merchant), None).await;
+    assert_eq!(status, 200, "a parameter the route does not read is not checked");
+    let (status, found) =
+        app.rest(Method::GET, &format!("{orders}?Status=PENDING&Page=1&PageSize=100"), Some(&app.merchant), None).await;
+    assert_eq!(status, 200, "{found}");
+    assert!(found["data"].as_array().is_some_and(|o| o.iter().all(|o| o["status"] == "pending")), "{found}");
+
+    let (_, document) = app.rest(Method::GET, "/openapi.json", None, None).await;
+    let parameters = document["paths"]["/stores/{storeId}/orders"]["get"]["parameters"].as_array().expect("parameters");
+    let typed = |name: &str| parameters.iter().find(|p| p["name"] == name).map(|p| p["schema"].clone());
+    assert_eq!(typed("PageSize"), Some(json!({ "type": "integer", "minimum": 1, "maximum": 100 })));
+    assert_eq!(typed("From"), Some(json!({ "type": "string", "format": "date-time" })));
+    assert_eq!(typed("Status").map(|s| s["enum"].as_array().map(Vec::len)), Some(Some(6)));
+}
+
+#[tokio::test]
+async fn answers_hold_their_documented_shapes_where_the_graph_has_gaps() {
+    let app = spawn_demo_app().await;
+    let ids = demo_catalog(&app, &app.merchant).await;
+    let store = ids.store.as_str().expect("id").to_owned();
+    let product = format!("/stores/{store}/products/{}", ids.product.as_str().expect("id"));
+    let (status, cleared) =
+        app.rest(Method::PUT, &product, Some(&app.merchant), Some(json!({ "description": null }))).await;
+    assert_eq!(status, 200, "{cleared}");
+    assert_eq!(cleared["data"]["description"], "", "no description reads as an empty string: {cleared}");
+    let (_, affiliates) =
+        app.rest(Method::GET, &format!("/stores/{store}/affiliates"), Some(&app.merchant), None).await;
+    let listed = &affiliates["data"][0];
+    assert!(listed.is_object() && listed.get("ledger").is_none(), "a listed affiliate has no ledger: {affiliates}");
+    let (_, orders) = app.rest(Method::GET, &format!("/stores/{store}/orders"), Some(&app.merchant), None).await;
+    let history = &orders["data"][0]["history"][0];
+    assert_eq!((history["from"].clone(), history["to"].clone()), (Value::Null, json!("pending")), "{orders}");
 }
