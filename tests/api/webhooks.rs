@@ -843,22 +843,35 @@ pub async fn gateway_process_with(
     database: &TestDatabase,
     settings: &[(&str, &str)],
 ) -> (std::process::Child, String, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
+    // The process binds port 0 itself and its banner says which port it got: choosing a free
+    // port here and handing it over would race with every other test's servers.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
         .args(["serve", "--demo"])
         .envs(settings.iter().copied())
         .env_remove("APP_ENV")
         .env("RUST_LOG", "warn")
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("BIND_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", &database.url)
         .env("WEBHOOK_ALLOW_HTTP", "true")
         .env("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
         .env("WEBHOOK_TIMEOUT_SECS", "3")
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let (found, port) = std::sync::mpsc::channel();
+    // Reads the banner for the port, then drains the rest so the process never blocks writing.
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(address) = line.split("http://127.0.0.1:").nth(1) {
+                let _ = found.send(address.split('/').next().unwrap_or_default().to_owned());
+            }
+        }
+    });
+    let port = port.recv_timeout(Duration::from_secs(60)).expect("the banner names the port");
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     for _ in 0..300 {
