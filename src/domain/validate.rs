@@ -13,6 +13,18 @@ pub fn is_clean_text(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
+/// What is wrong with the length (in characters) of `value`, if anything.
+pub fn length_problem(value: &str, length: &RangeInclusive<usize>) -> Option<String> {
+    let count = value.chars().count();
+    (!length.contains(&count)).then(|| {
+        if *length.start() == 0 {
+            format!("must be at most {} characters", length.end())
+        } else {
+            format!("must be {} to {} characters", length.start(), length.end())
+        }
+    })
+}
+
 /// An absolute http(s) URL with a host and no spaces.
 pub fn is_web_url(text: &str) -> bool {
     let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else { return false };
@@ -47,13 +59,7 @@ impl Checks {
 
     /// A text whose length in characters must be within `length`.
     pub fn text(&mut self, field: &str, value: &str, length: RangeInclusive<usize>) {
-        let count = value.chars().count();
-        if !length.contains(&count) {
-            let message = if *length.start() == 0 {
-                format!("must be at most {} characters", length.end())
-            } else {
-                format!("must be {} to {} characters", length.start(), length.end())
-            };
+        if let Some(message) = length_problem(value, &length) {
             self.fail(field, message);
         }
     }

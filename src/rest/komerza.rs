@@ -7,7 +7,10 @@ use serde_json::{json, Value};
 use super::decimal;
 use super::envelope::komerza;
 use super::route::{
-    field, form, found, param, Answer, Family, Field, Kind, Reply, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+    field, form, found, param, text, Answer, Family, Field, Kind, Reply, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+};
+use crate::domain::catalog_rules::{
+    PRODUCT_DESCRIPTION_MAX, PRODUCT_METADATA_MAX, PRODUCT_NAME, STORE_DESCRIPTION_MAX, STORE_NAME,
 };
 use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
@@ -51,15 +54,15 @@ const DELETE_PRODUCT: &str = "mutation($id: UUID!) { deleteProduct(id: $id) }";
 const USER: &str = "{ me { id email name dateCreated } }";
 
 const STORE_FORM: &[Field] = &[
-    field("name", "string", true),
-    field("description", "string", true),
+    text("name", STORE_NAME, true),
+    text("description", 0..=STORE_DESCRIPTION_MAX, true),
     field("prependProductNameToReceipt", "boolean", true),
     field("currencyCode", "string", true),
     field("isAutomaticReviewsEnabled", "boolean", true),
 ];
 const NEW_STORE_FORM: &[Field] = &[
-    field("name", "string", true),
-    field("description", "string", false),
+    text("name", STORE_NAME, true),
+    text("description", 0..=STORE_DESCRIPTION_MAX, false),
     field("url", "string", false),
     field("currencyCode", "string", false),
     field("prependProductNameToReceipt", "boolean", false),
@@ -67,14 +70,14 @@ const NEW_STORE_FORM: &[Field] = &[
 ];
 const PRODUCT_FORM: &[Field] = &[
     field("variants", "array", true),
-    field("name", "string", true),
-    field("description", "string", false),
+    text("name", PRODUCT_NAME, true),
+    text("description", 1..=PRODUCT_DESCRIPTION_MAX, false),
     field("isBestSeller", "boolean", false),
     field("slug", "string", false),
 ];
 const PRODUCT_UPDATE: &[Field] = &[
-    field("name", "string", false),
-    field("description", "string", false),
+    text("name", PRODUCT_NAME, false),
+    text("description", 1..=PRODUCT_DESCRIPTION_MAX, false),
     field("slug", "string", false),
     field("visibility", "integer", false),
     field("order", "integer", false),
@@ -82,7 +85,7 @@ const PRODUCT_UPDATE: &[Field] = &[
     field("imageNames", "array", false),
     field("shouldBlockVpns", "boolean", false),
     field("blacklistedPaymentGateways", "array", false),
-    field("metadata", "string", false),
+    text("metadata", 1..=PRODUCT_METADATA_MAX, false),
 ];
 /// What a variant of a Komerza form may carry.
 pub(super) const VARIANT_FORM: &[&str] = &[

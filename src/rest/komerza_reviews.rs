@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok, page_args};
 use super::route::{
-    field, form, found, param, Answer, Family, Field, Kind, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+    field, form, found, param, text, Answer, Family, Field, Kind, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
 };
+use crate::domain::reviews::TEXT;
 
 /// An operation followed by the review fields (`...R`); the staff-only ones are left out of a
 /// customer's answer.
@@ -21,7 +22,7 @@ macro_rules! review_doc {
 pub(super) const ONE_REVIEW: &str = review_doc!("query($id: UUID!) { row: review(id: $id) { ...R } }");
 
 const REVIEW_FORM: &[Field] =
-    &[field("orderItemId", "string", true), field("rating", "integer", true), field("text", "string", false)];
+    &[field("orderItemId", "string", true), field("rating", "integer", true), text("text", TEXT, false)];
 
 pub static ROUTES: [Route; 6] = [
     store_route!(
@@ -67,7 +68,7 @@ pub static ROUTES: [Route; 6] = [
         "Reply to a review (replaces an earlier reply)",
         Answer::One("Review"),
         &[],
-        form(&[field("reply", "string", true)]),
+        form(&[text("reply", TEXT, true)]),
         review_doc!("mutation($id: UUID!, $reply: String!) { row: replyToReview(id: $id, reply: $reply) { ...R } }"),
         |r| Ok(json!({ "id": r.path_uuid("reviewId", "review")?, "reply": r.body["reply"] })),
         |_, data| Ok(ok(data["row"].clone()))

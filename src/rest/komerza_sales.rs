@@ -6,9 +6,13 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{code, created, list, name, ok, page_args, VISIBILITY};
-use super::route::{field, form, found, param, patch, Answer, Family, Field, Kind, RestError, Route, PAGE, PAGE_SIZE};
+use super::route::{
+    field, form, found, param, patch, text, Answer, Family, Field, Kind, RestError, Route, PAGE, PAGE_SIZE,
+};
 use super::schemas::ORDER_STATUSES;
 use super::{decimal, number};
+use crate::domain::catalog_rules::CATEGORY_NAME;
+use crate::domain::customers::REASON_MAX;
 use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
 macro_rules! category_doc {
@@ -40,14 +44,14 @@ pub(super) const ONE_ORDER: &str = order_doc!("query($id: UUID!) { row: order(id
 pub(super) const ONE_CUSTOMER: &str = customer_doc!("query($id: UUID!) { row: customer(id: $id) { ...U } }");
 
 const CATEGORY_FORM: &[Field] = &[
-    field("name", "string", true),
+    text("name", CATEGORY_NAME, true),
     field("slug", "string", false),
     field("visibility", "integer", false),
     field("order", "integer", false),
     field("productIds", "array", false),
 ];
 const CATEGORY_PATCH: &[Field] = &[
-    field("name", "string", false),
+    text("name", CATEGORY_NAME, false),
     field("slug", "string", false),
     field("visibility", "integer", false),
     field("order", "integer", false),
@@ -230,7 +234,7 @@ pub static ROUTES: [Route; 20] = [
         "Add (positive amount) or take (negative) store credit with a reason kept in the history; never below zero",
         Answer::One("Customer"),
         &[],
-        form(&[field("amount", "number", true), field("reason", "string", true)]),
+        form(&[field("amount", "number", true), text("reason", 1..=REASON_MAX, true)]),
         customer_doc!("mutation($id: UUID!, $input: BalanceAdjustmentInput!) { row: adjustCustomerBalance(id: $id, input: $input) { ...U } }"),
         |r| Ok(json!({ "id": r.path_uuid("customerId", "customer")?, "input": money_input(&r.body, "amount") })),
         |_, data| Ok(ok(customer(&data["row"])))

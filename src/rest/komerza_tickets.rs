@@ -7,8 +7,9 @@ use serde_json::{json, Value};
 
 use super::komerza::{created, list, ok, page_args};
 use super::route::{
-    field, form, found, param, Answer, Family, Field, Kind, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
+    field, form, found, param, text, Answer, Family, Field, Kind, RestError, RestRequest, Route, PAGE, PAGE_SIZE,
 };
+use crate::domain::tickets::{MESSAGE, SUBJECT};
 use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 
 /// An operation followed by the ticket fields (`...T`); `messages` is selected where a route
@@ -26,12 +27,12 @@ pub(super) const ONE_TICKET: &str =
 pub(super) const STATUSES: &[&str] = &["open", "answered", "closed"];
 
 const TICKET_FORM: &[Field] = &[
-    field("subject", "string", true),
-    field("message", "string", true),
+    text("subject", SUBJECT, true),
+    text("message", MESSAGE, true),
     field("orderId", "string", false),
     field("customerId", "string", false),
 ];
-const MESSAGE_FORM: &[Field] = &[field("message", "string", true)];
+const MESSAGE_FORM: &[Field] = &[text("message", MESSAGE, true)];
 
 pub static ROUTES: [Route; 9] = [
     store_route!(

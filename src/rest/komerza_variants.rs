@@ -5,7 +5,11 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use super::komerza::{created, custom_field, ok, variant, variant_input};
-use super::route::{field, form, found, patch, Answer, Family, Field, RestError, RestRequest, Route};
+use super::route::{field, form, found, patch, text, Answer, Family, Field, RestError, RestRequest, Route};
+use crate::domain::catalog_rules::{
+    DELIVERY_MESSAGE_MAX, DYNAMIC_URL_MAX, FIELD_LABEL, HINT_MAX, OPTION_LABEL, OPTION_VALUE, PLACEHOLDER_MAX,
+    SUBSCRIPTION_PERIOD, VARIANT_NAME,
+};
 
 macro_rules! variant_doc {
     ($operation:literal) => {
@@ -47,7 +51,7 @@ macro_rules! route {
 
 /// The variant form's fields with their JSON types.
 const VARIANT_FIELDS: &[Field] = &[
-    field("name", "string", false),
+    text("name", VARIANT_NAME, false),
     field("cost", "number", false),
     field("minimumQuantity", "integer", false),
     field("maximumQuantity", "integer", false),
@@ -56,31 +60,31 @@ const VARIANT_FIELDS: &[Field] = &[
     field("stock", "integer", false),
     field("deliveryTypes", "array", false),
     field("stockMode", "integer", false),
-    field("dynamicUrl", "string", false),
-    field("deliveryMessage", "string", false),
-    field("subscriptionPeriod", "string", false),
+    text("dynamicUrl", 1..=DYNAMIC_URL_MAX, false),
+    text("deliveryMessage", 1..=DELIVERY_MESSAGE_MAX, false),
+    text("subscriptionPeriod", SUBSCRIPTION_PERIOD, false),
 ];
 const FIELD_FORM: &[Field] = &[
-    field("label", "string", true),
+    text("label", FIELD_LABEL, true),
     field("identifier", "string", true),
     field("type", "string", true),
     field("isRequired", "boolean", false),
-    field("placeholder", "string", false),
-    field("hint", "string", false),
+    text("placeholder", 1..=PLACEHOLDER_MAX, false),
+    text("hint", 1..=HINT_MAX, false),
     field("order", "integer", false),
     field("options", "array", false),
 ];
 const FIELD_PATCH: &[Field] = &[
-    field("label", "string", false),
+    text("label", FIELD_LABEL, false),
     field("identifier", "string", false),
     field("type", "string", false),
     field("isRequired", "boolean", false),
-    field("placeholder", "string", false),
-    field("hint", "string", false),
+    text("placeholder", 1..=PLACEHOLDER_MAX, false),
+    text("hint", 1..=HINT_MAX, false),
     field("order", "integer", false),
 ];
 const OPTION_FORM: &[Field] =
-    &[field("label", "string", true), field("value", "string", true), field("order", "integer", false)];
+    &[text("label", OPTION_LABEL, true), text("value", OPTION_VALUE, true), field("order", "integer", false)];
 
 pub static ROUTES: [Route; 12] = [
     route!(

@@ -45,6 +45,8 @@ pub enum Rule {
     WebUrl,
     /// The code of the store's currency.
     StoreCurrency,
+    /// Text of this many characters (the domain's bounds, so both say the same).
+    Length(usize, usize),
 }
 
 pub const fn field(name: &'static str, kind: &'static str, required: bool) -> Field {
@@ -54,6 +56,11 @@ pub const fn field(name: &'static str, kind: &'static str, required: bool) -> Fi
 /// A string field with a rule.
 pub const fn rule(name: &'static str, rule: Rule, required: bool) -> Field {
     Field { rule, ..field(name, "string", required) }
+}
+
+/// A string field of `length` characters.
+pub const fn text(name: &'static str, length: std::ops::RangeInclusive<usize>, required: bool) -> Field {
+    rule(name, Rule::Length(*length.start(), *length.end()), required)
 }
 
 impl Field {
@@ -69,6 +76,7 @@ impl Field {
                 Some(store) if store != text => Some(format!("must be the store's currency, {store}")),
                 _ => None,
             },
+            Rule::Length(min, max) => crate::domain::validate::length_problem(text, &(min..=max)),
             _ => None,
         }
     }
@@ -82,6 +90,10 @@ impl Field {
             Rule::StoreCurrency => {
                 schema["pattern"] = serde_json::json!("^[A-Z]{3}$");
                 schema["description"] = serde_json::json!("ISO 4217 code of the store's currency");
+            }
+            Rule::Length(min, max) => {
+                schema["minLength"] = serde_json::json!(min);
+                schema["maxLength"] = serde_json::json!(max);
             }
             Rule::None => {}
         }

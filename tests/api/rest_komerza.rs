@@ -964,3 +964,46 @@ async fn answers_hold_their_documented_shapes_where_the_graph_has_gaps() {
     let history = &orders["data"][0]["history"][0];
     assert_eq!((history["from"].clone(), history["to"].clone()), (Value::Null, json!("pending")), "{orders}");
 }
+
+#[tokio::test]
+async fn a_bodys_lengths_come_back_with_its_unknown_and_missing_fields_in_one_answer() {
+    let app = spawn_demo_app().await;
+    let store = demo_catalog(&app, &app.merchant).await.store;
+    let store = store.as_str().expect("id");
+    let before = count_rows(&app.db, "categories").await;
+    let (status, refused) = app
+        .rest(
+            Method::POST,
+            &format!("/stores/{store}/categories"),
+            Some(&app.merchant),
+            Some(json!({ "name": "c".repeat(65), "colour": "red" })),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    let problems: Vec<(&str, &str)> = refused["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| Some((e["field"].as_str()?, e["message"].as_str()?)))
+        .collect();
+    assert!(problems.contains(&("name", "must be 1 to 64 characters")), "{refused}");
+    assert!(problems.iter().any(|(field, _)| *field == "colour"), "{refused}");
+    assert_eq!(count_rows(&app.db, "categories").await, before, "nothing written");
+    let (status, refused) = app
+        .rest(
+            Method::POST,
+            &format!("/stores/{store}/tickets"),
+            Some(&app.merchant),
+            Some(json!({ "subject": "", "priority": 1 })),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    let mut fields: Vec<&str> =
+        refused["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["message", "priority", "subject"], "{refused}");
+    let (_, document) = app.rest(Method::GET, "/openapi.json", None, None).await;
+    let name = &document["paths"]["/stores/{storeId}/categories"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["name"];
+    assert_eq!((name["minLength"].clone(), name["maxLength"].clone()), (json!(1), json!(64)), "{name}");
+}
