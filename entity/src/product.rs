@@ -22,6 +22,8 @@ pub struct Model {
     pub should_block_vpns: bool,
     /// JSON array of payment gateway names.
     pub blacklisted_payment_gateways: Json,
+    /// JSON list of `{gateway, percentage}`: a payment gateway's surcharge, in percent.
+    pub additional_fees: Json,
     pub metadata: Option<String>,
     pub deleted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

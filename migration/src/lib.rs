@@ -14,6 +14,7 @@ mod m20261206_000007_webhooks;
 mod m20261207_000008_tickets;
 mod m20261207_000009_reviews;
 mod m20261207_000010_affiliates;
+mod m20261207_000011_product_fees;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_tickets::Migration),
             Box::new(m20261207_000009_reviews::Migration),
             Box::new(m20261207_000010_affiliates::Migration),
+            Box::new(m20261207_000011_product_fees::Migration),
         ]
     }
 }

@@ -2,10 +2,43 @@
 //! and the defaults of new product and variant rows.
 
 use chrono::Utc;
+use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
 use entity::{product, variant};
+
+/// A surcharge, in percent of the price, that buying with a payment gateway adds (Komerza's
+/// `additionalFees`). This gateway takes no payments: the checkout that does applies it for the
+/// gateway the buyer picks; orders placed here hold prices without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdditionalFee {
+    pub gateway: String,
+    pub percentage: Decimal,
+}
+
+impl AdditionalFee {
+    /// A product row's JSON of `fees`, in their order; percentages as exact decimal strings.
+    pub fn to_json(fees: &[Self]) -> serde_json::Value {
+        json!(fees
+            .iter()
+            .map(|f| json!({ "gateway": f.gateway, "percentage": f.percentage.to_string() }))
+            .collect::<Vec<_>>())
+    }
+
+    /// The fees of a product row's JSON (written by [`AdditionalFee::to_json`]).
+    pub fn from_json(json: &serde_json::Value) -> Vec<Self> {
+        let entries = json.as_array().map(Vec::as_slice).unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let gateway = entry["gateway"].as_str()?.to_owned();
+                let percentage = entry["percentage"].as_str()?.parse().ok()?;
+                Some(Self { gateway, percentage })
+            })
+            .collect()
+    }
+}
 
 /// Who can see a product or category on the storefront.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +166,7 @@ pub fn new_product(
         image_names: json!([]),
         should_block_vpns: false,
         blacklisted_payment_gateways: json!([]),
+        additional_fees: json!([]),
         metadata: None,
         deleted_at: None,
         created_at: now,

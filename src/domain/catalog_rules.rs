@@ -4,7 +4,7 @@
 
 use entity::{category, custom_field, custom_field_option, product, store, variant};
 
-use super::catalog::{Coded, CustomFieldType, VariantType};
+use super::catalog::{AdditionalFee, Coded, CustomFieldType, VariantType};
 use super::validate::Checks;
 use crate::db::json::strings;
 
@@ -21,6 +21,9 @@ pub const PRODUCT_METADATA_MAX: usize = 10_000;
 pub const MAX_IMAGES: usize = 20;
 pub const IMAGE_NAME: std::ops::RangeInclusive<usize> = 1..=256;
 pub const MAX_BLACKLISTED_GATEWAYS: usize = 20;
+/// What an additional fee may be, in percent.
+pub const FEE_PERCENTAGE: std::ops::RangeInclusive<rust_decimal::Decimal> =
+    rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED;
 pub const GATEWAY_NAME: std::ops::RangeInclusive<usize> = 1..=64;
 /// Most variants one product may have (and one create may send).
 pub const MAX_VARIANTS: usize = 50;
@@ -83,6 +86,25 @@ pub fn check_category(c: &mut Checks, row: &category::Model) {
     c.number("order", row.sort_order, 0..=i32::MAX);
 }
 
+/// At most one fee per payment gateway (named as in `blacklistedPaymentGateways`), each
+/// 0–100 percent in hundredths.
+fn check_fees(c: &mut Checks, fees: &[AdditionalFee]) {
+    if fees.len() > MAX_BLACKLISTED_GATEWAYS {
+        c.fail("additionalFees", format!("must have at most {MAX_BLACKLISTED_GATEWAYS} entries"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (index, fee) in fees.iter().enumerate() {
+        let gateway = format!("additionalFees[{index}].gateway");
+        c.text(&gateway, &fee.gateway, GATEWAY_NAME);
+        if !seen.insert(fee.gateway.to_lowercase()) {
+            c.fail(&gateway, "names a payment gateway listed before");
+        }
+        if !FEE_PERCENTAGE.contains(&fee.percentage) || fee.percentage.normalize().scale() > 2 {
+            c.fail(&format!("additionalFees[{index}].percentage"), "must be 0 to 100 in hundredths (such as 2.9)");
+        }
+    }
+}
+
 pub fn check_product(c: &mut Checks, row: &product::Model) {
     c.text("name", &row.name, PRODUCT_NAME);
     c.optional_text("description", row.description.as_deref(), 1..=PRODUCT_DESCRIPTION_MAX);
@@ -95,6 +117,7 @@ pub fn check_product(c: &mut Checks, row: &product::Model) {
         MAX_BLACKLISTED_GATEWAYS,
         GATEWAY_NAME,
     );
+    check_fees(c, &AdditionalFee::from_json(&row.additional_fees));
     c.optional_text("metadata", row.metadata.as_deref(), 1..=PRODUCT_METADATA_MAX);
 }
 

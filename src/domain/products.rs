@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::auth::principal::Principal;
 use crate::db::begin_write;
-use crate::domain::catalog::{new_product, Coded, Visibility};
+use crate::domain::catalog::{new_product, AdditionalFee, Coded, Visibility};
 use crate::domain::catalog_rules as rules;
 use crate::domain::change;
 use crate::domain::custom_fields::FieldRows;
@@ -49,6 +49,8 @@ pub struct NewProduct {
     pub should_block_vpns: Option<bool>,
     /// Payment gateways that may not be used for it (up to 20).
     pub blacklisted_payment_gateways: Option<Vec<String>>,
+    /// Surcharges by payment gateway (up to 20, one per gateway).
+    pub additional_fees: Option<Vec<AdditionalFee>>,
     /// Free-form metadata (up to 10000 characters).
     pub metadata: Option<String>,
     /// Its variants, 1–50, created with it.
@@ -69,6 +71,8 @@ pub struct ProductChange {
     pub image_names: Option<Vec<String>>,
     pub should_block_vpns: Option<bool>,
     pub blacklisted_payment_gateways: Option<Vec<String>>,
+    /// Replaces the list of additional fees.
+    pub additional_fees: Option<Vec<AdditionalFee>>,
     pub metadata: Option<Option<String>>,
     /// The categories it is in, by slug (replaces the current ones; new ones are appended last).
     pub category_slugs: Option<Vec<String>>,
@@ -163,6 +167,7 @@ impl NewProduct {
         row.image_names = json!(self.image_names.unwrap_or_default());
         row.should_block_vpns = self.should_block_vpns.unwrap_or(false);
         row.blacklisted_payment_gateways = json!(self.blacklisted_payment_gateways.unwrap_or_default());
+        row.additional_fees = AdditionalFee::to_json(&self.additional_fees.unwrap_or_default());
         row.metadata = self.metadata;
         let mut checks = Checks::new();
         rules::check_product(&mut checks, &row);
@@ -306,6 +311,9 @@ pub async fn update(
     }
     if let Some(gateways) = input.blacklisted_payment_gateways {
         row.blacklisted_payment_gateways = json!(gateways);
+    }
+    if let Some(fees) = input.additional_fees {
+        row.additional_fees = AdditionalFee::to_json(&fees);
     }
     change::apply(input.metadata, &mut row.metadata);
     let mut checks = Checks::new();

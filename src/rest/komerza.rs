@@ -17,7 +17,7 @@ use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 /// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
     ($($operation:literal),+) => {
-        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways slug userId metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
+        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways additionalFees { gateway percentage } slug userId metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
     };
 }
 
@@ -74,6 +74,7 @@ const PRODUCT_FORM: &[Field] = &[
     text("description", 1..=PRODUCT_DESCRIPTION_MAX, false),
     field("isBestSeller", "boolean", false),
     field("slug", "string", false),
+    field("additionalFees", "object", false),
 ];
 const PRODUCT_UPDATE: &[Field] = &[
     text("name", PRODUCT_NAME, false),
@@ -86,6 +87,7 @@ const PRODUCT_UPDATE: &[Field] = &[
     field("shouldBlockVpns", "boolean", false),
     field("blacklistedPaymentGateways", "array", false),
     text("metadata", 1..=PRODUCT_METADATA_MAX, false),
+    field("additionalFees", "object", false),
 ];
 /// What a variant of a Komerza form may carry.
 pub(super) const VARIANT_FORM: &[&str] = &[
@@ -266,12 +268,16 @@ pub static ROUTES: [Route; 12] = [
                     Err(problem) => problems.push(problem),
                 }
             }
+            let fees = r.body_field("additionalFees").map(fees_input).transpose();
+            if let Err(problem) = &fees {
+                problems.push(RestError::problems(problem.details.clone()));
+            }
             if !problems.is_empty() {
                 return Err(RestError::merged(problems));
             }
             Ok(json!({ "store": r.store_id()?, "input": {
                 "name": r.body["name"], "description": r.body_field("description"), "isBestSeller": r.body_field("isBestSeller"),
-                "slug": r.body_field("slug"), "variants": inputs,
+                "slug": r.body_field("slug"), "variants": inputs, "additionalFees": fees?,
             } }))
         },
         respond: |_, data| created(product(&data["product"])),
@@ -292,6 +298,9 @@ pub static ROUTES: [Route; 12] = [
             let mut input = r.body.clone();
             if let Some(visibility) = r.body_field("visibility") {
                 input["visibility"] = name(VISIBILITY, visibility, "visibility")?;
+            }
+            if let Some(fees) = r.body_field("additionalFees") {
+                input["additionalFees"] = fees_input(fees)?;
             }
             Ok(json!({ "id": r.path_uuid("productId", "product")?, "input": input }))
         },
@@ -491,6 +500,26 @@ fn store(s: &Value) -> Value {
     store
 }
 
+/// Komerza's `additionalFees` object (`{"stripe": 2.9}`: percent by payment gateway) as the
+/// GraphQL list of fees; a value that is not a number is named by its gateway.
+fn fees_input(fees: &Value) -> Result<Value, RestError> {
+    let entries = fees.as_object().map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
+    let problems: Vec<(String, String)> = entries
+        .iter()
+        .filter(|(_, percentage)| !percentage.is_number())
+        .map(|(gateway, _)| {
+            (format!("additionalFees.{gateway}"), "must be a number of percent, such as 2.9".to_owned())
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(RestError::problems(problems));
+    }
+    Ok(json!(entries
+        .into_iter()
+        .map(|(gateway, percentage)| json!({ "gateway": gateway, "percentage": decimal(percentage) }))
+        .collect::<Vec<_>>()))
+}
+
 /// A GraphQL product as Komerza shows it (integer codes; costs as numbers; no description is "").
 pub(super) fn product(p: &Value) -> Value {
     let mut product = p.clone();
@@ -498,7 +527,12 @@ pub(super) fn product(p: &Value) -> Value {
     if p["description"].is_null() {
         product["description"] = json!("");
     }
-    product["additionalFees"] = json!({});
+    let fees = p["additionalFees"].as_array().map(Vec::as_slice).unwrap_or_default();
+    product["additionalFees"] = Value::Object(
+        fees.iter()
+            .filter_map(|fee| Some((fee["gateway"].as_str()?.to_owned(), super::number(&fee["percentage"]))))
+            .collect(),
+    );
     if let Some(variants) = product["variants"].as_array_mut() {
         for v in variants {
             *v = variant(v);

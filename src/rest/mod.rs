@@ -235,6 +235,7 @@ fn has_kind(value: &Value, kind: &str) -> bool {
         "integer" => value.is_i64() || value.is_u64(),
         "boolean" => value.is_boolean(),
         "array" => value.is_array(),
+        "object" => value.is_object(),
         _ => true,
     }
 }

@@ -189,7 +189,11 @@ fn catalog() -> Vec<(&'static str, Value)> {
                 ("order", whole()),
                 ("isBestSeller", flag()),
                 ("blacklistedPaymentGateways", list(text())),
-                ("additionalFees", json!({ "type": "object" })),
+                (
+                    "additionalFees",
+                    json!({ "type": "object", "description": "Percent of the price by payment gateway",
+                            "additionalProperties": { "type": "number", "minimum": 0, "maximum": 100 } }),
+                ),
                 ("slug", text()),
                 ("metadata", or_null(text())),
                 ("variants", list(to("Variant"))),

@@ -21,6 +21,7 @@ mod merchant_only;
 mod migrations;
 mod orders;
 mod policy;
+mod product_fees;
 mod product_lists;
 mod query_cost;
 mod rate_limits;

@@ -395,6 +395,11 @@ const PROBES: &[Probe] = &[
     Probe { target: "Mutation.deleteTicket", scope: "stores.tickets.delete", query: "mutation($tk: UUID!) { deleteTicket(id: $tk) }" },
     Probe { target: "Review", scope: "stores.products.view", query: "query($rv: UUID!) { review(id: $rv) { rating } }" },
     Probe {
+        target: "AdditionalFee",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { additionalFees { gateway percentage } } }",
+    },
+    Probe {
         target: "ProductRating",
         scope: "stores.products.view",
         query: "query($p: UUID!) { product(id: $p) { rating { count } } }",

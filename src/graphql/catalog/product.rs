@@ -2,7 +2,7 @@
 //! `CustomField`, `CustomFieldOption`, and the product queries.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, SimpleObject};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -85,6 +85,15 @@ impl Product {
     /// Payment gateways that may not be used for it.
     async fn blacklisted_payment_gateways(&self) -> Vec<String> {
         strings(&self.0.blacklisted_payment_gateways)
+    }
+
+    /// Surcharges by payment gateway, in the order the merchant gave them. This gateway takes no
+    /// payments: the checkout applies the fee of the gateway the buyer picks.
+    async fn additional_fees(&self) -> Vec<AdditionalFee> {
+        catalog::AdditionalFee::from_json(&self.0.additional_fees)
+            .into_iter()
+            .map(|fee| AdditionalFee { gateway: fee.gateway, percentage: fee.percentage })
+            .collect()
     }
 
     /// The user who created the product; null once that user is gone (the store's staff only).
@@ -395,4 +404,14 @@ impl ProductQuery {
         }
         Ok(found.map(Product))
     }
+}
+
+/// A surcharge that paying through a payment gateway adds to a product's price.
+#[derive(SimpleObject)]
+#[graphql(directive = scope::apply("stores.products.view".into()))]
+pub struct AdditionalFee {
+    /// The payment gateway, named as in `blacklistedPaymentGateways`.
+    pub gateway: String,
+    /// Percent of the price (0–100, in hundredths).
+    pub percentage: Decimal,
 }

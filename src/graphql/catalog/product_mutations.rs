@@ -3,6 +3,9 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 use uuid::Uuid;
 
+use rust_decimal::Decimal;
+
+use crate::domain::catalog::AdditionalFee;
 use crate::domain::products::{self, NewProduct, ProductChange};
 use crate::error::GraphqlResult;
 use crate::graphql::caller;
@@ -33,6 +36,8 @@ pub struct CreateProductInput {
     pub should_block_vpns: Option<bool>,
     /// Payment gateways that may not be used for it (up to 20).
     pub blacklisted_payment_gateways: Option<Vec<String>>,
+    /// Surcharges by payment gateway (up to 20, one per gateway).
+    pub additional_fees: Option<Vec<AdditionalFeeInput>>,
     /// Free-form metadata (up to 10000 characters).
     pub metadata: Option<String>,
     /// Its variants, 1–50, created with it.
@@ -53,12 +58,27 @@ pub struct UpdateProductInput {
     pub image_names: Option<Vec<String>>,
     pub should_block_vpns: Option<bool>,
     pub blacklisted_payment_gateways: Option<Vec<String>>,
+    /// Replaces the list of additional fees (an empty list removes them all).
+    pub additional_fees: Option<Vec<AdditionalFeeInput>>,
     pub metadata: MaybeUndefined<String>,
     /// The categories it is in, by slug (replaces the current ones; new ones are appended last).
     pub category_slugs: Option<Vec<String>>,
     /// Changes to its first variant in display order (what single-variant clients call "the
     /// product's" price, SKU and stock).
     pub default_variant: Option<UpdateVariantInput>,
+}
+
+/// A surcharge a payment gateway adds to the price.
+#[derive(InputObject)]
+pub struct AdditionalFeeInput {
+    /// The payment gateway (1–64 characters), at most once per product.
+    pub gateway: String,
+    /// Percent of the price, 0–100 in hundredths (such as 2.9).
+    pub percentage: Decimal,
+}
+
+fn fees(inputs: Vec<AdditionalFeeInput>) -> Vec<AdditionalFee> {
+    inputs.into_iter().map(|f| AdditionalFee { gateway: f.gateway, percentage: f.percentage }).collect()
 }
 
 impl From<CreateProductInput> for NewProduct {
@@ -73,6 +93,7 @@ impl From<CreateProductInput> for NewProduct {
             image_names: input.image_names,
             should_block_vpns: input.should_block_vpns,
             blacklisted_payment_gateways: input.blacklisted_payment_gateways,
+            additional_fees: input.additional_fees.map(fees),
             metadata: input.metadata,
             variants: input.variants.into_iter().map(Into::into).collect(),
             category_slugs: input.category_slugs,
@@ -92,6 +113,7 @@ impl From<UpdateProductInput> for ProductChange {
             image_names: input.image_names,
             should_block_vpns: input.should_block_vpns,
             blacklisted_payment_gateways: input.blacklisted_payment_gateways,
+            additional_fees: input.additional_fees.map(fees),
             metadata: input.metadata.into(),
             category_slugs: input.category_slugs,
             default_variant: input.default_variant.map(Into::into),
