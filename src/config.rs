@@ -24,6 +24,8 @@ pub struct Config {
     pub demo: bool,
     /// `None` turns rate limiting off.
     pub rate_limits: Option<RateLimits>,
+    /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where rate-limit buckets shared by every replica live (Redis); `None` keeps them in the
     /// process.
     pub rate_limit_store: Option<Secret>,
@@ -180,9 +182,9 @@ impl Config {
                     burst: cli.rate_limit_v2_burst,
                     period: Duration::from_millis(cli.rate_limit_v2_period_ms),
                 },
-                trusted_proxies: cli.trusted_proxies.clone(),
                 on_store_failure: cli.rate_limit_redis_failure,
             }),
+            trusted_proxies: cli.trusted_proxies.clone(),
             rate_limit_store: cli.rate_limit_redis_url.clone().filter(|url| !url.is_empty()).map(Secret::new),
             transport: TransportLimits {
                 max_body_bytes: cli.graphql_max_body_bytes,

@@ -2,7 +2,6 @@
 //! `config`, enforced by `http` (transport, rate limits), `graphql` (cost) and `domain`
 //! (accounts). A leaf module, so none of those needs another to name its limits.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 /// Live API keys a user may hold unless configured otherwise.
@@ -104,8 +103,6 @@ pub struct RateLimits {
     pub authenticated: Bucket,
     /// A verified caller on the Commerce API (`/v2`), a bucket apart.
     pub commerce: Bucket,
-    /// Proxies whose `X-Forwarded-For` is believed; the client is the nearest address not in it.
-    pub trusted_proxies: Vec<IpAddr>,
     /// When buckets are shared (Redis) and the store does not answer.
     pub on_store_failure: OnStoreFailure,
 }
@@ -118,7 +115,6 @@ impl RateLimits {
             anonymous: Bucket { burst: 10, period: Duration::from_millis(1750) },
             authenticated: Bucket { burst: 12, period: Duration::from_millis(500) },
             commerce: Bucket { burst: 1000, period: Duration::from_millis(60) },
-            trusted_proxies: Vec::new(),
             on_store_failure: OnStoreFailure::Allow,
         }
     }

@@ -110,6 +110,7 @@ impl Application {
             engine,
             transport: Arc::new(config.transport),
             rate_limits,
+            trusted_proxies: config.trusted_proxies.clone().into(),
             cors_origins: Arc::new(cors_origins),
             metrics: Arc::new(metrics),
             deliveries_waiting: wake,

@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod authenticator;
+pub mod client_address;
 pub mod jwt;
 pub mod password;
 pub mod principal;

@@ -25,7 +25,7 @@ use crate::domain::stores::new_store;
 use catalog::{DemoProduct, DEMO_CATEGORIES, DEMO_PRODUCTS, RIVAL_CATEGORIES, RIVAL_PRODUCTS};
 use entity::{
     affiliate, category, category_product, coupon, custom_field, custom_field_option, customer, product, store,
-    store_affiliate_options, store_brand_options, store_notification_options, user, variant,
+    store_affiliate_options, store_brand_options, store_notification_options, user, variant, variant_file,
 };
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -194,7 +194,7 @@ impl DemoStore {
             .insert(txn)
             .await?;
             for (variant_position, demo_variant) in (1..).zip(demo.variants) {
-                let variant = seed_variant(txn, &product, demo, demo_variant, variant_position).await?;
+                let variant = seed_variant(txn, (&product, owner), demo, demo_variant, variant_position).await?;
                 variants_by_sku.insert(demo_variant.sku, (product.clone(), variant));
             }
         }
@@ -322,9 +322,11 @@ async fn seed_product(
     Ok(row.into_active_model().insert(txn).await?)
 }
 
+/// A variant with the product's custom fields; a variant that asks questions also delivers a
+/// care guide (a file registered from the loopback address by the owner).
 async fn seed_variant(
     txn: &DatabaseTransaction,
-    product: &product::Model,
+    (product, owner): (&product::Model, &user::Model),
     demo: &DemoProduct,
     demo_variant: &catalog::DemoVariant,
     position: i32,
@@ -341,6 +343,19 @@ async fn seed_variant(
     row.maximum_quantity = 10;
     row.delivery_message = Some("Thanks for your order! It ships within two working days.".into());
     let variant = row.into_active_model().insert(txn).await?;
+    if !demo.fields.is_empty() {
+        variant_file::Model {
+            id: Uuid::now_v7(),
+            variant_id: variant.id,
+            friendly_name: format!("{} care guide.pdf", demo.name),
+            ip_address: "127.0.0.1".into(),
+            uploaded_by: Some(owner.id),
+            created_at: now,
+        }
+        .into_active_model()
+        .insert(txn)
+        .await?;
+    }
     for (field_position, demo_field) in (1..).zip(demo.fields) {
         let field = custom_field::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -28,5 +28,6 @@ pub mod tenancy;
 pub mod tickets;
 pub mod unique;
 pub mod validate;
+pub mod variant_files;
 pub mod variants;
 pub mod webhooks;

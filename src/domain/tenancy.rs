@@ -23,7 +23,7 @@ use crate::domain::catalog::{Coded, Visibility};
 use crate::error::ApiError;
 use entity::{
     affiliate, category, coupon, custom_field, custom_field_option, customer, order, product, review, store, ticket,
-    variant,
+    variant, variant_file,
 };
 
 /// Whether the caller may see anything of `store_id`.
@@ -304,6 +304,17 @@ pub async fn custom_field<C: ConnectionTrait>(
     Ok((field, parent))
 }
 
+/// A variant's file and its variant.
+pub async fn variant_file<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(variant_file::Model, variant::Model), ApiError> {
+    let file = variant_file::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("file"))?;
+    let parent = variant(db, principal, file.variant_id).await.map_err(|e| renamed(e, "file"))?;
+    Ok((file, parent))
+}
+
 /// A custom field option and the variant its field belongs to.
 pub async fn option<C: ConnectionTrait>(
     db: &C,
@@ -342,6 +353,7 @@ pub struct PathIds {
     pub variant: Option<Uuid>,
     pub custom_field: Option<Uuid>,
     pub option: Option<Uuid>,
+    pub file: Option<Uuid>,
     pub category: Option<Uuid>,
     pub coupon: Option<Uuid>,
     pub customer: Option<Uuid>,
@@ -385,6 +397,11 @@ pub async fn check_path<C: ConnectionTrait>(
         let field = custom_field::Entity::find_by_id(id).one(db).await?;
         let field = field.filter(|f| agrees(variant_id, f.variant_id)).ok_or(ApiError::NotFound("custom field"))?;
         variant_id = Some(field.variant_id);
+    }
+    if let Some(id) = ids.file {
+        let file = variant_file::Entity::find_by_id(id).one(db).await?;
+        let file = file.filter(|f| agrees(variant_id, f.variant_id)).ok_or(ApiError::NotFound("file"))?;
+        variant_id = Some(file.variant_id);
     }
     let mut product_id = ids.product;
     if let Some(id) = variant_id {

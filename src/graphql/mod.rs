@@ -21,11 +21,11 @@ use sea_orm::DatabaseConnection;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
 use access::{api_keys, session, user, webhooks};
-use catalog::variant_mutations;
 use catalog::{
     category, category_mutations, custom_field_mutations, product, product_mutations, review, review_mutations, store,
     store_mutations, store_options,
 };
+use catalog::{variant_file, variant_mutations};
 use sales::{affiliate, affiliate_mutations, coupon, coupon_mutations, customer, order, order_mutations};
 use support::{ticket, ticket_mutations};
 
@@ -55,6 +55,7 @@ pub struct Mutation(
     category_mutations::CategoryMutation,
     product_mutations::ProductMutation,
     variant_mutations::VariantMutation,
+    variant_file::VariantFileMutation,
     custom_field_mutations::CustomFieldMutation,
     customer::CustomerMutation,
     coupon_mutations::CouponMutation,

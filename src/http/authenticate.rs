@@ -1,12 +1,16 @@
 //! Authentication as middleware: the bearer credential becomes the request's [`Caller`] once,
-//! before rate limiting (which keys on it) and before any handler.
+//! and the client's address its [`ClientAddress`], before rate limiting (which keys on them) and
+//! before any handler.
 
-use axum::extract::{Request, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
 use super::AppState;
+use crate::auth::client_address::ClientAddress;
 use crate::auth::principal::Principal;
 use crate::error::ApiError;
 
@@ -15,6 +19,10 @@ use crate::error::ApiError;
 pub struct Caller(pub Result<Principal, std::sync::Arc<ApiError>>);
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer =
+        request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+    let client = ClientAddress::of(peer, request.headers(), &state.trusted_proxies);
+    request.extensions_mut().insert(client);
     let authorization =
         request.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{fffd}").to_owned());
     // A credential the caches cannot answer for may be made up: its address pays first, so a

@@ -23,6 +23,7 @@ use super::authenticate::Caller;
 use super::media::{self, Media};
 use super::metrics::OperationKind;
 use super::AppState;
+use crate::auth::client_address::ClientAddress;
 use crate::auth::principal::Principal;
 use crate::error::{ApiError, Code};
 use crate::graphql::exec::engine::Origin;
@@ -92,6 +93,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 pub async fn post(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -135,11 +137,13 @@ pub async fn post(
         }
     }
     let response = match batch {
-        BatchRequest::Single(request) => media.answer(state.engine.answer(request, principal, Origin::Client).await),
+        BatchRequest::Single(request) => {
+            media.answer(state.engine.answer(request.data(client), principal, Origin::Client).await)
+        }
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(state.engine.execute(request, principal.clone(), Origin::Client).await);
+                responses.push(state.engine.execute(request.data(client), principal.clone(), Origin::Client).await);
             }
             media.write(StatusCode::OK, &BatchResponse::Batch(responses))
         }
@@ -150,6 +154,7 @@ pub async fn post(
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     RawQuery(query): RawQuery,
@@ -177,7 +182,7 @@ pub async fn get(
         Ok(operation) => operation_kind(operation),
         Err(refusal) => return refusal.respond(media),
     };
-    let answer = state.engine.answer(request, principal, Origin::Client).await;
+    let answer = state.engine.answer(request.data(client), principal, Origin::Client).await;
     (Extension(kind), media.answer(answer)).into_response()
 }
 

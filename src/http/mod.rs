@@ -43,6 +43,8 @@ pub struct AppState {
     pub transport: Arc<TransportLimits>,
     /// `None` when rate limiting is off.
     pub rate_limits: Option<Arc<RateLimiters>>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
     pub metrics: Arc<metrics::Metrics>,
     /// Wakes this process's webhook delivery worker.
     pub deliveries_waiting: Arc<tokio::sync::Notify>,

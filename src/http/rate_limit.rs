@@ -11,12 +11,12 @@
 //! `x-ratelimit-remaining`; a refused one also `retry-after` (whole seconds, rounded up) and a
 //! body in the envelope of the surface called.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -27,6 +27,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use super::authenticate::Caller;
 use super::shared_buckets::{SharedBuckets, Taken};
 use super::AppState;
+use crate::auth::client_address::ClientAddress;
 use crate::auth::principal::{Access, Credential, Principal};
 use crate::error::Code;
 use crate::limits::{Bucket, OnStoreFailure, RateLimits};
@@ -129,22 +130,6 @@ impl RateLimiters {
     pub fn tracked(&self) -> usize {
         self.anonymous.len() + self.authenticated.len() + self.commerce.len()
     }
-
-    /// The client's address: the peer, or for a trusted proxy the nearest untrusted hop of
-    /// `X-Forwarded-For`.
-    fn client_address(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-        if !self.limits.trusted_proxies.contains(&peer) {
-            return peer;
-        }
-        let hops: Vec<IpAddr> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|hop| hop.trim().parse().ok())
-            .collect();
-        hops.into_iter().rev().find(|hop| !self.limits.trusted_proxies.contains(hop)).unwrap_or(peer)
-    }
 }
 
 /// Marks a request whose address bucket was charged before its credential was looked up in the
@@ -155,11 +140,8 @@ pub struct AddressCharged(u32);
 impl RateLimiters {
     /// The address bucket of `request`'s client.
     fn address_key(&self, request: &Request) -> BucketKey {
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
-        BucketKey::Address(self.client_address(peer, request.headers()))
+        let client = request.extensions().get::<ClientAddress>().map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0);
+        BucketKey::Address(client)
     }
 
     /// Takes a token from bucket `key` of `quotas`: the tokens left, or when the next one comes.

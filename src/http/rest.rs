@@ -10,6 +10,7 @@ use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Extension, Json, Router};
 
 use super::{AppState, Caller};
+use crate::auth::client_address::ClientAddress;
 use crate::error::Code;
 use crate::rest::route::{Family, RestError, Route};
 use crate::rest::{self, all_routes, envelope, family_of, openapi};
@@ -31,10 +32,11 @@ pub fn router() -> Router<AppState> {
         let handler =
             move |state: State<AppState>,
                   caller: Extension<Caller>,
+                  client: Extension<ClientAddress>,
                   params: RawPathParams,
                   query: RawQuery,
                   headers: HeaderMap,
-                  body: Body| handle(route, state, caller, params, query, headers, body);
+                  body: Body| handle(route, state, (caller, client), params, query, headers, body);
         match by_path.iter_mut().find(|(path, _)| *path == route.path) {
             Some((_, methods)) => *methods = std::mem::take(methods).on(filter, handler),
             None => by_path.push((route.path, on(filter, handler))),
@@ -82,7 +84,7 @@ fn unrouted(path: &str) -> Response {
 async fn handle(
     route: &'static Route,
     State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    (Extension(caller), Extension(client)): (Extension<Caller>, Extension<ClientAddress>),
     params: RawPathParams,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -90,7 +92,7 @@ async fn handle(
 ) -> Response {
     let shim = rest::Shim { db: &state.db, engine: &state.engine, max_body_bytes: state.transport.max_body_bytes };
     let path = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-    let call = rest::Call { caller: caller.0, path, query, headers, body };
+    let call = rest::Call { caller: caller.0, client, path, query, headers, body };
     match rest::run(route, &shim, call).await {
         Ok(reply) => match reply.body {
             Some(body) => (reply.status, Json(body)).into_response(),

@@ -10,10 +10,11 @@ use crate::domain::catalog_rules::{
     DELIVERY_MESSAGE_MAX, DYNAMIC_URL_MAX, FIELD_LABEL, HINT_MAX, OPTION_LABEL, OPTION_VALUE, PLACEHOLDER_MAX,
     SUBSCRIPTION_PERIOD, VARIANT_NAME,
 };
+use crate::domain::variant_files::FRIENDLY_NAME;
 
 macro_rules! variant_doc {
     ($operation:literal) => {
-        concat!($operation, " fragment V on Variant { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } }")
+        concat!($operation, " fragment V on Variant { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata files { id dateCreated friendlyName ipAddress userId } customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } }")
     };
 }
 
@@ -64,6 +65,7 @@ const VARIANT_FIELDS: &[Field] = &[
     text("deliveryMessage", 1..=DELIVERY_MESSAGE_MAX, false),
     text("subscriptionPeriod", SUBSCRIPTION_PERIOD, false),
 ];
+const FILE_FORM: &[Field] = &[text("friendlyName", FRIENDLY_NAME, true)];
 const FIELD_FORM: &[Field] = &[
     text("label", FIELD_LABEL, true),
     field("identifier", "string", true),
@@ -86,7 +88,7 @@ const FIELD_PATCH: &[Field] = &[
 const OPTION_FORM: &[Field] =
     &[text("label", OPTION_LABEL, true), text("value", OPTION_VALUE, true), field("order", "integer", false)];
 
-pub static ROUTES: [Route; 12] = [
+pub static ROUTES: [Route; 14] = [
     route!(
         POST,
         "/stores/{storeId}/products/{productId}/variants",
@@ -210,6 +212,26 @@ pub static ROUTES: [Route; 12] = [
         None,
         "mutation($id: UUID!) { deleteCustomFieldOption(id: $id) }",
         |r| Ok(json!({ "id": r.path_uuid("optionId", "custom field option")? })),
+        |_, _| Ok(ok(Value::Null))
+    ),
+    route!(
+        POST,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/files",
+        "Register a file the variant delivers (its uploader and address are recorded; up to 50)",
+        Answer::Created("VariantFile"),
+        form(FILE_FORM),
+        "mutation($id: UUID!, $name: String!) { row: addVariantFile(variantId: $id, friendlyName: $name) { id dateCreated friendlyName ipAddress userId } }",
+        |r| Ok(json!({ "id": r.path_uuid("variantId", "variant")?, "name": r.body["friendlyName"] })),
+        |_, data| created(data["row"].clone())
+    ),
+    route!(
+        DELETE,
+        "/stores/{storeId}/products/{productId}/variants/{variantId}/files/{fileId}",
+        "Forget a file of the variant",
+        Answer::Nothing,
+        None,
+        "mutation($id: UUID!) { deleteVariantFile(id: $id) }",
+        |r| Ok(json!({ "id": r.path_uuid("fileId", "file")? })),
         |_, _| Ok(ok(Value::Null))
     ),
 ];

@@ -49,6 +49,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::auth::client_address::ClientAddress;
 use crate::auth::principal::{Credential, Principal};
 use crate::domain::tenancy::{self, PathIds};
 use crate::error::{ApiError, Code, MERCHANT_ONLY};
@@ -91,6 +92,8 @@ pub struct Shim<'a> {
 /// the query string, the headers and the body.
 pub struct Call {
     pub caller: Result<Principal, Arc<ApiError>>,
+    /// Where the call came from (what it uploads records it).
+    pub client: ClientAddress,
     pub path: HashMap<String, String>,
     pub query: Option<String>,
     pub headers: HeaderMap,
@@ -100,7 +103,7 @@ pub struct Call {
 /// Runs `route` for `call`: authentication, the query string, the store and every path id
 /// checked against it, the body, then the route's document and its answer.
 pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<route::Reply, RestError> {
-    let Call { caller, path, query, headers, body } = call;
+    let Call { caller, client, path, query, headers, body } = call;
     let headers = &headers;
     let principal = caller.map_err(|error| RestError::new(Code::Unauthenticated, error.to_string()))?;
     if route.authenticated && matches!(principal, Principal::Anonymous) {
@@ -133,7 +136,7 @@ pub async fn run(route: &'static Route, shim: &Shim<'_>, call: Call) -> Result<r
     let api_key = principal.access().is_some_and(|access| matches!(access.credential, Credential::ApiKey(_)));
     let request = RestRequest { path, query, body, store, idempotency_key, api_key, principal: principal.clone() };
     let variables = (route.variables)(&request)?;
-    let data = execute(shim.engine, principal, route, variables).await?;
+    let data = execute(shim.engine, (principal, client), route, variables).await?;
     (route.respond)(&request, &data)
 }
 
@@ -164,6 +167,7 @@ fn path_ids(path: &HashMap<String, String>) -> Result<PathIds, RestError> {
         variant: id("variantId", "variant")?,
         custom_field: id("fieldId", "custom field")?,
         option: id("optionId", "custom field option")?,
+        file: id("fileId", "file")?,
         category: id("categoryId", "category")?,
         coupon: id("couponId", "coupon")?,
         customer: id("customerId", "customer")?,
@@ -274,8 +278,15 @@ async fn resolve_store(
 /// Runs the route's document as the caller; the first error (with its code and details, field
 /// names translated by the route) becomes the answer. Fields only a store's staff may read are
 /// left out of a customer's answer rather than failing it.
-async fn execute(engine: &Engine, principal: Principal, route: &Route, variables: Value) -> Result<Value, RestError> {
-    let request = async_graphql::Request::new(route.document).variables(async_graphql::Variables::from_json(variables));
+async fn execute(
+    engine: &Engine,
+    (principal, client): (Principal, ClientAddress),
+    route: &Route,
+    variables: Value,
+) -> Result<Value, RestError> {
+    let request = async_graphql::Request::new(route.document)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(client);
     let response = engine.execute(request, principal, Origin::Route).await;
     let (hidden, errors): (Vec<_>, Vec<_>) = response.errors.iter().partition(|error| {
         let reason = error.extensions.as_ref().and_then(|e| e.get("reason"));

@@ -151,6 +151,16 @@ fn catalog() -> Vec<(&'static str, Value)> {
             ]),
         ),
         (
+            "VariantFile",
+            object(vec![
+                ("id", id()),
+                ("dateCreated", time()),
+                ("friendlyName", text()),
+                ("ipAddress", text()),
+                ("userId", or_null(id())),
+            ]),
+        ),
+        (
             "Variant",
             object(vec![
                 ("id", id()),
@@ -160,7 +170,7 @@ fn catalog() -> Vec<(&'static str, Value)> {
                 ("storeId", id()),
                 ("cost", number()),
                 ("deliveryTypes", list(words(DELIVERY_TYPES))),
-                ("files", list(json!({ "type": "object" }))),
+                ("files", list(to("VariantFile"))),
                 ("minimumQuantity", whole()),
                 ("maximumQuantity", whole()),
                 ("order", whole()),

@@ -63,6 +63,7 @@ impl TestDatabase {
             environment: AppEnv::Development,
             demo,
             rate_limits: None,
+            trusted_proxies: Vec::new(),
             rate_limit_store: None,
             transport: Default::default(),
             graphql: Default::default(),
@@ -259,15 +260,17 @@ pub struct DemoCatalog {
     pub review: Value,
     /// The first affiliate.
     pub affiliate: Value,
+    /// The file `variant` delivers (null for a caller who may not read files).
+    pub file: Value,
 }
 
 impl DemoCatalog {
     /// All ids as GraphQL variables: `s`, `p`, `v`, `f`, `o`, `c`, `pv`, `cu` (customer), `cp` (coupon),
-    /// `or` and `or2` (orders), `tk` (ticket), `rv` (review), `af` (affiliate).
+    /// `or` and `or2` (orders), `tk` (ticket), `rv` (review), `af` (affiliate), `fl` (file).
     pub fn variables(&self) -> Value {
         json!({ "s": self.store, "p": self.product, "v": self.variant, "f": self.field, "o": self.option, "c": self.category,
                 "pv": self.plain_variant, "cu": self.customer, "cp": self.coupon, "or": self.orders[0], "or2": self.orders[1],
-                "tk": self.ticket, "rv": self.review, "af": self.affiliate })
+                "tk": self.ticket, "rv": self.review, "af": self.affiliate, "fl": self.file })
     }
 }
 
@@ -278,18 +281,18 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
             token,
             "{ stores { id categories { nodes { id } } customers(first: 1) { nodes { id } } coupons(first: 1) { nodes { id } } orders(first: 2) { nodes { id } } tickets(first: 1) { nodes { id } }
                reviews: products(first: 50) { nodes { reviews(first: 1) { nodes { id } } } }
-               products(first: 50) { nodes { id variants { id customFields { id type options { id } } } } } } }",
+               products(first: 50) { nodes { id variants { id files { id } customFields { id type options { id } } } } } } }",
             json!({}),
         )
         .await;
     let store = &body["data"]["stores"][0];
     let products = store["products"]["nodes"].as_array().expect("products");
-    let (product, variant, field) = products
+    let (product, variant, field, file) = products
         .iter()
         .find_map(|p| {
             let variant = &p["variants"][0];
             let field = variant["customFields"].as_array()?.iter().find(|f| f["type"] == "SELECT")?;
-            Some((p["id"].clone(), variant["id"].clone(), field.clone()))
+            Some((p["id"].clone(), variant["id"].clone(), field.clone(), variant["files"][0]["id"].clone()))
         })
         .unwrap_or_else(|| panic!("a product with a select field: {body}"));
     let plain = products
@@ -313,6 +316,7 @@ pub async fn demo_catalog(app: &TestApp, token: &str) -> DemoCatalog {
         category: store["categories"]["nodes"][0]["id"].clone(),
         plain_product: plain["id"].clone(),
         plain_variant: plain["variants"][0]["id"].clone(),
+        file,
         customer: store["customers"]["nodes"][0]["id"].clone(),
         coupon: store["coupons"]["nodes"][0]["id"].clone(),
         orders: [store["orders"]["nodes"][0]["id"].clone(), store["orders"]["nodes"][1]["id"].clone()],

@@ -42,4 +42,5 @@ mod subscriptions;
 mod tenancy;
 mod tickets;
 mod variables;
+mod variant_files;
 mod webhooks;

@@ -291,6 +291,21 @@ const PROBES: &[Probe] = &[
         query: "mutation($o: UUID!) { updateCustomFieldOption(id: $o, input: { label: \"Probe\" }) { id } }",
     },
     Probe {
+        target: "VariantFile",
+        scope: "stores.products.view",
+        query: "query($p: UUID!) { product(id: $p) { variants { files { friendlyName } } } }",
+    },
+    Probe {
+        target: "Mutation.addVariantFile",
+        scope: "stores.products.update",
+        query: "mutation($v: UUID!) { addVariantFile(variantId: $v, friendlyName: \"Probe.pdf\") { id } }",
+    },
+    Probe {
+        target: "Mutation.deleteVariantFile",
+        scope: "stores.products.update",
+        query: "mutation($fl: UUID!) { deleteVariantFile(id: $fl) }",
+    },
+    Probe {
         target: "Mutation.deleteCustomFieldOption",
         scope: "stores.products.delete",
         query: "mutation($o: UUID!) { deleteCustomFieldOption(id: $o) }",

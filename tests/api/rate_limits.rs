@@ -13,7 +13,8 @@ const PING: &str = "{ __typename }";
 
 async fn limited_app(demo: bool, trusted: Vec<std::net::IpAddr>) -> TestApp {
     spawn_with(TestDatabase::new().await, demo, |config| {
-        config.rate_limits = Some(RateLimits { trusted_proxies: trusted, ..RateLimits::documented() })
+        config.trusted_proxies = trusted;
+        config.rate_limits = Some(RateLimits::documented())
     })
     .await
 }

@@ -129,6 +129,7 @@ fn fill(path: &str, store: &str, demo: &DemoCatalog) -> String {
         ("{variantId}", id(&demo.variant)),
         ("{fieldId}", id(&demo.field)),
         ("{optionId}", id(&demo.option)),
+        ("{fileId}", id(&demo.file)),
         ("{categoryId}", id(&demo.category)),
         ("{couponId}", id(&demo.coupon)),
         ("{customerId}", id(&demo.customer)),

@@ -153,6 +153,8 @@ const WRITES: &[(&str, &str)] = &[
     ),
     ("updateCustomFieldOption", "mutation($o: UUID!) { updateCustomFieldOption(id: $o, input: { label: \"x\" }) { id } }"),
     ("deleteCustomFieldOption", "mutation($o: UUID!) { deleteCustomFieldOption(id: $o) }"),
+    ("addVariantFile", "mutation($v: UUID!) { addVariantFile(variantId: $v, friendlyName: \"x.pdf\") { id } }"),
+    ("deleteVariantFile", "mutation($fl: UUID!) { deleteVariantFile(id: $fl) }"),
     ("createCustomer", "mutation($s: UUID!) { createCustomer(storeId: $s, input: { email: \"x@example.com\" }) { id } }"),
     ("updateCustomer", "mutation($cu: UUID!) { updateCustomer(id: $cu, input: { name: \"x\" }) { id } }"),
     (
@@ -246,7 +248,7 @@ fn every_mutation_is_covered_by_the_tenancy_tests() {
 
 async fn catalog_snapshot(app: &TestApp) -> Value {
     app.as_merchant(
-        "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 30) { nodes { name order variants { stock order customFields { label options { label } } } } }
+        "{ stores { name categories { nodes { name products { nodes { id } } } } products(first: 30) { nodes { name order variants { stock order files { friendlyName } customFields { label options { label } } } } }
            customers(first: 50) { nodes { email name balance } } coupons { nodes { code percentageDecrease uses } } orders(first: 50) { nodes { status history { to } } }
            tickets(filter: { includeArchived: true }) { nodes { status messageCount isArchived } }
            reviews: products(first: 50) { nodes { reviews { nodes { reply isFlagged flagReason } } } }
@@ -264,7 +266,7 @@ async fn another_merchant_cannot_change_anything_in_other_stores() {
     let before = catalog_snapshot(&app).await;
     let rival_session = app.token(RIVAL_MERCHANT).await;
     let rival_key = app.api_key(&rival_session, commerce_gateway::auth::scope::ALL, None).await;
-    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk", "rv", "af"]
+    let nowhere: Value = ["s", "p", "v", "f", "o", "c", "cu", "cp", "or", "or2", "tk", "rv", "af", "fl"]
         .iter()
         .map(|k| (k.to_string(), json!(uuid::Uuid::now_v7())))
         .collect::<serde_json::Map<_, _>>()

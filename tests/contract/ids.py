@@ -34,6 +34,7 @@ ids = {
     "VARIANT_ID": variant["id"],
     "FIELD_ID": field["id"],
     "OPTION_ID": field["options"][0]["id"],
+    "FILE_ID": variant["files"][0]["id"],
     "CATEGORY_ID": first(f"/stores/{store}/categories"),
     "COUPON_ID": first(f"/stores/{store}/coupons"),
     "CUSTOMER_ID": first(f"/stores/{store}/customers"),

@@ -30,7 +30,7 @@ if [[ -z $port || -z $key ]]; then
 fi
 base="http://127.0.0.1:$port"
 eval "$(python3 tests/contract/ids.py "$base" "$key")"
-export STORE_ID PRODUCT_ID VARIANT_ID FIELD_ID OPTION_ID CATEGORY_ID COUPON_ID CUSTOMER_ID ORDER_ID \
+export STORE_ID PRODUCT_ID VARIANT_ID FIELD_ID OPTION_ID FILE_ID CATEGORY_ID COUPON_ID CUSTOMER_ID ORDER_ID \
   TICKET_ID REVIEW_ID AFFILIATE_ID WEBHOOK_ID DELIVERY_ID
 
 # Deletions last, so the objects every other route reads are still there while it is fuzzed.

@@ -12,4 +12,5 @@ pub mod review_mutations;
 pub mod store;
 pub mod store_mutations;
 pub mod store_options;
+pub mod variant_file;
 pub mod variant_mutations;

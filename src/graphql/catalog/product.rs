@@ -13,6 +13,7 @@ use crate::domain::catalog::{self, Coded};
 use crate::domain::{money, tenancy};
 use crate::error::{ApiError, GraphqlResult};
 use crate::graphql::catalog::review::{reviews_page, ProductRating, Review, ReviewFilter, ReviewTotals, ReviewsOf};
+use crate::graphql::catalog::variant_file::VariantFile;
 use crate::graphql::exec::policy::{merchant, scope};
 use crate::graphql::load::loaders::Loaders;
 use crate::graphql::load::pagination::{self, Cursor, PageArgs};
@@ -255,6 +256,14 @@ impl Variant {
     #[graphql(directive = merchant::apply())]
     async fn metadata(&self) -> Option<&str> {
         self.0.metadata.as_deref()
+    }
+
+    /// The files it delivers, oldest first (the store's staff only; null for others).
+    #[graphql(directive = merchant::apply())]
+    async fn files(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<VariantFile>>> {
+        let loaders = crate::graphql::data::<Loaders>(ctx)?;
+        let rows = loaders.occasional().variant_files.load_one(self.0.id).await.into_graphql()?;
+        Ok(Some(rows.unwrap_or_default().into_iter().map(VariantFile).collect()))
     }
 
     /// Questions the buyer answers when ordering, in display order.

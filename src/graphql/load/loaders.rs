@@ -233,7 +233,7 @@ impl Loaders {
 impl Loaders {
     /// The loaders of tickets, reviews, affiliates and store options, made on the first call.
     pub fn occasional(&self) -> &Occasional {
-        self.occasional.get_or_init(|| Occasional::new(&self.db, self.delay))
+        self.occasional.get_or_init(|| Occasional::new(&self.db, self.delay, self.planned))
     }
 }
 
@@ -249,7 +249,7 @@ pub(super) fn loader<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone
 }
 
 /// A loader that keeps what it reads for the request when `planned`.
-fn cached<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
+pub(super) fn cached<L: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
     inner: L,
     delay: Duration,
     planned: bool,

@@ -1,23 +1,23 @@
-//! The loaders most requests never use — tickets, reviews, affiliates and a store's option
-//! objects — made on a request's first use of any of them
+//! The loaders most requests never use — tickets, reviews, affiliates, a store's option
+//! objects and variants' files — made on a request's first use of any of them
 //! ([`Loaders::occasional`](super::loaders::Loaders::occasional)), so the many requests that
 //! read none of them (the catalog, orders) do not pay for making them.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use super::loaders::{loader, ById, CountBy, HasMany, LoadError, PagedHasMany};
+use super::loaders::{cached, loader, ById, CountBy, HasMany, LoadError, PagedHasMany};
 use crate::graphql::catalog::review::ReviewView;
 use crate::graphql::sales::affiliate::{AffiliateFigures, AffiliateView};
 use crate::graphql::support::ticket::TicketView;
 use entity::{
     affiliate, affiliate_entry, order, review, store_affiliate_options, store_brand_options,
-    store_notification_options, ticket, ticket_message,
+    store_notification_options, ticket, ticket_message, variant_file,
 };
 
 /// The occasional loaders of one request.
@@ -36,10 +36,12 @@ pub struct Occasional {
     pub affiliate_options: DataLoader<ById<store_affiliate_options::Entity>>,
     pub brand_options: DataLoader<ById<store_brand_options::Entity>>,
     pub notification_options: DataLoader<ById<store_notification_options::Entity>>,
+    /// Kept for the request when planned, so the catalog plan reads a level's files once.
+    pub variant_files: DataLoader<HasMany<variant_file::Entity>, HashMapCache>,
 }
 
 impl Occasional {
-    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
+    pub fn new(db: &DatabaseConnection, delay: Duration, planned: bool) -> Self {
         Self {
             store_tickets: loader(
                 PagedHasMany::new(
@@ -77,6 +79,11 @@ impl Occasional {
             notification_options: loader(
                 ById::new(db, store_notification_options::Column::StoreId, Condition::all()),
                 delay,
+            ),
+            variant_files: cached(
+                HasMany::new(db, variant_file::Column::VariantId, &[variant_file::Column::Id]),
+                delay,
+                planned,
             ),
             product_reviews: loader(
                 PagedHasMany::new(

@@ -1,5 +1,5 @@
 //! Planned batching for the catalog graph (stores → products → variants → custom fields →
-//! options, and the categories and ratings of products): the field that produces a level's rows looks ahead
+//! options, and the categories and ratings of products and the files of variants): the field that produces a level's rows looks ahead
 //! into its selection and hands each child level's loader the keys of all those rows in one call,
 //! level by level, before it returns. The loaders keep what they read for the query, so every
 //! child field is then answered from its loader, and a level costs one statement whatever the
@@ -73,6 +73,9 @@ pub async fn products(ctx: &Context<'_>, fields: &[SelectionField<'_>], ids: &[U
     }
     let variants = load(&loaders.product_variants, ids.to_vec()).await;
     let variant_ids: Vec<Uuid> = variants.values().flatten().map(|variant| variant.id).collect();
+    if !children(&variant_fields, "files").is_empty() && !variant_ids.is_empty() {
+        load(&loaders.occasional().variant_files, variant_ids.clone()).await;
+    }
 
     let field_fields = children(&variant_fields, "customFields");
     if field_fields.is_empty() || variant_ids.is_empty() {
