@@ -56,6 +56,17 @@ fn or_null(mut schema: Value) -> Value {
     }
 }
 
+/// `object` with `names` no longer required: fields for the store's staff only, which a
+/// customer's answer leaves out.
+fn staff_only(mut object: Value, names: &[&str]) -> Value {
+    if let Some(required) = object["required"].as_array_mut() {
+        required.retain(|name| !name.as_str().is_some_and(|name| names.contains(&name)));
+    }
+    object["description"] =
+        json!(format!("{} are for the store's staff: a customer's answer leaves them out", names.join(", ")));
+    object
+}
+
 /// An object with every one of `properties` required.
 fn object(properties: Vec<(&str, Value)>) -> Value {
     let required: Vec<&str> = properties.iter().map(|(name, _)| *name).collect();
@@ -162,52 +173,58 @@ fn catalog() -> Vec<(&'static str, Value)> {
         ),
         (
             "Variant",
-            object(vec![
-                ("id", id()),
-                ("dateCreated", time()),
-                ("name", text()),
-                ("productId", id()),
-                ("storeId", id()),
-                ("cost", number()),
-                ("deliveryTypes", list(words(DELIVERY_TYPES))),
-                ("files", list(to("VariantFile"))),
-                ("minimumQuantity", whole()),
-                ("maximumQuantity", whole()),
-                ("order", whole()),
-                ("imageNames", list(text())),
-                ("stock", whole()),
-                ("stockMode", codes(3)),
-                ("type", codes(2)),
-                ("dynamicUrl", or_null(text())),
-                ("deliveryMessage", or_null(text())),
-                ("metadata", or_null(text())),
-                ("customFields", list(to("CustomField"))),
-            ]),
+            staff_only(
+                object(vec![
+                    ("id", id()),
+                    ("dateCreated", time()),
+                    ("name", text()),
+                    ("productId", id()),
+                    ("storeId", id()),
+                    ("cost", number()),
+                    ("deliveryTypes", list(words(DELIVERY_TYPES))),
+                    ("files", list(to("VariantFile"))),
+                    ("minimumQuantity", whole()),
+                    ("maximumQuantity", whole()),
+                    ("order", whole()),
+                    ("imageNames", list(text())),
+                    ("stock", whole()),
+                    ("stockMode", codes(3)),
+                    ("type", codes(2)),
+                    ("dynamicUrl", or_null(text())),
+                    ("deliveryMessage", or_null(text())),
+                    ("metadata", or_null(text())),
+                    ("customFields", list(to("CustomField"))),
+                ]),
+                &["dynamicUrl", "deliveryMessage", "metadata"],
+            ),
         ),
         (
             "Product",
-            object(vec![
-                ("id", id()),
-                ("dateCreated", time()),
-                ("name", text()),
-                ("description", text()),
-                ("visibility", codes(3)),
-                ("imageNames", list(text())),
-                ("storeId", id()),
-                ("userId", or_null(id())),
-                ("shouldBlockVpns", flag()),
-                ("order", whole()),
-                ("isBestSeller", flag()),
-                ("blacklistedPaymentGateways", list(text())),
-                (
-                    "additionalFees",
-                    json!({ "type": "object", "description": "Percent of the price by payment gateway",
+            staff_only(
+                object(vec![
+                    ("id", id()),
+                    ("dateCreated", time()),
+                    ("name", text()),
+                    ("description", text()),
+                    ("visibility", codes(3)),
+                    ("imageNames", list(text())),
+                    ("storeId", id()),
+                    ("userId", or_null(id())),
+                    ("shouldBlockVpns", flag()),
+                    ("order", whole()),
+                    ("isBestSeller", flag()),
+                    ("blacklistedPaymentGateways", list(text())),
+                    (
+                        "additionalFees",
+                        json!({ "type": "object", "description": "Percent of the price by payment gateway",
                             "additionalProperties": { "type": "number", "minimum": 0, "maximum": 100 } }),
-                ),
-                ("slug", text()),
-                ("metadata", or_null(text())),
-                ("variants", list(to("Variant"))),
-            ]),
+                    ),
+                    ("slug", text()),
+                    ("metadata", or_null(text())),
+                    ("variants", list(to("Variant"))),
+                ]),
+                &["userId", "metadata"],
+            ),
         ),
         (
             "Category",
@@ -447,28 +464,32 @@ fn engagement() -> Vec<(&'static str, Value)> {
                 ("lastMessageAt", time()),
                 ("isArchived", flag()),
             ]);
+            ticket = staff_only(ticket, &["isArchived"]);
             // Lists leave the messages out; one ticket carries them.
             ticket["properties"]["messages"] = to("TicketMessages");
             ticket
         }),
         (
             "Review",
-            object(vec![
-                ("id", id()),
-                ("dateCreated", time()),
-                ("dateUpdated", time()),
-                ("storeId", id()),
-                ("productId", id()),
-                ("customerId", or_null(id())),
-                ("orderItemId", id()),
-                ("rating", json!({ "type": "integer", "minimum": 1, "maximum": 5 })),
-                ("text", or_null(text())),
-                ("reply", or_null(text())),
-                ("dateReplied", or_null(time())),
-                ("isAutomatic", flag()),
-                ("isFlagged", flag()),
-                ("flagReason", or_null(text())),
-            ]),
+            staff_only(
+                object(vec![
+                    ("id", id()),
+                    ("dateCreated", time()),
+                    ("dateUpdated", time()),
+                    ("storeId", id()),
+                    ("productId", id()),
+                    ("customerId", or_null(id())),
+                    ("orderItemId", id()),
+                    ("rating", json!({ "type": "integer", "minimum": 1, "maximum": 5 })),
+                    ("text", or_null(text())),
+                    ("reply", or_null(text())),
+                    ("dateReplied", or_null(time())),
+                    ("isAutomatic", flag()),
+                    ("isFlagged", flag()),
+                    ("flagReason", or_null(text())),
+                ]),
+                &["customerId", "orderItemId", "isFlagged", "flagReason"],
+            ),
         ),
         ("Webhook", {
             let mut hook = object(vec![

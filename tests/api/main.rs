@@ -29,6 +29,7 @@ mod readme;
 mod replicas;
 mod rest_commerce;
 mod rest_komerza;
+mod rest_replay;
 mod rest_walls;
 mod reviews;
 mod scale;
