@@ -1,3 +1,7 @@
+// The release build (LTO) lays out the future that resolves the merged `Mutation` root, one
+// nesting level per member object; sixteen members pass the default limit of 128.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use anyhow::Context;
