@@ -15,34 +15,29 @@ use entity::variant_file;
 pub struct VariantFile(pub variant_file::Model);
 
 /// A file a variant delivers (the bytes are in the merchant's file store); for the store's staff.
-#[Object(directive = scope::apply("stores.products.view".into()))]
+#[Object(directive = scope::apply("stores.products.view".into()), directive = merchant::apply())]
 impl VariantFile {
     /// Unique identifier.
-    #[graphql(directive = merchant::apply())]
     async fn id(&self) -> Uuid {
         self.0.id
     }
 
     /// When it was registered (UTC).
-    #[graphql(directive = merchant::apply())]
     async fn date_created(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 
     /// The name buyers see (1–128 characters).
-    #[graphql(directive = merchant::apply())]
     async fn friendly_name(&self) -> &str {
         &self.0.friendly_name
     }
 
     /// The address it was uploaded from.
-    #[graphql(directive = merchant::apply())]
     async fn ip_address(&self) -> &str {
         &self.0.ip_address
     }
 
     /// The user who uploaded it; null once that user is gone.
-    #[graphql(directive = merchant::apply())]
     async fn user_id(&self) -> Option<Uuid> {
         self.0.uploaded_by
     }
