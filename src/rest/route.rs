@@ -173,22 +173,26 @@ pub const fn param(name: &'static str, kind: Kind) -> Param {
 impl Param {
     /// What is wrong with `value`, if anything.
     pub fn problem(&self, value: &str) -> Option<String> {
-        let wrong = match self.kind {
-            Kind::Whole(min, max) => !value.parse::<i64>().is_ok_and(|n| (min..=max).contains(&n)),
-            Kind::Text(max) => value.is_empty() || value.chars().count() > max,
-            Kind::Id => Uuid::parse_str(value).is_err(),
-            Kind::Time => chrono::DateTime::parse_from_rfc3339(value).is_err(),
-            Kind::Flag => !matches!(value, "true" | "false"),
-            Kind::OneOf(words) => !words.iter().any(|w| w.eq_ignore_ascii_case(value)),
-        };
-        wrong.then(|| match self.kind {
-            Kind::Whole(min, max) => format!("must be a whole number from {min} to {max}"),
-            Kind::Text(max) => format!("must be 1 to {max} characters"),
-            Kind::Id => "must be a UUID, such as 3c90c3cc-0d44-4b50-8888-8dd25736052a".to_owned(),
-            Kind::Time => "must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z".to_owned(),
-            Kind::Flag => "must be true or false".to_owned(),
-            Kind::OneOf(words) => format!("must be one of {}", words.join(", ")),
-        })
+        let unless = |fits: bool, problem: &str| (!fits).then(|| problem.to_owned());
+        match self.kind {
+            Kind::Whole(min, max) => unless(
+                value.parse::<i64>().is_ok_and(|n| (min..=max).contains(&n)),
+                &format!("must be a whole number from {min} to {max}"),
+            ),
+            Kind::Text(max) => crate::domain::validate::length_problem(value, &(1..=max)),
+            Kind::Id => {
+                unless(Uuid::parse_str(value).is_ok(), "must be a UUID, such as 3c90c3cc-0d44-4b50-8888-8dd25736052a")
+            }
+            Kind::Time => unless(
+                chrono::DateTime::parse_from_rfc3339(value).is_ok(),
+                "must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z",
+            ),
+            Kind::Flag => unless(matches!(value, "true" | "false"), "must be true or false"),
+            Kind::OneOf(words) => unless(
+                words.iter().any(|w| w.eq_ignore_ascii_case(value)),
+                &format!("must be one of {}", words.join(", ")),
+            ),
+        }
     }
 
     /// The parameter's JSON Schema.
@@ -361,8 +365,8 @@ impl RestRequest {
     pub fn paging(&self, page: &str, size: &str) -> Result<(i64, i64), RestError> {
         let number = self.query_parse::<i64>(page, "a whole number")?.unwrap_or(1);
         let length = self.query_parse::<i64>(size, "a whole number")?.unwrap_or(20);
-        if !(1..=100).contains(&length) {
-            return Err(RestError::validation(size, "must be between 1 and 100"));
+        if !(1..=MAX_PAGE_SIZE).contains(&length) {
+            return Err(RestError::validation(size, format!("must be between 1 and {MAX_PAGE_SIZE}")));
         }
         let offset = number
             .checked_sub(1)
