@@ -17,7 +17,7 @@ use crate::graphql::catalog::product_list::MAX_SEARCH_LEN;
 /// An operation followed by the Komerza product fields (`...P`).
 macro_rules! with_product {
     ($($operation:literal),+) => {
-        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways additionalFees { gateway percentage } slug userId metadata variants { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata files { id dateCreated friendlyName ipAddress userId } customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } } }")
+        concat!($($operation,)+ " fragment P on Product { id dateCreated name description visibility imageNames storeId shouldBlockVpns order isBestSeller blacklistedPaymentGateways additionalFees { gateway percentage } slug userId metadata variants { ", variant_selection!(), " } }")
     };
 }
 

@@ -14,13 +14,13 @@ use crate::domain::variant_files::FRIENDLY_NAME;
 
 macro_rules! variant_doc {
     ($operation:literal) => {
-        concat!($operation, " fragment V on Variant { id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata files { id dateCreated friendlyName ipAddress userId } customFields { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } } }")
+        concat!($operation, " fragment V on Variant { ", variant_selection!(), " }")
     };
 }
 
 macro_rules! field_doc {
     ($operation:literal) => {
-        concat!($operation, " fragment F on CustomField { id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order } }")
+        concat!($operation, " fragment F on CustomField { ", custom_field_selection!(), " }")
     };
 }
 

@@ -5,6 +5,25 @@
 //! [`run`] checks a call — its store, every id of its path, its body — before the document runs;
 //! `http::rest` serves the tables on axum, and `GET /openapi.json` is generated from them.
 
+/// What a Komerza variant answer selects (its files, custom fields and options): the product
+/// object's variants and the variant routes say it once.
+macro_rules! variant_selection {
+    () => {
+        concat!(
+            "id dateCreated name productId storeId cost deliveryTypes minimumQuantity maximumQuantity order imageNames stock stockMode type dynamicUrl deliveryMessage metadata files { id dateCreated friendlyName ipAddress userId } customFields { ",
+            custom_field_selection!(),
+            " }"
+        )
+    };
+}
+
+/// What a Komerza custom field answer selects (its options).
+macro_rules! custom_field_selection {
+    () => {
+        "id dateCreated variantId label identifier type isRequired placeholder hint options { id dateCreated customFieldId label value order }"
+    };
+}
+
 /// A Komerza route about the store its path names: authenticated, GraphQL's input names.
 macro_rules! store_route {
     ($method:ident, $path:literal, $summary:literal, $answer:expr, $query:expr, $body:expr, $document:expr, $variables:expr, $respond:expr) => {
