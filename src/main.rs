@@ -17,8 +17,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+fn main() -> ExitCode {
+    // Before the runtime's threads and their first allocations.
+    without_transparent_huge_pages();
+    start()
+}
+
 #[tokio::main]
-async fn main() -> ExitCode {
+async fn start() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
     match run(cli).await {
@@ -27,6 +33,17 @@ async fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Opts the process out of transparent huge pages. mimalloc asks the kernel for them on its
+/// arena, so a page touched once holds 2 MB resident: at the benchmark's default size that was a
+/// fifth of the peak RSS (104 against 84 MB on SQLite), for no measurable speed. The flag covers
+/// every mapping of the process from here on; where the kernel lacks it nothing changes.
+fn without_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = rustix::thread::disable_transparent_huge_pages(true) {
+        eprintln!("transparent huge pages stay on: {error}");
     }
 }
 
