@@ -17,7 +17,7 @@ use crate::http::graphiql::GraphiqlPage;
 use crate::http::metrics::Metrics;
 use crate::http::rate_limit::{self, RateLimiters};
 use crate::http::shared_buckets::SharedBuckets;
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, Shared};
 use crate::live::{self, Hub};
 use crate::{db, demo, graphql, replicas};
 use axum::http::HeaderValue;
@@ -103,7 +103,7 @@ impl Application {
         } else {
             None
         };
-        let state = AppState {
+        let state = AppState::new(Shared {
             db: db.conn,
             auth,
             statements: db.statements,
@@ -119,7 +119,7 @@ impl Application {
             sockets: Arc::default(),
             stopping: stopping_receiver,
             graphiql: Arc::new(graphiql),
-        };
+        });
         Ok(Self { listener, state, deliverer, inbox, stopping, drain: config.drain, reviews: config.reviews })
     }
 

@@ -33,9 +33,27 @@ use crate::limits::{LiveLimits, TransportLimits};
 use crate::live::Hub;
 use rate_limit::RateLimiters;
 
-/// What handlers share.
+/// What handlers share: one allocation, so the handler and every middleware layer take it with
+/// one reference count rather than one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub db: sea_orm::DatabaseConnection,
     pub auth: Arc<Authenticator>,
     pub statements: StatementCounter,
