@@ -32,8 +32,8 @@ async fn the_nested_catalog_costs_one_statement_per_level() {
     let app = spawn_demo_app().await;
     let (statements, body) = app.merchant_counting(NESTED, json!({ "first": 20 })).await;
     assert!(body.get("errors").is_none(), "{body}");
-    // stores, products page, product counts, variants, custom fields, options.
-    assert_eq!(statements, 6, "one statement per level plus the count, for every store at once");
+    // stores, products pages with their counts, variants, custom fields, options.
+    assert_eq!(statements, 5, "one statement per level, for every store at once");
 
     let demo = demo_store(&body);
     let trail = &demo["products"]["nodes"][0];
@@ -68,9 +68,9 @@ async fn a_store_list_with_category_slugs_is_one_statement_a_level() {
     const LIST: &str = "query($s: UUID!) { store(id: $s) { currencyCode products(first: 20) { totalCount nodes { id categorySlugs variants { sku cost stock } } } } }";
     let (statements, body) = app.merchant_counting(LIST, json!({ "s": ids.store })).await;
     assert!(body.get("errors").is_none(), "{body}");
-    // The store, its page, the count, the variants, and the category slugs (links and their
+    // The store, its page with the count, the variants, and the category slugs (links and their
     // categories in one statement).
-    assert_eq!(statements, 5, "{body}");
+    assert_eq!(statements, 4, "{body}");
     let nodes = body["data"]["store"]["products"]["nodes"].as_array().expect("nodes").clone();
     let tagged = nodes.iter().filter(|p| p["categorySlugs"].as_array().is_some_and(|c| !c.is_empty())).count();
     assert!(tagged > 0, "some demo products have categories: {body}");
@@ -92,8 +92,8 @@ async fn aliased_lists_and_fragments_are_read_a_level_at_a_time() {
       fragment Sizes on Product { id variants { id name } }";
     let (statements, body) = app.merchant_counting(query, json!({})).await;
     assert!(body.get("errors").is_none(), "{body}");
-    // stores, page a, page b, the count of b, and one statement for the variants of both lists.
-    assert_eq!(statements, 5, "{body}");
+    // stores, page a, page b with its count, and one statement for the variants of both lists.
+    assert_eq!(statements, 4, "{body}");
     // Each list holds what it holds when asked alone.
     for (alias, alone) in [
         ("a", "{ stores { id products(first: 1) { nodes { id variants { id name } } } } }"),
@@ -362,7 +362,7 @@ async fn categories_page_in_display_order() {
     const CATEGORIES: &str = "query($first: Int, $after: String) { stores { categories(first: $first, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { name slug order visibility } } } }";
     let (statements, body) = app.merchant_counting(CATEGORIES, json!({ "first": 3 })).await;
-    assert_eq!(statements, 3, "stores, one page of categories for all stores, their counts");
+    assert_eq!(statements, 2, "stores, one page of categories for all stores with their counts");
     let categories = &body["data"]["stores"][0]["categories"];
     assert_eq!(categories["totalCount"], 5);
     let slugs: Vec<&str> =
@@ -383,4 +383,53 @@ async fn categories_page_in_display_order() {
         .clone();
     let mixed = app.as_merchant(CATEGORIES, json!({ "first": 3, "after": product_cursor })).await;
     assert_eq!(error_codes(&mixed), ["VALIDATION"], "a product cursor is not a category cursor: {mixed}");
+}
+
+#[tokio::test]
+async fn the_total_count_is_the_lists_on_every_page_counted_with_the_page_where_it_can_be() {
+    let app = spawn_demo_app().await;
+    let ids = crate::helpers::demo_catalog(&app, &app.merchant).await;
+    const PAGE: &str = "query($s: UUID!, $first: Int, $last: Int, $after: String, $offset: Int, $filter: ProductFilter) {
+        store(id: $s) { products(first: $first, last: $last, after: $after, offset: $offset, filter: $filter) {
+          totalCount pageInfo { endCursor } nodes { id } } } }";
+    let page = |variables: Value| {
+        let mut variables = variables;
+        variables["s"] = json!(ids.store);
+        app.merchant_counting(PAGE, variables)
+    };
+    let (statements, first) = page(json!({ "first": 2 })).await;
+    let total = first["data"]["store"]["products"]["totalCount"].as_u64().expect("count");
+    assert!(total > 4, "{first}");
+    assert_eq!(statements, 2, "the store, then its page with the count: {first}");
+
+    // After a cursor, backward, at an offset within the list, beyond its end, and of no rows:
+    // the same total; only a page that holds no rows beyond an offset, or follows a cursor,
+    // needs a count of its own.
+    let cursor = first["data"]["store"]["products"]["pageInfo"]["endCursor"].clone();
+    for (variables, expected_statements, expected_nodes) in [
+        (json!({ "first": 2, "after": cursor }), 3, 2),
+        (json!({ "last": 3 }), 2, 3),
+        (json!({ "first": 2, "offset": total - 1 }), 2, 1),
+        (json!({ "first": 2, "offset": total }), 3, 0),
+        (json!({ "first": 2, "offset": 100_000 }), 3, 0),
+        (json!({ "first": 0 }), 2, 0),
+    ] {
+        let (statements, body) = page(variables.clone()).await;
+        let products = &body["data"]["store"]["products"];
+        assert_eq!(products["totalCount"], total, "{variables}: {body}");
+        assert_eq!(products["nodes"].as_array().map(Vec::len), Some(expected_nodes), "{variables}: {body}");
+        assert_eq!(statements, expected_statements, "{variables}: {body}");
+    }
+
+    // A filter counts what it matches, on a page with rows and on one beyond them.
+    let hidden = json!({ "search": "no product is called this" });
+    for offset in [0, 5] {
+        let (_, body) = page(json!({ "first": 2, "offset": offset, "filter": hidden })).await;
+        assert_eq!(body["data"]["store"]["products"]["totalCount"], 0, "{body}");
+    }
+    let (_, shoes) = page(json!({ "first": 1, "filter": { "search": "shoe" } })).await;
+    let matching = shoes["data"]["store"]["products"]["totalCount"].as_u64().expect("count");
+    assert!(matching >= 1 && matching < total, "{shoes}");
+    let (_, beyond) = page(json!({ "first": 1, "offset": matching, "filter": { "search": "shoe" } })).await;
+    assert_eq!(beyond["data"]["store"]["products"]["totalCount"], matching, "{beyond}");
 }

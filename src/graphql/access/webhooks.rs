@@ -88,9 +88,8 @@ impl Webhook {
         let name = pagination::list_name("deliveries", self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view).await?;
-        pagination::connection(ctx, &name, page, DeliveryTotals { webhook_id: self.0.id, view }, |row| {
-            Some(WebhookDelivery(row))
-        })
+        let totals = DeliveryTotals { webhook_id: self.0.id, view, known: page.total() };
+        pagination::connection(ctx, &name, page, totals, |row| Some(WebhookDelivery(row)))
     }
 }
 
@@ -116,6 +115,7 @@ impl View for DeliveryView {
 pub struct DeliveryTotals {
     webhook_id: Uuid,
     view: DeliveryView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a delivery list.
@@ -124,7 +124,7 @@ impl DeliveryTotals {
     /// How many deliveries the list has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let loader = &crate::graphql::data::<Loaders>(ctx)?.webhook_delivery_count;
-        Ok(loader.load_one((self.webhook_id, self.view)).await.into_graphql()?.unwrap_or(0))
+        pagination::total_count(self.known, loader.load_one((self.webhook_id, self.view))).await
     }
 }
 

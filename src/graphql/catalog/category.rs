@@ -76,7 +76,7 @@ impl Category {
         let links = pagination::load_page(ctx, &loaders.category_links, &name, self.0.id, args, Natural).await?;
         let ids: Vec<Uuid> = links.page.rows.iter().map(|(_, link)| link.product_id).collect();
         let products = loaders.live_products.load_many(ids).await.into_graphql()?;
-        let totals = CategoryProductTotals { category_id: self.0.id };
+        let totals = CategoryProductTotals { category_id: self.0.id, known: links.total() };
         pagination::connection(ctx, &name, links, totals, |link| products.get(&link.product_id).cloned().map(Product))
             .map(Some)
     }
@@ -93,6 +93,7 @@ impl ConnectionNameType for CategoryProductsName {
 
 pub struct CategoryProductTotals {
     category_id: Uuid,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a category's product list.
@@ -100,12 +101,8 @@ pub struct CategoryProductTotals {
 impl CategoryProductTotals {
     /// How many live products the category has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count = crate::graphql::data::<Loaders>(ctx)?
-            .category_link_count
-            .load_one((self.category_id, Natural))
-            .await
-            .into_graphql()?;
-        Ok(count.unwrap_or(0))
+        let count = crate::graphql::data::<Loaders>(ctx)?.category_link_count.load_one((self.category_id, Natural));
+        pagination::total_count(self.known, count).await
     }
 }
 

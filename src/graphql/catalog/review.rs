@@ -181,6 +181,7 @@ pub enum ReviewsOf {
 pub struct ReviewTotals {
     of: ReviewsOf,
     view: ReviewView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a review list.
@@ -189,11 +190,15 @@ impl ReviewTotals {
     /// How many reviews match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let loaders = crate::graphql::data::<Loaders>(ctx)?;
-        let count = match self.of {
-            ReviewsOf::Product(id) => loaders.occasional().product_review_count.load_one((id, self.view.clone())).await,
-            ReviewsOf::Store(id) => loaders.occasional().store_review_count.load_one((id, self.view.clone())).await,
+        let count = async {
+            match self.of {
+                ReviewsOf::Product(id) => {
+                    loaders.occasional().product_review_count.load_one((id, self.view.clone())).await
+                }
+                ReviewsOf::Store(id) => loaders.occasional().store_review_count.load_one((id, self.view.clone())).await,
+            }
         };
-        Ok(count.into_graphql()?.unwrap_or(0))
+        pagination::total_count(self.known, count).await
     }
 }
 
@@ -216,7 +221,8 @@ pub async fn reviews_page(
         ReviewsOf::Product(id) | ReviewsOf::Store(id) => id,
     };
     let page = pagination::load_page(ctx, loader, &name, parent, args, view.clone()).await?;
-    pagination::connection(ctx, &name, page, ReviewTotals { of, view }, |row| Some(Review(row)))
+    let totals = ReviewTotals { of, view, known: page.total() };
+    pagination::connection(ctx, &name, page, totals, |row| Some(Review(row)))
 }
 
 /// Review queries.

@@ -127,7 +127,7 @@ impl Store {
         let name = product_list_name(self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
-        let totals = ProductTotals { store_id: self.0.id, view };
+        let totals = ProductTotals { store_id: self.0.id, view, known: page.total() };
         pagination::connection(ctx, &name, page, totals, |row| Some(Product(row))).map(Some)
     }
 
@@ -149,9 +149,10 @@ impl Store {
     ) -> async_graphql::Result<Option<Connection<Cursor, Category, CategoryTotals>>> {
         let loader = &crate::graphql::data::<Loaders>(ctx)?.store_categories;
         let args = PageArgs { first, after, last, before, offset };
-        let totals = CategoryTotals { store_id: self.0.id };
         let name = format!("categories:{}", self.0.id);
-        pagination::paged(ctx, loader, name, self.0.id, args, totals, Category).await.map(Some)
+        let page = pagination::load_page(ctx, loader, &name, self.0.id, args, Natural).await?;
+        let totals = CategoryTotals { store_id: self.0.id, known: page.total() };
+        pagination::connection(ctx, &name, page, totals, |row| Some(Category(row))).map(Some)
     }
 
     /// The store's customers, oldest first, optionally only those whose email or name contains
@@ -177,7 +178,7 @@ impl Store {
         let name = pagination::list_name("customers", self.0.id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, view.clone()).await?;
-        let totals = CustomerTotals { store_id: self.0.id, view };
+        let totals = CustomerTotals { store_id: self.0.id, view, known: page.total() };
         pagination::connection(ctx, &name, page, totals, |row| Some(Customer(row))).map(Some)
     }
 
@@ -200,7 +201,7 @@ impl Store {
         let name = pagination::list_name("coupons", self.0.id, &ByCreation);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, self.0.id, args, ByCreation).await?;
-        let totals = CouponTotals { store_id: self.0.id };
+        let totals = CouponTotals { store_id: self.0.id, known: page.total() };
         pagination::connection(ctx, &name, page, totals, |row| Some(Coupon(row))).map(Some)
     }
 
@@ -307,6 +308,7 @@ impl Store {
 pub struct CustomerTotals {
     store_id: Uuid,
     view: CustomerView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a customer list.
@@ -315,12 +317,14 @@ impl CustomerTotals {
     /// How many customers match, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        Ok(crate::graphql::data::<Loaders>(ctx)?.store_customer_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        pagination::total_count(self.known, crate::graphql::data::<Loaders>(ctx)?.store_customer_count.load_one(key))
+            .await
     }
 }
 
 pub struct CouponTotals {
     store_id: Uuid,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a coupon list.
@@ -329,12 +333,14 @@ impl CouponTotals {
     /// How many coupons the store has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, ByCreation);
-        Ok(crate::graphql::data::<Loaders>(ctx)?.store_coupon_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        pagination::total_count(self.known, crate::graphql::data::<Loaders>(ctx)?.store_coupon_count.load_one(key))
+            .await
     }
 }
 
 pub struct CategoryTotals {
     store_id: Uuid,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a store's category list.
@@ -342,12 +348,8 @@ pub struct CategoryTotals {
 impl CategoryTotals {
     /// How many categories the store has, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let count = crate::graphql::data::<Loaders>(ctx)?
-            .store_category_count
-            .load_one((self.store_id, Natural))
-            .await
-            .into_graphql()?;
-        Ok(count.unwrap_or(0))
+        let count = crate::graphql::data::<Loaders>(ctx)?.store_category_count.load_one((self.store_id, Natural));
+        pagination::total_count(self.known, count).await
     }
 }
 
@@ -359,6 +361,7 @@ pub fn product_list_name(store: Uuid, view: &ProductView) -> String {
 pub struct ProductTotals {
     store_id: Uuid,
     view: ProductView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a store's product list.
@@ -367,8 +370,8 @@ impl ProductTotals {
     /// How many live products of the store match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        let count = crate::graphql::data::<Loaders>(ctx)?.store_product_count.load_one(key).await.into_graphql()?;
-        Ok(count.unwrap_or(0))
+        pagination::total_count(self.known, crate::graphql::data::<Loaders>(ctx)?.store_product_count.load_one(key))
+            .await
     }
 }
 

@@ -448,11 +448,14 @@ pub enum SortValue {
 pub struct Page<M> {
     pub rows: Vec<(SortKey, M)>,
     pub has_more: bool,
+    /// How many rows the whole list holds, when the page's own statement could tell: a page
+    /// without a cursor counts its list beside its rows; one past the end of its list cannot.
+    pub total: Option<u64>,
 }
 
 impl<M> Default for Page<M> {
     fn default() -> Self {
-        Self { rows: Vec::new(), has_more: false }
+        Self { rows: Vec::new(), has_more: false, total: None }
     }
 }
 
@@ -504,6 +507,16 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
             ranked.expr_as(key.clone(), Alias::new("sort_value"));
         }
         window.order_by(self.id, order);
+        // Without a cursor every row of the list is ranked, so the list's size comes with the
+        // page: its count needs no statement of its own.
+        let counted = page.cursor.is_none();
+        if counted {
+            ranked.expr_window_as(
+                Expr::cust("COUNT(*)"),
+                WindowStatement::partition_by(self.parent),
+                Alias::new("list_total"),
+            );
+        }
         ranked
             .expr_window_as(Func::cust("ROW_NUMBER"), window, rank.clone())
             .from(E::default())
@@ -537,8 +550,10 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
             .to_owned();
         let rows = self.db.query_all_raw(self.db.get_database_backend().build(&outer)).await?;
 
+        // A parent without rows on the page has an empty list only if the page skipped nothing.
+        let empty = Page { total: (counted && page.offset == 0).then_some(0), ..Page::default() };
         let mut pages: HashMap<(Uuid, PageRequest<V>), Page<E::Model>> =
-            parents.into_iter().map(|parent| ((parent, page.clone()), Page::default())).collect();
+            parents.into_iter().map(|parent| ((parent, page.clone()), empty.clone())).collect();
         for row in rows {
             let model = E::Model::from_query_result(&row, "")?;
             let value = match sort.key {
@@ -549,6 +564,9 @@ impl<E: EntityTrait, V: View> PagedHasMany<E, V> {
             };
             let key = SortKey { value, id: uuid_of(&model, self.id)? };
             let entry = pages.entry((uuid_of(&model, self.parent)?, page.clone())).or_default();
+            if counted {
+                entry.total = Some(u64::try_from(row.try_get::<i64>("", "list_total")?).unwrap_or(0));
+            }
             if entry.rows.len() as u64 == page.size {
                 entry.has_more = true;
             } else {

@@ -18,7 +18,7 @@ use sea_orm::{EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
 use crate::error::{ApiError, GraphqlResult};
-use crate::graphql::load::loaders::{Natural, Page, PageRequest, PagedHasMany, SortKey, SortValue, View};
+use crate::graphql::load::loaders::{Page, PageRequest, PagedHasMany, SortKey, SortValue, View};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -169,27 +169,6 @@ pub fn page_request<V>(
     Ok(PageRequest { size: size.unsigned_abs().into(), cursor, backward, offset: offset.unsigned_abs().into(), view })
 }
 
-/// Loads one page of `parent`'s children through `loader` in display order and builds the
-/// connection named `name` (cursors are bound to it).
-pub async fn paged<E, N, T>(
-    ctx: &Context<'_>,
-    loader: &DataLoader<PagedHasMany<E>>,
-    name: String,
-    parent: Uuid,
-    args: PageArgs,
-    totals: T,
-    node: impl Fn(E::Model) -> N,
-) -> async_graphql::Result<Connection<Cursor, N, T>>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Clone + Send + Sync,
-    N: OutputType,
-    T: async_graphql::ObjectType,
-{
-    let page = load_page(ctx, loader, &name, parent, args, Natural).await?;
-    connection(ctx, &name, page, totals, |row| Some(node(row)))
-}
-
 /// One page of `parent`'s children of `view` through `loader`, for the connection named `name`.
 pub async fn load_page<E, V, C: CacheFactory>(
     ctx: &Context<'_>,
@@ -215,6 +194,25 @@ pub struct LoadedPage<M> {
     pub page: Page<M>,
     has_cursor: bool,
     backward: bool,
+}
+
+impl<M> LoadedPage<M> {
+    /// The list's size, when the page's statement counted it.
+    pub fn total(&self) -> Option<u64> {
+        self.page.total
+    }
+}
+
+/// A list's `totalCount`: what its page's statement counted, or else `count` (through the list's
+/// count loader, one statement for the level's lists).
+pub async fn total_count<E: Into<ApiError>>(
+    known: Option<u64>,
+    count: impl std::future::Future<Output = Result<Option<u64>, E>>,
+) -> async_graphql::Result<u64> {
+    match known {
+        Some(total) => Ok(total),
+        None => Ok(count.await.into_graphql()?.unwrap_or(0)),
+    }
 }
 
 /// Builds the connection `name` from a page; `node` gives each row's GraphQL object (rows it

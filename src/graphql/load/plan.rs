@@ -11,7 +11,7 @@
 //! Only queries are planned ([`Reading::Planned`](super::loaders::Reading)): a mutation or a
 //! subscription event must read the rows as they are after it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -41,15 +41,23 @@ pub async fn stores(ctx: &Context<'_>, ids: &[Uuid]) {
                 request.ok().map(|request| (*store, request))
             })
             .collect();
-        if !children(&[list], "totalCount").is_empty() {
-            let counts = keys.iter().map(|(store, request)| (*store, request.view.clone()));
-            load(&loaders.store_product_count, counts.collect()).await;
-        }
+        let counted = !children(&[list], "totalCount").is_empty();
+        let mut uncounted: Vec<_> = keys.iter().map(|(store, request)| (*store, request.view.clone())).collect();
         let nodes = nodes(list);
         if !nodes.is_empty() {
             let pages = load(&loaders.store_products, keys).await;
+            // A page that counted its list answers `totalCount` too.
+            let counted_pages: HashSet<_> = pages
+                .iter()
+                .filter(|(_, page)| page.total.is_some())
+                .map(|((store, request), _)| (*store, &request.view))
+                .collect();
+            uncounted.retain(|(store, view)| !counted_pages.contains(&(*store, view)));
             product_ids.extend(pages.values().flat_map(|page| page.rows.iter().map(|(_, row)| row.id)));
             product_fields.extend(nodes);
+        }
+        if counted && !uncounted.is_empty() {
+            load(&loaders.store_product_count, uncounted).await;
         }
     }
     products(ctx, &product_fields, &product_ids).await;

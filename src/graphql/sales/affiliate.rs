@@ -237,6 +237,7 @@ impl View for AffiliateView {
 pub struct AffiliateTotals {
     store_id: Uuid,
     view: AffiliateView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of an affiliate list.
@@ -245,13 +246,8 @@ impl AffiliateTotals {
     /// How many affiliates the list holds, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        let count = crate::graphql::data::<Loaders>(ctx)?
-            .occasional()
-            .store_affiliate_count
-            .load_one(key)
-            .await
-            .into_graphql()?;
-        Ok(count.unwrap_or(0))
+        let count = crate::graphql::data::<Loaders>(ctx)?.occasional().store_affiliate_count.load_one(key);
+        pagination::total_count(self.known, count).await
     }
 }
 
@@ -295,7 +291,7 @@ impl AffiliateQuery {
         let name = pagination::list_name("affiliates", store_id, &view);
         let args = PageArgs { first, after, last, before, offset };
         let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;
-        let totals = AffiliateTotals { store_id, view };
+        let totals = AffiliateTotals { store_id, view, known: page.total() };
         pagination::connection(ctx, &name, page, totals, |row| Some(Affiliate(row))).map(Some)
     }
 }

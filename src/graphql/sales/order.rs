@@ -309,6 +309,7 @@ impl View for OrderView {
 pub struct OrderTotals {
     store_id: Uuid,
     view: OrderView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of an order list.
@@ -317,7 +318,7 @@ impl OrderTotals {
     /// How many orders match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        Ok(crate::graphql::data::<Loaders>(ctx)?.store_order_count.load_one(key).await.into_graphql()?.unwrap_or(0))
+        pagination::total_count(self.known, crate::graphql::data::<Loaders>(ctx)?.store_order_count.load_one(key)).await
     }
 }
 
@@ -332,7 +333,8 @@ pub async fn orders_page(
     let loader = &crate::graphql::data::<Loaders>(ctx)?.store_orders;
     let name = pagination::list_name("orders", store_id, &view);
     let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;
-    pagination::connection(ctx, &name, page, OrderTotals { store_id, view }, |row| Some(Order(row)))
+    let totals = OrderTotals { store_id, view, known: page.total() };
+    pagination::connection(ctx, &name, page, totals, |row| Some(Order(row)))
 }
 
 /// Order queries.

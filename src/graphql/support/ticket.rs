@@ -193,6 +193,7 @@ impl View for TicketView {
 pub struct TicketTotals {
     store_id: Uuid,
     view: TicketView,
+    known: Option<u64>,
 }
 
 /// Connection-wide fields of a ticket list.
@@ -201,13 +202,8 @@ impl TicketTotals {
     /// How many tickets match the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let key = (self.store_id, self.view.clone());
-        Ok(crate::graphql::data::<Loaders>(ctx)?
-            .occasional()
-            .store_ticket_count
-            .load_one(key)
-            .await
-            .into_graphql()?
-            .unwrap_or(0))
+        let count = crate::graphql::data::<Loaders>(ctx)?.occasional().store_ticket_count.load_one(key);
+        pagination::total_count(self.known, count).await
     }
 }
 
@@ -222,7 +218,8 @@ pub async fn tickets_page(
     let loader = &crate::graphql::data::<Loaders>(ctx)?.occasional().store_tickets;
     let name = pagination::list_name("tickets", store_id, &view);
     let page = pagination::load_page(ctx, loader, &name, store_id, args, view.clone()).await?;
-    pagination::connection(ctx, &name, page, TicketTotals { store_id, view }, |row| Some(Ticket(row)))
+    let totals = TicketTotals { store_id, view, known: page.total() };
+    pagination::connection(ctx, &name, page, totals, |row| Some(Ticket(row)))
 }
 
 /// Ticket queries.
