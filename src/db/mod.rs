@@ -38,6 +38,11 @@ impl StatementCounter {
 /// How long a SQLite writer waits for the lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A pooled connection idle this long is pinged before it is handed out (one that went stale
+/// is replaced, not met by a statement). Pinging every hand-out, sqlx's default, cost a round
+/// trip to the database for every statement.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// Connects, applies pending migrations and starts counting statements.
 pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Db> {
     let url = config.url.expose();
@@ -77,6 +82,7 @@ fn options(config: &DatabaseConfig, max_connections: u32) -> ConnectOptions {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
