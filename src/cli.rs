@@ -110,6 +110,11 @@ pub struct Cli {
     #[arg(long, env = "GRAPHQL_BATCH_DELAY_US", default_value_t = 1000, global = true)]
     pub graphql_batch_delay_us: u64,
 
+    /// Most GraphQL operations executing at once (at least 1); more wait for their turn,
+    /// parsed and admitted, holding no rows. Default: twice the database pool.
+    #[arg(long, env = "GRAPHQL_MAX_IN_FLIGHT", global = true)]
+    pub graphql_max_in_flight: Option<usize>,
+
     /// Accept JSON arrays of GraphQL operations (`on`/`off`, default off).
     #[arg(long, env = "GRAPHQL_BATCHING", value_enum, default_value_t = Switch::Off, global = true)]
     pub graphql_batching: Switch,

@@ -163,9 +163,11 @@ impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         let jwt_secret = jwt_secret(std::env::var("JWT_SECRET").ok(), cli.app_env)?;
         let development = cli.app_env == AppEnv::Development;
+        let database = DatabaseConfig::from_cli(cli);
+        let pool = usize::try_from(database.max_connections).unwrap_or(usize::MAX);
         Ok(Self {
             bind: cli.bind,
-            database: DatabaseConfig::from_cli(cli),
+            database,
             jwt_secret,
             environment: cli.app_env,
             demo: cli.demo,
@@ -198,6 +200,7 @@ impl Config {
                 suggestions: cli.graphql_suggestions.map_or(development, Switch::is_on),
                 cost: CostLimits { max_depth: cli.graphql_max_depth, max_complexity: cli.graphql_max_complexity },
                 batch_delay: Duration::from_micros(cli.graphql_batch_delay_us),
+                max_in_flight: cli.graphql_max_in_flight.unwrap_or(pool.saturating_mul(2)).max(1),
             },
             accounts: AccountLimits {
                 max_api_keys: cli.max_api_keys_per_user,
@@ -275,6 +278,24 @@ mod tests {
         let expected = u32::try_from(cores.clamp(2, 8)).expect("small");
         assert_eq!(default_pool("sqlite://shop.db?mode=rwc"), expected);
         assert_eq!(default_pool("postgres://app@db/shop"), 8);
+    }
+
+    #[test]
+    fn operations_in_flight_default_to_twice_the_pool_and_are_at_least_one() {
+        use clap::Parser;
+        let in_flight = |args: &[&str]| {
+            let cli =
+                Cli::try_parse_from([&["commerce-gateway", "--database-url", "postgres://app@db/shop"], args].concat());
+            cli.map(|cli| Config::from_cli(&cli).expect("config").graphql.max_in_flight)
+        };
+        assert_eq!(in_flight(&[]).expect("parsed"), 16);
+        assert_eq!(in_flight(&["--db-max-connections", "3"]).expect("parsed"), 6);
+        assert_eq!(in_flight(&["--graphql-max-in-flight", "5"]).expect("parsed"), 5);
+        assert_eq!(in_flight(&["--graphql-max-in-flight", "0"]).expect("parsed"), 1);
+        assert!(in_flight(&["--graphql-max-in-flight", "-1"]).is_err());
+        assert!(in_flight(&["--graphql-max-in-flight", "many"]).is_err());
+        assert!(in_flight(&["--graphql-max-in-flight", "1000000000000000000000"]).is_err());
+        assert!(in_flight(&["--graphql-max-in-flight"]).is_err(), "a flag without its value");
     }
 
     #[test]

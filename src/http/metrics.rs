@@ -76,15 +76,24 @@ pub async fn measure(State(state): State<AppState>, request: Request, next: Next
 }
 
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
+    let turns = state.engine.turns();
     let mut body = format!(
         "# HELP commerce_db_statements_total SQL statements executed.\n\
          # TYPE commerce_db_statements_total counter\n\
          commerce_db_statements_total {}\n\
          # HELP commerce_live_subscriptions GraphQL subscriptions following events.\n\
          # TYPE commerce_live_subscriptions gauge\n\
-         commerce_live_subscriptions {}\n",
+         commerce_live_subscriptions {}\n\
+         # HELP commerce_graphql_operations_executing GraphQL operations executing (at most GRAPHQL_MAX_IN_FLIGHT).\n\
+         # TYPE commerce_graphql_operations_executing gauge\n\
+         commerce_graphql_operations_executing {}\n\
+         # HELP commerce_graphql_operations_waiting GraphQL operations waiting for a turn to execute.\n\
+         # TYPE commerce_graphql_operations_waiting gauge\n\
+         commerce_graphql_operations_waiting {}\n",
         state.statements.get(),
-        state.hub.subscriptions()
+        state.hub.subscriptions(),
+        turns.executing,
+        turns.waiting
     );
     let mut encoded = Vec::new();
     if TextEncoder::new().encode(&state.metrics.registry.gather(), &mut encoded).is_ok() {

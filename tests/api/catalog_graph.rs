@@ -389,7 +389,8 @@ async fn categories_page_in_display_order() {
 async fn the_total_count_is_the_lists_on_every_page_counted_with_the_page_where_it_can_be() {
     let app = spawn_demo_app().await;
     let ids = crate::helpers::demo_catalog(&app, &app.merchant).await;
-    const PAGE: &str = "query($s: UUID!, $first: Int, $last: Int, $after: String, $offset: Int, $filter: ProductFilter) {
+    const PAGE: &str =
+        "query($s: UUID!, $first: Int, $last: Int, $after: String, $offset: Int, $filter: ProductFilter) {
         store(id: $s) { products(first: $first, last: $last, after: $after, offset: $offset, filter: $filter) {
           totalCount pageInfo { endCursor } nodes { id } } } }";
     let page = |variables: Value| {

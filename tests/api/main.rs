@@ -17,6 +17,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod http_surface;
+mod in_flight;
 mod merchant_only;
 mod migrations;
 mod orders;

@@ -8,6 +8,7 @@
 //! the policy promises. Every response to a valid document reports its cost, and every error has a
 //! code.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,6 +67,17 @@ pub struct Engine {
     db: DatabaseConnection,
     batch_delay: Duration,
     documents: Documents,
+    /// Turns to execute (see [`GraphqlOptions::max_in_flight`]), and the operations waiting for one.
+    in_flight: tokio::sync::Semaphore,
+    max_in_flight: usize,
+    waiting: AtomicUsize,
+}
+
+/// Operations executing and waiting to, at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct Turns {
+    pub executing: usize,
+    pub waiting: usize,
 }
 
 impl Engine {
@@ -80,6 +92,7 @@ impl Engine {
         hub: Arc<Hub>,
     ) -> Result<Self, String> {
         let policy = Arc::new(Policy::from_sdl(&sdl())?);
+        let max_in_flight = options.max_in_flight.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         let build = |checked: bool| {
             let mut builder = builder().data(db.clone()).data(auth.clone()).data(cursors.clone()).data(accounts);
             builder = builder.data(egress.clone()).data(hub.clone()).data(policy.clone());
@@ -106,6 +119,9 @@ impl Engine {
             batch_delay: options.batch_delay,
             db,
             documents: Documents::default(),
+            in_flight: tokio::sync::Semaphore::new(max_in_flight),
+            max_in_flight,
+            waiting: AtomicUsize::new(0),
         })
     }
 
@@ -113,6 +129,29 @@ impl Engine {
     /// does not parse).
     pub fn document(&self, text: &str) -> Option<Arc<ExecutableDocument>> {
         self.documents.parsed(text)
+    }
+
+    /// Waits for a turn to execute, held until the answer is complete. The semaphore is never
+    /// closed, so a turn always comes.
+    async fn turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        /// Counts a waiting operation, also when its client goes away while it waits.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let _waiting = Waiting(&self.waiting);
+        self.in_flight.acquire().await.ok()
+    }
+
+    /// Operations executing and waiting now (for `/metrics`).
+    pub fn turns(&self) -> Turns {
+        Turns {
+            executing: self.max_in_flight.saturating_sub(self.in_flight.available_permits()),
+            waiting: self.waiting.load(Ordering::Relaxed),
+        }
     }
 
     /// The limits every client document is held to.
@@ -135,6 +174,7 @@ impl Engine {
             Err(refused) => refused,
             Ok(admitted) => {
                 executed = true;
+                let _turn = self.turn().await;
                 let operation = request.operation_name.clone();
                 let open = request
                     .parsed_query()
