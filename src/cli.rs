@@ -111,7 +111,7 @@ pub struct Cli {
     pub graphql_batch_delay_us: u64,
 
     /// Most GraphQL operations executing at once (at least 1); more wait for their turn,
-    /// parsed and admitted, holding no rows. Default: twice the database pool.
+    /// parsed and admitted, holding no rows. Default: 8 per pooled database connection.
     #[arg(long, env = "GRAPHQL_MAX_IN_FLIGHT", global = true)]
     pub graphql_max_in_flight: Option<usize>,
 

@@ -155,6 +155,11 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Operations executing at once per pooled connection, by default. Fewer starve small queries:
+/// on SQLite's two connections, 4 in flight cut one product by id from 3 840 to 2 629 req/s (8:
+/// 3 697) while the nested query's peak memory was the same at 4, 8 and 16 (89–90 MB).
+const IN_FLIGHT_PER_CONNECTION: usize = 8;
+
 /// Shortest `JWT_SECRET` accepted: HS256 wants at least 256 bits of key.
 const MIN_JWT_SECRET_LEN: usize = 32;
 
@@ -200,7 +205,10 @@ impl Config {
                 suggestions: cli.graphql_suggestions.map_or(development, Switch::is_on),
                 cost: CostLimits { max_depth: cli.graphql_max_depth, max_complexity: cli.graphql_max_complexity },
                 batch_delay: Duration::from_micros(cli.graphql_batch_delay_us),
-                max_in_flight: cli.graphql_max_in_flight.unwrap_or(pool.saturating_mul(2)).max(1),
+                max_in_flight: cli
+                    .graphql_max_in_flight
+                    .unwrap_or(pool.saturating_mul(IN_FLIGHT_PER_CONNECTION))
+                    .max(1),
             },
             accounts: AccountLimits {
                 max_api_keys: cli.max_api_keys_per_user,
@@ -281,15 +289,15 @@ mod tests {
     }
 
     #[test]
-    fn operations_in_flight_default_to_twice_the_pool_and_are_at_least_one() {
+    fn operations_in_flight_default_to_eight_per_connection_and_are_at_least_one() {
         use clap::Parser;
         let in_flight = |args: &[&str]| {
             let cli =
                 Cli::try_parse_from([&["commerce-gateway", "--database-url", "postgres://app@db/shop"], args].concat());
             cli.map(|cli| Config::from_cli(&cli).expect("config").graphql.max_in_flight)
         };
-        assert_eq!(in_flight(&[]).expect("parsed"), 16);
-        assert_eq!(in_flight(&["--db-max-connections", "3"]).expect("parsed"), 6);
+        assert_eq!(in_flight(&[]).expect("parsed"), 64);
+        assert_eq!(in_flight(&["--db-max-connections", "3"]).expect("parsed"), 24);
         assert_eq!(in_flight(&["--graphql-max-in-flight", "5"]).expect("parsed"), 5);
         assert_eq!(in_flight(&["--graphql-max-in-flight", "0"]).expect("parsed"), 1);
         assert!(in_flight(&["--graphql-max-in-flight", "-1"]).is_err());

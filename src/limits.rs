@@ -129,8 +129,8 @@ pub struct GraphqlOptions {
     /// How long loaders wait after a level's first key for the level's other keys.
     pub batch_delay: Duration,
     /// Most operations executing at once. An answer's memory (its rows and values) lives while
-    /// it executes, so this bounds the memory of answers; operations beyond it wait. Executions
-    /// beyond twice the pool would only wait for a connection while holding their rows.
+    /// it executes, so this bounds the memory of answers under a flood of requests; operations
+    /// beyond it wait.
     pub max_in_flight: usize,
 }
 
@@ -141,7 +141,7 @@ impl Default for GraphqlOptions {
             suggestions: true,
             cost: CostLimits::default(),
             batch_delay: Duration::from_millis(1),
-            max_in_flight: 16,
+            max_in_flight: 64,
         }
     }
 }
