@@ -1,7 +1,10 @@
 //! Password hashing with Argon2id at OWASP's minimum parameters (19 MiB, 2 passes, 1 lane),
-//! run on the blocking pool so hashing never stalls the async workers.
+//! run on the blocking pool so hashing never stalls the async workers, one hash per CPU core at
+//! a time.
 
 use std::sync::OnceLock;
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -22,10 +25,24 @@ fn hash_blocking(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
 }
 
+/// Turns to hash: one per core. Each hash holds 19 MiB while it runs and more at once than the
+/// cores finish no sooner, so a flood of logins waits here instead of taking a blocking thread
+/// and its memory apiece (the blocking pool grows to 512 threads: 9.5 GiB).
+fn turns() -> &'static Semaphore {
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
+    TURNS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)))
+}
+
+/// Runs `work` (a hash) on the blocking pool when a turn is free.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _turn = turns().acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: &str) -> anyhow::Result<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+    hashing(move || hash_blocking(&password)).await?
 }
 
 /// Checks a password against a stored hash. With no stored hash (unknown user) it checks against
@@ -33,7 +50,7 @@ pub async fn hash(password: &str) -> anyhow::Result<String> {
 pub async fn verify(password: &str, stored: Option<String>) -> bool {
     let password = password.to_owned();
     let known = stored.is_some();
-    let matches = tokio::task::spawn_blocking(move || {
+    let matches = hashing(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         PasswordHash::new(&stored).is_ok_and(|hash| hasher().verify_password(password.as_bytes(), &hash).is_ok())
     })
@@ -46,4 +63,28 @@ pub async fn verify(password: &str, stored: Option<String>) -> bool {
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| hash_blocking(&uuid::Uuid::new_v4().to_string()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_waits_for_a_free_turn() {
+        let stored = hash("correct horse").await.expect("hash");
+        assert!(verify("correct horse", Some(stored.clone())).await);
+        assert!(!verify("wrong horse", Some(stored.clone())).await);
+        assert!(!verify("correct horse", None).await, "an unknown user never matches");
+
+        let cores = u32::try_from(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+            .expect("a few cores");
+        let every_turn = turns().acquire_many(cores).await.expect("open");
+        let waiting = tokio::spawn(async move { verify("correct horse", Some(stored)).await });
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(!waiting.is_finished(), "no hash ran while every turn was taken");
+        drop(every_turn);
+        assert!(waiting.await.expect("joined"), "it ran once a turn was free");
+    }
 }
